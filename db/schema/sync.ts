@@ -1,0 +1,104 @@
+/** What sync itself needs: enrolled workstations, and the record of every mutation's fate. */
+import { c, serverTable, syncedTable } from './dsl.ts';
+
+export const WORKSTATION_KINDS = ['ward', 'pharmacy', 'reception', 'lab', 'admin'] as const;
+
+export const workstations = serverTable(
+  'workstations',
+  {
+    name: c.text().notNull(),
+    /** Short code used to prefix MRNs and bill numbers made on this PC (e.g. `W3A`). */
+    code: c.text().notNull().unique(),
+    kind: c.enum(WORKSTATION_KINDS).notNull(),
+    ward_id: c.uuid().references('wards'),
+    enrollment_code_hash: c.text(),
+    enrollment_expires_at: c.timestamp(),
+    token_hash: c.text().unique(),
+    enrolled_at: c.timestamp(),
+    revoked_at: c.timestamp(),
+    last_seen_at: c.timestamp(),
+    app_version: c.text(),
+    schema_version: c.int(),
+    created_by: c.uuid().references('users'),
+  },
+  { checks: { ward_scope: `"kind" <> 'ward' OR "ward_id" IS NOT NULL` } },
+);
+
+/**
+ * Proof that a user may author mutations on a workstation, issued at the user's last online login
+ * there; lets the outbox drain hours later with no one logged in. Revoked with the user or the PC.
+ */
+export const authoring_grants = serverTable(
+  'authoring_grants',
+  {
+    user_id: c.uuid().notNull().references('users'),
+    workstation_id: c.uuid().notNull().references('workstations'),
+    grant_hash: c.text().notNull().unique(),
+    issued_at: c.timestamp().notNull(),
+    revoked_at: c.timestamp(),
+  },
+  { indexes: [['user_id', 'workstation_id']] },
+);
+
+/** Every mutation the server has seen, by its client-made id: a retried batch is applied once. */
+export const applied_mutations = serverTable(
+  'applied_mutations',
+  {
+    mutation_id: c.uuid().notNull().unique(),
+    workstation_id: c.uuid().notNull().references('workstations'),
+    author_id: c.uuid(),
+    table_name: c.text().notNull(),
+    row_id: c.uuid().notNull(),
+    operation: c.enum(['insert', 'update', 'delete']).notNull(),
+    outcome: c.enum(['applied', 'merged', 'conflict', 'quarantined']).notNull(),
+    hlc: c.text().notNull(),
+    detail: c.json<Record<string, unknown>>(),
+  },
+  { indexes: [['workstation_id'], ['table_name', 'row_id']] },
+);
+
+/** Same field changed concurrently to different values: both kept until someone decides. */
+export const sync_conflicts = syncedTable(
+  'sync_conflicts',
+  {
+    table_name: c.text().notNull(),
+    row_id: c.uuid().notNull(),
+    field: c.text(),
+    kind: c.enum(['field', 'delete_update']).notNull(),
+    /** JSON-encoded values, so any column type fits. */
+    local_value: c.json<unknown>(),
+    server_value: c.json<unknown>(),
+    provisional_value: c.json<unknown>(),
+    local_author_id: c.uuid(),
+    local_workstation_id: c.uuid(),
+    local_device_time: c.timestamp(),
+    local_hlc: c.text(),
+    server_author_id: c.uuid(),
+    server_hlc: c.text(),
+    mutation_id: c.uuid().notNull(),
+    status: c.enum(['open', 'resolved']).notNull().default('open'),
+    resolution_value: c.json<unknown>(),
+    resolved_by: c.uuid().references('users'),
+    resolved_at: c.timestamp(),
+  },
+  { indexes: [['status'], ['table_name', 'row_id']] },
+);
+
+/** Invalid or unauthorised mutations, kept whole with the reason: never dropped. */
+export const quarantined_mutations = syncedTable(
+  'quarantined_mutations',
+  {
+    mutation_id: c.uuid().notNull().unique(),
+    workstation_id: c.uuid().notNull(),
+    author_id: c.uuid(),
+    table_name: c.text().notNull(),
+    row_id: c.uuid(),
+    operation: c.text().notNull(),
+    payload: c.json<unknown>().notNull(),
+    reason: c.text().notNull(),
+    status: c.enum(['open', 'reapplied', 'dismissed']).notNull().default('open'),
+    reviewed_by: c.uuid().references('users'),
+    reviewed_at: c.timestamp(),
+  },
+  { indexes: [['status']] },
+);

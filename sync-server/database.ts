@@ -1,0 +1,92 @@
+/**
+ * The sync server's Postgres: a real server when `DATABASE_URL` is set, otherwise PGlite (Postgres
+ * in WASM) persisted in a data directory, so a fresh machine needs no database server. Both give the
+ * same drizzle API, transactions, plpgsql triggers and LISTEN/NOTIFY.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import * as schema from '../db/schema/pg.ts';
+
+export type Schema = typeof schema;
+export type ServerDb = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  kind: 'postgres' | 'pglite';
+  db: ServerDb;
+  /** Subscribe to a NOTIFY channel; resolves to an unsubscribe function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Run one query with positional parameters (for the few statements drizzle cannot express). */
+  query<R>(text: string, params?: unknown[]): Promise<R[]>;
+  close(): Promise<void>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const PG_MIGRATIONS = resolve(here, '../db/migrations/pg');
+
+export interface DatabaseConfig {
+  /** A `postgres://` URL; when absent the embedded database is used. */
+  url?: string | undefined;
+  /** Where the embedded database keeps its files; `memory://` for a throw-away one. */
+  dataDir?: string | undefined;
+}
+
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  const database = config.url ? await openPostgres(config.url) : await openPglite(config.dataDir ?? 'memory://');
+  return database;
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A dropped idle connection must not crash the server; the pool replaces it.
+  pool.on('error', () => {});
+  const db = drizzlePg(pool, { schema });
+  await migratePg(db, { migrationsFolder: PG_MIGRATIONS });
+  return {
+    kind: 'postgres',
+    db: db as unknown as ServerDb,
+    async listen(channel, onPayload) {
+      const client = await pool.connect();
+      client.on('notification', (n) => {
+        if (n.channel === channel) onPayload(n.payload ?? '');
+      });
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
+        client.release();
+      };
+    },
+    async query<R>(text: string, params: unknown[] = []) {
+      return (await pool.query(text, params)).rows as R[];
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = drizzlePglite(client, { schema });
+  await migratePglite(db, { migrationsFolder: PG_MIGRATIONS });
+  return {
+    kind: 'pglite',
+    db: db as unknown as ServerDb,
+    async listen(channel, onPayload) {
+      return client.listen(channel, onPayload);
+    },
+    async query<R>(text: string, params: unknown[] = []) {
+      return (await client.query<R>(text, params)).rows;
+    },
+    close: () => client.close(),
+  };
+}
+
+/** The embedded database's default home: `./data/server` under the working directory. */
+export const defaultDataDir = (root = process.cwd()) => join(root, 'data', 'server');

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', 'data/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Integration tests each create their own Postgres database, so files may run in parallel,
+    // but the machine has two cores: keep the pool small.
+    maxWorkers: 2,
+  },
+});
