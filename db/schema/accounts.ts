@@ -102,3 +102,9 @@ export const system_settings = syncedTable('system_settings', {
   category: c.text().notNull().default('general'),
   is_public: c.bool().notNull().default(false),
 });
+
+/** Keys the server generates once and keeps (JWT signing, TOTP-secret encryption). Never synced. */
+export const server_secrets = serverTable('server_secrets', {
+  name: c.text().notNull().unique(),
+  value: c.text().notNull(),
+});

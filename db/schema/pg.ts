@@ -6,6 +6,7 @@ export const auth_sessions = m.auth_sessions.pg;
 export const doctor_profiles = m.doctor_profiles.pg;
 export const login_activities = m.login_activities.pg;
 export const role_change_requests = m.role_change_requests.pg;
+export const server_secrets = m.server_secrets.pg;
 export const roles = m.roles.pg;
 export const system_settings = m.system_settings.pg;
 export const user_credentials = m.user_credentials.pg;

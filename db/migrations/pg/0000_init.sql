@@ -738,6 +738,13 @@ CREATE TABLE "secure_messages" (
 	"read_at" timestamp(3) with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "server_secrets" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"created_at" timestamp(3) with time zone DEFAULT now() NOT NULL,
+	"name" text NOT NULL,
+	"value" text NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "service_catalog_items" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"created_at" timestamp(3) with time zone DEFAULT now() NOT NULL,
@@ -1332,6 +1339,7 @@ CREATE INDEX "role_change_requests_status_idx" ON "role_change_requests" USING b
 CREATE UNIQUE INDEX "roles_name_key" ON "roles" USING btree ("name");--> statement-breakpoint
 CREATE INDEX "secure_messages_recipient_id_idx" ON "secure_messages" USING btree ("recipient_id");--> statement-breakpoint
 CREATE INDEX "secure_messages_sender_id_idx" ON "secure_messages" USING btree ("sender_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "server_secrets_name_key" ON "server_secrets" USING btree ("name");--> statement-breakpoint
 CREATE UNIQUE INDEX "service_catalog_items_code_key" ON "service_catalog_items" USING btree ("code");--> statement-breakpoint
 CREATE INDEX "stock_adjustments_stock_batch_id_idx" ON "stock_adjustments" USING btree ("stock_batch_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "stock_batches_medication_item_id_batch_number_key" ON "stock_batches" USING btree ("medication_item_id","batch_number");--> statement-breakpoint
