@@ -1,7 +1,14 @@
 /** People and their rights: roles, users, credentials, sessions, role-change requests. */
 import { c, serverTable, syncedTable } from './dsl.ts';
 
-export const ROLE_NAMES = ['admin', 'doctor', 'nurse', 'receptionist', 'pharmacist', 'lab_technician'] as const;
+export const ROLE_NAMES = [
+  'admin',
+  'doctor',
+  'nurse',
+  'receptionist',
+  'pharmacist',
+  'lab_technician',
+] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
 export const roles = syncedTable('roles', {

@@ -4,7 +4,9 @@ import { c, syncedTable } from './dsl.ts';
 export const service_catalog_items = syncedTable('service_catalog_items', {
   code: c.text().notNull().unique(),
   name: c.text().notNull(),
-  category: c.enum(['consultation', 'laboratory', 'imaging', 'procedure', 'pharmacy', 'bed', 'other']).notNull(),
+  category: c
+    .enum(['consultation', 'laboratory', 'imaging', 'procedure', 'pharmacy', 'bed', 'other'])
+    .notNull(),
   unit_price: c.money().notNull().nonNegative(),
   is_active: c.bool().notNull().default(true),
 });

@@ -6,7 +6,9 @@ export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
 export const wards = syncedTable('wards', {
   name: c.text().notNull().unique(),
   code: c.text().notNull().unique(),
-  ward_type: c.enum(['general', 'maternity', 'paediatric', 'surgical', 'icu', 'emergency', 'isolation']).notNull(),
+  ward_type: c
+    .enum(['general', 'maternity', 'paediatric', 'surgical', 'icu', 'emergency', 'isolation'])
+    .notNull(),
   capacity: c.int().notNull().positive(),
   floor: c.text(),
   nurse_in_charge_id: c.uuid().references('users'),
@@ -17,7 +19,10 @@ export const beds = syncedTable(
   {
     ward_id: c.uuid().notNull().references('wards'),
     bed_number: c.text().notNull(),
-    status: c.enum(['available', 'occupied', 'cleaning', 'maintenance', 'reserved']).notNull().default('available'),
+    status: c
+      .enum(['available', 'occupied', 'cleaning', 'maintenance', 'reserved'])
+      .notNull()
+      .default('available'),
     /** Current occupant; the admission row holds the history. */
     patient_id: c.uuid().references('patients'),
     managed_by: c.uuid().references('users'),
@@ -111,7 +116,10 @@ export const encounters = syncedTable(
     appointment_id: c.uuid().references('appointments'),
     admission_id: c.uuid().references('admissions'),
     doctor_id: c.uuid().notNull().references('users'),
-    encounter_type: c.enum(['outpatient', 'inpatient', 'emergency', 'telemedicine']).notNull().default('outpatient'),
+    encounter_type: c
+      .enum(['outpatient', 'inpatient', 'emergency', 'telemedicine'])
+      .notNull()
+      .default('outpatient'),
     chief_complaint: c.text(),
     notes: c.text().notNull(),
     diagnosis: c.text(),
@@ -186,11 +194,17 @@ export const prescriptions = syncedTable(
     medication_name: c.text().notNull(),
     dosage: c.text().notNull(),
     frequency: c.text().notNull(),
-    route: c.enum(['oral', 'iv', 'im', 'sc', 'topical', 'inhaled', 'rectal', 'other']).notNull().default('oral'),
+    route: c
+      .enum(['oral', 'iv', 'im', 'sc', 'topical', 'inhaled', 'rectal', 'other'])
+      .notNull()
+      .default('oral'),
     duration_days: c.int().positive(),
     quantity: c.int().positive(),
     instructions: c.text(),
-    status: c.enum(['active', 'dispensed', 'partially_dispensed', 'completed', 'cancelled']).notNull().default('active'),
+    status: c
+      .enum(['active', 'dispensed', 'partially_dispensed', 'completed', 'cancelled'])
+      .notNull()
+      .default('active'),
   },
   { indexes: [['patient_id'], ['encounter_id'], ['status']] },
 );
@@ -204,7 +218,10 @@ export const lab_orders = syncedTable(
     test_name: c.text().notNull(),
     test_code: c.text(),
     priority: c.enum(['routine', 'urgent', 'stat']).notNull().default('routine'),
-    status: c.enum(['ordered', 'collected', 'in_progress', 'resulted', 'reviewed', 'cancelled']).notNull().default('ordered'),
+    status: c
+      .enum(['ordered', 'collected', 'in_progress', 'resulted', 'reviewed', 'cancelled'])
+      .notNull()
+      .default('ordered'),
     clinical_notes: c.text(),
     collected_at: c.timestamp(),
     reviewed_by: c.uuid().references('users'),
@@ -223,7 +240,10 @@ export const lab_results = syncedTable(
     value: c.text().notNull(),
     unit: c.text(),
     reference_range: c.text(),
-    flag: c.enum(['normal', 'low', 'high', 'critical_low', 'critical_high', 'abnormal']).notNull().default('normal'),
+    flag: c
+      .enum(['normal', 'low', 'high', 'critical_low', 'critical_high', 'abnormal'])
+      .notNull()
+      .default('normal'),
     resulted_by: c.uuid().notNull().references('users'),
     resulted_at: c.timestamp().notNull(),
     amends_id: c.uuid().references('lab_results'),
@@ -288,7 +308,9 @@ export const patient_documents = syncedTable(
   {
     patient_id: c.uuid().notNull().references('patients'),
     title: c.text().notNull(),
-    document_type: c.enum(['lab_report', 'imaging', 'referral_letter', 'consent', 'discharge_summary', 'other']).notNull(),
+    document_type: c
+      .enum(['lab_report', 'imaging', 'referral_letter', 'consent', 'discharge_summary', 'other'])
+      .notNull(),
     file_name: c.text().notNull(),
     mime_type: c.text().notNull(),
     size_bytes: c.int().nonNegative(),
@@ -307,7 +329,10 @@ export const referrals = syncedTable(
     referred_to_doctor_id: c.uuid().references('users'),
     referred_to_details: c.text(),
     reason: c.text().notNull(),
-    status: c.enum(['pending', 'accepted', 'completed', 'declined', 'cancelled']).notNull().default('pending'),
+    status: c
+      .enum(['pending', 'accepted', 'completed', 'declined', 'cancelled'])
+      .notNull()
+      .default('pending'),
     notes: c.text(),
   },
   { indexes: [['patient_id']] },

@@ -7,7 +7,9 @@ export const notifications = syncedTable(
     user_id: c.uuid().notNull().references('users'),
     title: c.text().notNull(),
     message: c.text().notNull(),
-    notification_type: c.enum(['info', 'appointment', 'critical_lab', 'low_stock', 'expiry', 'task', 'sync', 'system']).notNull(),
+    notification_type: c
+      .enum(['info', 'appointment', 'critical_lab', 'low_stock', 'expiry', 'task', 'sync', 'system'])
+      .notNull(),
     is_read: c.bool().notNull().default(false),
     related_table: c.text(),
     related_id: c.uuid(),
@@ -80,7 +82,9 @@ export const audit_log = serverTable(
     seq: c.int().notNull().unique(),
     user_id: c.uuid().references('users'),
     workstation_id: c.uuid(),
-    action: c.enum(['create', 'update', 'delete', 'read', 'login', 'logout', 'merge', 'resolve_conflict', 'admin']).notNull(),
+    action: c
+      .enum(['create', 'update', 'delete', 'read', 'login', 'logout', 'merge', 'resolve_conflict', 'admin'])
+      .notNull(),
     object_type: c.text().notNull(),
     object_id: c.text(),
     description: c.text(),

@@ -9,6 +9,8 @@
  */
 import { type HasDefault, type NotNull, sql } from 'drizzle-orm';
 import {
+  type PgColumnBuilder,
+  type PgColumnBuilderBase,
   bigint as pgBigint,
   boolean as pgBoolean,
   check as pgCheck,
@@ -17,8 +19,6 @@ import {
   index as pgIndex,
   integer as pgInteger,
   jsonb as pgJsonb,
-  type PgColumnBuilder,
-  type PgColumnBuilderBase,
   pgTable,
   text as pgText,
   timestamp as pgTimestamp,
@@ -30,25 +30,16 @@ import {
   index as liteIndex,
   integer as liteInteger,
   real as liteReal,
+  text as liteText,
+  uniqueIndex as liteUniqueIndex,
   type SQLiteColumnBuilder,
   type SQLiteColumnBuilderBase,
   sqliteTable,
-  text as liteText,
-  uniqueIndex as liteUniqueIndex,
 } from 'drizzle-orm/sqlite-core';
 import { v7 as uuidv7 } from 'uuid';
 
 /** What a column holds, independent of dialect. Sync (schema headers, value parsing) reads this. */
-export type ColumnKind =
-  | 'uuid'
-  | 'text'
-  | 'int'
-  | 'money'
-  | 'real'
-  | 'bool'
-  | 'timestamp'
-  | 'date'
-  | 'json';
+export type ColumnKind = 'uuid' | 'text' | 'int' | 'money' | 'real' | 'bool' | 'timestamp' | 'date' | 'json';
 
 export interface ColumnMeta {
   kind: ColumnKind;
@@ -77,10 +68,14 @@ export class Col<P extends AnyPg, L extends AnyLite> {
   ) {}
 
   notNull(): Col<NotNull<P>, NotNull<L>> {
-    return new Col(pgB(this.pg).notNull() as unknown as NotNull<P>, liteB(this.lite).notNull() as unknown as NotNull<L>, {
-      ...this.meta,
-      notNull: true,
-    });
+    return new Col(
+      pgB(this.pg).notNull() as unknown as NotNull<P>,
+      liteB(this.lite).notNull() as unknown as NotNull<L>,
+      {
+        ...this.meta,
+        notNull: true,
+      },
+    );
   }
 
   /** A literal default, the same in both dialects. */
@@ -147,10 +142,7 @@ const standardColumns = () => ({
   id: new Col(
     // The SQL default serves rows written straight into Postgres (integrations, scripts); the app
     // always supplies a UUIDv7 made where the row was born.
-    pgUuid()
-      .primaryKey()
-      .default(sql`gen_random_uuid()`)
-      .$defaultFn(uuidv7),
+    pgUuid().primaryKey().default(sql`gen_random_uuid()`).$defaultFn(uuidv7),
     liteText().primaryKey().$defaultFn(uuidv7),
     meta('uuid', { notNull: true, hasDefault: true }),
   ),
@@ -288,17 +280,29 @@ function defineTable<const N extends string, T extends ColMap>(
 }
 
 /** A table replicated to workstations, with the standard columns of DESIGN.md §3. */
-export function syncedTable<const N extends string, T extends ColMap>(name: N, cols: T, opts: TableOptions = {}) {
+export function syncedTable<const N extends string, T extends ColMap>(
+  name: N,
+  cols: T,
+  opts: TableOptions = {},
+) {
   return defineTable(name, 'synced', { ...standardColumns(), ...cols }, opts);
 }
 
 /** A table that exists in Postgres only. */
-export function serverTable<const N extends string, T extends ColMap>(name: N, cols: T, opts: TableOptions = {}) {
+export function serverTable<const N extends string, T extends ColMap>(
+  name: N,
+  cols: T,
+  opts: TableOptions = {},
+) {
   return defineTable(name, 'server', { ...serverColumns(), ...cols }, opts);
 }
 
 /** A table that exists in workstation SQLite only; declares its own key. */
-export function localTable<const N extends string, T extends ColMap>(name: N, cols: T, opts: TableOptions = {}) {
+export function localTable<const N extends string, T extends ColMap>(
+  name: N,
+  cols: T,
+  opts: TableOptions = {},
+) {
   return defineTable(name, 'local', cols, opts);
 }
 

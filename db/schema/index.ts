@@ -21,11 +21,19 @@ const isTable = (v: unknown): v is AnyTableModel =>
   typeof v === 'object' && v !== null && 'placement' in v && 'pg' in v && 'lite' in v;
 
 /** All tables, in declaration order. */
-export const allTables: readonly AnyTableModel[] = [accounts, clinical, pharmacy, billing, communication, sync]
+export const allTables: readonly AnyTableModel[] = [
+  accounts,
+  clinical,
+  pharmacy,
+  billing,
+  communication,
+  sync,
+]
   .flatMap((m) => Object.values(m))
   .filter(isTable);
 
 export const tablesIn = (...placements: AnyTableModel['placement'][]) =>
   allTables.filter((t) => placements.includes(t.placement));
 
-export const tableByName = (name: string): AnyTableModel | undefined => allTables.find((t) => t.name === name);
+export const tableByName = (name: string): AnyTableModel | undefined =>
+  allTables.find((t) => t.name === name);

@@ -27,7 +27,20 @@ export const medication_items = syncedTable(
     category_id: c.uuid().notNull().references('medication_categories'),
     default_supplier_id: c.uuid().references('suppliers'),
     strength: c.text().notNull(),
-    form: c.enum(['tablet', 'capsule', 'syrup', 'suspension', 'injection', 'cream', 'ointment', 'drops', 'inhaler', 'other']).notNull(),
+    form: c
+      .enum([
+        'tablet',
+        'capsule',
+        'syrup',
+        'suspension',
+        'injection',
+        'cream',
+        'ointment',
+        'drops',
+        'inhaler',
+        'other',
+      ])
+      .notNull(),
     unit: c.text().notNull().default('tablet'),
     barcode: c.text().unique(),
     requires_prescription: c.bool().notNull().default(true),
@@ -77,7 +90,10 @@ export const purchase_orders = syncedTable(
   {
     order_number: c.text().notNull().unique(),
     supplier_id: c.uuid().notNull().references('suppliers'),
-    status: c.enum(['draft', 'submitted', 'partially_received', 'received', 'cancelled']).notNull().default('draft'),
+    status: c
+      .enum(['draft', 'submitted', 'partially_received', 'received', 'cancelled'])
+      .notNull()
+      .default('draft'),
     ordered_on: c.date(),
     expected_on: c.date(),
     total_amount: c.money().notNull().default(0).nonNegative(),
@@ -143,7 +159,9 @@ export const stock_adjustments = syncedTable(
   {
     medication_item_id: c.uuid().notNull().references('medication_items'),
     stock_batch_id: c.uuid().notNull().references('stock_batches'),
-    adjustment_type: c.enum(['damaged', 'expired', 'count_correction', 'lost', 'returned_to_supplier', 'other']).notNull(),
+    adjustment_type: c
+      .enum(['damaged', 'expired', 'count_correction', 'lost', 'returned_to_supplier', 'other'])
+      .notNull(),
     quantity: c.int().notNull(),
     reason: c.text().notNull(),
     adjusted_by: c.uuid().notNull().references('users'),

@@ -1,0 +1,49 @@
+/**
+ * The workstation's local database: SQLite, encrypted at rest (SQLite3 Multiple Ciphers, chacha20),
+ * WAL with synchronous=FULL (the cipher build defaults WAL to NORMAL, which can lose the last commits
+ * on power loss), foreign keys on. Plain Node: never imports electron.
+ */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from '../../db/schema/sqlite.ts';
+
+export type LocalSchema = typeof schema;
+export type LocalDb = BetterSQLite3Database<LocalSchema>;
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const SQLITE_MIGRATIONS = resolve(here, '../../db/migrations/sqlite');
+
+export interface LocalDatabase {
+  sqlite: Database.Database;
+  db: LocalDb;
+  close(): void;
+}
+
+export interface OpenLocalOptions {
+  /** File path, or `:memory:`. */
+  path: string;
+  /** The encryption key (from Electron safeStorage in the app; from the CLI/env when headless). */
+  key: string;
+}
+
+export function openLocalDatabase({ path, key }: OpenLocalOptions): LocalDatabase {
+  const sqlite = new Database(path);
+  try {
+    // The key must be set before any other statement touches the file.
+    sqlite.pragma(`key='${key.replaceAll("'", "''")}'`);
+    // Fails with SQLITE_NOTADB here when the key is wrong.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = drizzle(sqlite, { schema });
+    migrate(db, { migrationsFolder: SQLITE_MIGRATIONS });
+    return { sqlite, db, close: () => sqlite.close() };
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
+}
