@@ -79,7 +79,7 @@ export const appointment_notifications = syncedTable(
 export const audit_log = serverTable(
   'audit_log',
   {
-    seq: c.int().notNull().unique(),
+    seq: c.bigint().notNull().unique(),
     user_id: c.uuid().references('users'),
     workstation_id: c.uuid(),
     action: c

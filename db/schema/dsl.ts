@@ -39,7 +39,7 @@ import {
 import { v7 as uuidv7 } from 'uuid';
 
 /** What a column holds, independent of dialect. Sync (schema headers, value parsing) reads this. */
-export type ColumnKind = 'uuid' | 'text' | 'int' | 'money' | 'real' | 'bool' | 'timestamp' | 'date' | 'json';
+export type ColumnKind = 'uuid' | 'text' | 'int' | 'bigint' | 'money' | 'real' | 'bool' | 'timestamp' | 'date' | 'json';
 
 export interface ColumnMeta {
   kind: ColumnKind;
@@ -124,6 +124,8 @@ export const c = {
   enum: <const V extends readonly [string, ...string[]]>(values: V) =>
     new Col(pgText({ enum: values }), liteText({ enum: values }), meta('text', { enumValues: values })),
   int: () => new Col(pgInteger(), liteInteger(), meta('int')),
+  /** Counters that may outgrow 32 bits (log sequence numbers). */
+  bigint: () => new Col(pgBigint({ mode: 'number' }), liteInteger(), meta('bigint')),
   /** Money in integer minor units (bututs, cents). Never floating point. */
   money: () => new Col(pgBigint({ mode: 'number' }), liteInteger(), meta('money')),
   /** Measurements (temperature, weight): not money, so floating point is fine. */

@@ -60,3 +60,6 @@ export const authoring_grants = m.authoring_grants.pg;
 export const quarantined_mutations = m.quarantined_mutations.pg;
 export const sync_conflicts = m.sync_conflicts.pg;
 export const workstations = m.workstations.pg;
+export const change_log = m.change_log.pg;
+export const field_clocks = m.field_clocks.pg;
+export const sync_counters = m.sync_counters.pg;

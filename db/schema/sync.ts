@@ -102,3 +102,41 @@ export const quarantined_mutations = syncedTable(
   },
   { indexes: [['status']] },
 );
+
+/**
+ * The change log behind the shape endpoint: one row per row-change in any synced table, written by
+ * triggers (so plain SQL changes are logged too). `seq` order is commit order: the trigger takes a
+ * transaction-scoped advisory lock, so a reader never sees seq N+1 before N's transaction commits.
+ */
+export const change_log = serverTable(
+  'change_log',
+  {
+    seq: c.bigint().notNull().unique(),
+    table_name: c.text().notNull(),
+    row_id: c.uuid().notNull(),
+    operation: c.enum(['insert', 'update', 'delete']).notNull(),
+    new_row: c.json<Record<string, unknown>>(),
+    old_row: c.json<Record<string, unknown>>(),
+  },
+  { indexes: [['table_name', 'seq']] },
+);
+
+/** Which write last set each field, by HLC: decides conflicts the same way whatever the arrival order. */
+export const field_clocks = serverTable(
+  'field_clocks',
+  {
+    table_name: c.text().notNull(),
+    row_id: c.uuid().notNull(),
+    field: c.text().notNull(),
+    hlc: c.text().notNull(),
+    author_id: c.uuid(),
+    workstation_id: c.uuid(),
+  },
+  { uniques: [['table_name', 'row_id', 'field']] },
+);
+
+/** Small key/value state of the sync engine (log epoch, compaction floor). */
+export const sync_counters = serverTable('sync_counters', {
+  key: c.text().notNull().unique(),
+  value: c.text().notNull(),
+});

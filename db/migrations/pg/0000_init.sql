@@ -99,7 +99,7 @@ CREATE TABLE "appointments" (
 CREATE TABLE "audit_log" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"created_at" timestamp(3) with time zone DEFAULT now() NOT NULL,
-	"seq" integer NOT NULL,
+	"seq" bigint NOT NULL,
 	"user_id" uuid,
 	"workstation_id" uuid,
 	"action" text NOT NULL,
@@ -189,6 +189,18 @@ CREATE TABLE "bills" (
 	CONSTRAINT "bills_status_check" CHECK ("status" IN ('draft', 'issued', 'partially_paid', 'paid', 'void'))
 );
 --> statement-breakpoint
+CREATE TABLE "change_log" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"created_at" timestamp(3) with time zone DEFAULT now() NOT NULL,
+	"seq" bigint NOT NULL,
+	"table_name" text NOT NULL,
+	"row_id" uuid NOT NULL,
+	"operation" text NOT NULL,
+	"new_row" jsonb,
+	"old_row" jsonb,
+	CONSTRAINT "change_log_operation_check" CHECK ("operation" IN ('insert', 'update', 'delete'))
+);
+--> statement-breakpoint
 CREATE TABLE "clinical_notes" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"created_at" timestamp(3) with time zone DEFAULT now() NOT NULL,
@@ -276,6 +288,17 @@ CREATE TABLE "family_histories" (
 	"relation" text NOT NULL,
 	"condition" text NOT NULL,
 	"notes" text
+);
+--> statement-breakpoint
+CREATE TABLE "field_clocks" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"created_at" timestamp(3) with time zone DEFAULT now() NOT NULL,
+	"table_name" text NOT NULL,
+	"row_id" uuid NOT NULL,
+	"field" text NOT NULL,
+	"hlc" text NOT NULL,
+	"author_id" uuid,
+	"workstation_id" uuid
 );
 --> statement-breakpoint
 CREATE TABLE "goods_received_notes" (
@@ -879,6 +902,13 @@ CREATE TABLE "sync_conflicts" (
 	CONSTRAINT "sync_conflicts_status_check" CHECK ("status" IN ('open', 'resolved'))
 );
 --> statement-breakpoint
+CREATE TABLE "sync_counters" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"created_at" timestamp(3) with time zone DEFAULT now() NOT NULL,
+	"key" text NOT NULL,
+	"value" text NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "system_settings" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"created_at" timestamp(3) with time zone DEFAULT now() NOT NULL,
@@ -1286,6 +1316,8 @@ CREATE INDEX "bill_items_bill_id_idx" ON "bill_items" USING btree ("bill_id");--
 CREATE UNIQUE INDEX "bills_bill_number_key" ON "bills" USING btree ("bill_number");--> statement-breakpoint
 CREATE INDEX "bills_patient_id_idx" ON "bills" USING btree ("patient_id");--> statement-breakpoint
 CREATE INDEX "bills_issued_at_idx" ON "bills" USING btree ("issued_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "change_log_seq_key" ON "change_log" USING btree ("seq");--> statement-breakpoint
+CREATE INDEX "change_log_table_name_seq_idx" ON "change_log" USING btree ("table_name","seq");--> statement-breakpoint
 CREATE INDEX "clinical_notes_patient_id_idx" ON "clinical_notes" USING btree ("patient_id");--> statement-breakpoint
 CREATE INDEX "clinical_notes_encounter_id_idx" ON "clinical_notes" USING btree ("encounter_id");--> statement-breakpoint
 CREATE INDEX "dispensing_logs_prescription_id_idx" ON "dispensing_logs" USING btree ("prescription_id");--> statement-breakpoint
@@ -1295,6 +1327,7 @@ CREATE INDEX "encounters_patient_id_idx" ON "encounters" USING btree ("patient_i
 CREATE INDEX "encounters_doctor_id_idx" ON "encounters" USING btree ("doctor_id");--> statement-breakpoint
 CREATE INDEX "encounters_created_at_idx" ON "encounters" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "family_histories_patient_id_idx" ON "family_histories" USING btree ("patient_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "field_clocks_table_name_row_id_field_key" ON "field_clocks" USING btree ("table_name","row_id","field");--> statement-breakpoint
 CREATE UNIQUE INDEX "goods_received_notes_grn_number_key" ON "goods_received_notes" USING btree ("grn_number");--> statement-breakpoint
 CREATE INDEX "goods_received_notes_purchase_order_id_idx" ON "goods_received_notes" USING btree ("purchase_order_id");--> statement-breakpoint
 CREATE INDEX "grn_items_goods_received_note_id_idx" ON "grn_items" USING btree ("goods_received_note_id");--> statement-breakpoint
@@ -1350,6 +1383,7 @@ CREATE UNIQUE INDEX "suppliers_name_key" ON "suppliers" USING btree ("name");-->
 CREATE INDEX "surgical_histories_patient_id_idx" ON "surgical_histories" USING btree ("patient_id");--> statement-breakpoint
 CREATE INDEX "sync_conflicts_status_idx" ON "sync_conflicts" USING btree ("status");--> statement-breakpoint
 CREATE INDEX "sync_conflicts_table_name_row_id_idx" ON "sync_conflicts" USING btree ("table_name","row_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "sync_counters_key_key" ON "sync_counters" USING btree ("key");--> statement-breakpoint
 CREATE UNIQUE INDEX "system_settings_key_key" ON "system_settings" USING btree ("key");--> statement-breakpoint
 CREATE INDEX "tasks_assigned_to_status_idx" ON "tasks" USING btree ("assigned_to","status");--> statement-breakpoint
 CREATE INDEX "tasks_patient_id_idx" ON "tasks" USING btree ("patient_id");--> statement-breakpoint
