@@ -1,0 +1,77 @@
+/** `/api/auth/*`: login, refresh, logout, me, and TOTP enrolment. */
+import { eq } from 'drizzle-orm';
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import * as s from '../../db/schema/pg.ts';
+import { HttpError, parseBody } from '../http/errors.ts';
+import { clientInfo, currentUser, requireUser } from './guard.ts';
+import { publicUser } from './service.ts';
+
+const login = z.string().trim().min(1).max(200);
+const password = z.string().min(1).max(1024);
+const otp = z.string().regex(/^\d{6}$/, 'must be 6 digits');
+
+const LoginBody = z
+  .strictObject({ username: login.optional(), email: login.optional(), password, otp: otp.optional() })
+  .refine((b) => (b.username === undefined) !== (b.email === undefined), {
+    message: 'give either username or email',
+    path: ['username'],
+  });
+const RefreshBody = z.strictObject({ refresh: z.string().min(16).max(512) });
+const LogoutBody = z.strictObject({ refresh: z.string().min(16).max(512).optional() }).optional();
+const ConfirmBody = z.strictObject({ otp });
+const DisableBody = z.strictObject({ password, otp });
+const NoBody = z.strictObject({}).optional();
+
+export const authRoutes: FastifyPluginAsync = async (app) => {
+  const auth = app.hms.auth;
+
+  app.post('/api/auth/login', async (request) => {
+    const body = parseBody(LoginBody, request);
+    const result = await auth.login(
+      { login: body.username ?? body.email ?? '', password: body.password, otp: body.otp },
+      clientInfo(request),
+    );
+    return result;
+  });
+
+  app.post('/api/auth/refresh', async (request) => {
+    const body = parseBody(RefreshBody, request);
+    return auth.refresh(body.refresh, clientInfo(request));
+  });
+
+  app.post('/api/auth/logout', { preHandler: requireUser() }, async (request, reply) => {
+    const body = parseBody(LogoutBody, request);
+    await auth.logout(currentUser(request), body?.refresh, clientInfo(request));
+    return reply.code(204).send();
+  });
+
+  app.get('/api/auth/me', { preHandler: requireUser() }, async (request) => {
+    const me = currentUser(request);
+    const [row] = await app.hms.database.db
+      .select({ user: s.users, role: s.roles.name, totp: s.user_credentials.totp_enabled })
+      .from(s.users)
+      .innerJoin(s.roles, eq(s.roles.id, s.users.role_id))
+      .leftJoin(s.user_credentials, eq(s.user_credentials.user_id, s.users.id))
+      .where(eq(s.users.id, me.id));
+    if (!row) throw new HttpError(404, 'not_found');
+    return { user: publicUser(row.user, row.role, { totp_enabled: row.totp ?? false }) };
+  });
+
+  app.post('/api/auth/2fa/enroll', { preHandler: requireUser() }, async (request) => {
+    parseBody(NoBody, request);
+    return auth.enrollTotp(currentUser(request), clientInfo(request));
+  });
+
+  app.post('/api/auth/2fa/confirm', { preHandler: requireUser() }, async (request) => {
+    const body = parseBody(ConfirmBody, request);
+    await auth.confirmTotp(currentUser(request), body.otp, clientInfo(request));
+    return { totp_enabled: true };
+  });
+
+  app.post('/api/auth/2fa/disable', { preHandler: requireUser() }, async (request) => {
+    const body = parseBody(DisableBody, request);
+    await auth.disableTotp(currentUser(request), body.password, body.otp, clientInfo(request));
+    return { totp_enabled: false };
+  });
+};

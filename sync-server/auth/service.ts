@@ -1,0 +1,471 @@
+/**
+ * Accounts: login (password, lockout, TOTP), refresh-token rotation with reuse detection, logout,
+ * and the per-request check of an access token. Routes in `routes.ts` are thin wrappers over this.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import type { RoleName } from '../../db/schema/accounts.ts';
+import * as s from '../../db/schema/pg.ts';
+import type { Config } from '../config.ts';
+import type { ServerDb } from '../database.ts';
+import { HttpError } from '../http/errors.ts';
+import { isoTime, parseTime } from '../http/time.ts';
+import { appendAudit } from './audit.ts';
+import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
+import type { ServerKeys } from './secrets.ts';
+import { hashToken, newRefreshToken, signAccessToken, verifyAccessToken } from './tokens.ts';
+import { checkTotp, decryptTotpSecret, encryptTotpSecret, newTotpSecret, totpUri } from './totp.ts';
+
+/** The authenticated caller, as route handlers see it (`request.auth`). */
+export interface AuthUser {
+  id: string;
+  username: string;
+  role: RoleName;
+  role_id: string;
+  /** The session family (one login) the access token belongs to. */
+  session_id: string;
+}
+
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export type UserRow = typeof s.users.$inferSelect;
+
+/** The user as the API shows it: no secrets, timestamps in ISO-8601. */
+export function publicUser(user: UserRow, role: RoleName, extra: { totp_enabled?: boolean } = {}) {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    first_name: user.first_name,
+    last_name: user.last_name,
+    role,
+    role_id: user.role_id,
+    is_active: user.is_active,
+    phone: user.phone,
+    language_preference: user.language_preference,
+    last_login_at: isoTime(user.last_login_at),
+    created_at: isoTime(user.created_at),
+    updated_at: isoTime(user.updated_at),
+    version: user.version,
+    ...extra,
+  };
+}
+export type PublicUser = ReturnType<typeof publicUser>;
+
+export interface TokenPair {
+  access: string;
+  refresh: string;
+  access_expires_in: number;
+  refresh_expires_at: string;
+}
+
+/** A lockout counter for names that match no user, so they are answered exactly like real ones. */
+interface GhostCounter {
+  failures: number;
+  lockedUntil: number;
+}
+const GHOST_LIMIT = 10_000;
+
+export const normalizeLogin = (name: string) => name.trim().toLowerCase();
+
+export class AuthService {
+  private readonly ghosts = new Map<string, GhostCounter>();
+
+  constructor(
+    readonly db: ServerDb,
+    readonly keys: ServerKeys,
+    readonly config: Config,
+    readonly now: () => Date,
+  ) {}
+
+  // ---- login -------------------------------------------------------------------------------------
+
+  async login(
+    input: { login: string; password: string; otp?: string | undefined },
+    client: ClientInfo,
+  ): Promise<TokenPair & { user: PublicUser }> {
+    const now = this.now();
+    const name = normalizeLogin(input.login);
+    const found = await this.findForLogin(name);
+    const cred = found?.cred ?? null;
+
+    // Always exactly one argon2 verification, whatever the path, so timing says nothing.
+    const passwordOk = await verifyPassword(cred?.password_hash ?? (await decoyHash()), input.password);
+    const userId = found?.user.id ?? null;
+    const record = (status: (typeof s.login_activities.$inferInsert)['status']) =>
+      this.recordActivity(userId, input.login, status, client);
+
+    const lockedUntil = cred ? lockExpiry(cred.locked_until, now) : this.ghostLock(name, now);
+    if (lockedUntil !== null) {
+      await record('locked');
+      throw lockedError(lockedUntil, now);
+    }
+    if (!found || !cred || !passwordOk) {
+      if (found && cred) await this.countFailure(found.user.id, now);
+      else this.ghostFailure(name, now);
+      await record('failed');
+      throw invalidCredentials();
+    }
+    if (!found.user.is_active || found.user.deleted_at) {
+      await record('failed');
+      throw new HttpError(403, 'account_disabled', 'this account is disabled');
+    }
+    if (cred.totp_enabled && cred.totp_secret_enc) {
+      if (!input.otp) {
+        await record('otp_required');
+        throw new HttpError(401, 'otp_required', 'a one-time code from your authenticator is required');
+      }
+      const ok = await this.acceptTotp(
+        found.user.id,
+        cred.totp_secret_enc,
+        input.otp,
+        cred.totp_last_step,
+        now,
+      );
+      if (!ok) {
+        await this.countFailure(found.user.id, now);
+        await record('otp_failed');
+        throw new HttpError(401, 'otp_invalid', 'the one-time code is not valid');
+      }
+    }
+    const nowIso = now.toISOString();
+    await this.db
+      .update(s.user_credentials)
+      .set({ failed_attempts: 0, locked_until: null })
+      .where(eq(s.user_credentials.user_id, found.user.id));
+    await this.db.update(s.users).set({ last_login_at: nowIso }).where(eq(s.users.id, found.user.id));
+    const tokens = await this.openSession(found.user.id, found.role, randomUUID(), client);
+    await record('success');
+    return {
+      ...tokens,
+      user: publicUser({ ...found.user, last_login_at: nowIso }, found.role, {
+        totp_enabled: cred.totp_enabled,
+      }),
+    };
+  }
+
+  private async findForLogin(name: string) {
+    if (name === '') return null;
+    const rows = await this.db
+      .select({ user: s.users, role: s.roles.name, cred: s.user_credentials })
+      .from(s.users)
+      .innerJoin(s.roles, eq(s.roles.id, s.users.role_id))
+      .leftJoin(s.user_credentials, eq(s.user_credentials.user_id, s.users.id))
+      .where(
+        and(
+          isNull(s.users.deleted_at),
+          or(sql`lower(${s.users.username}) = ${name}`, sql`lower(${s.users.email}) = ${name}`),
+        ),
+      )
+      // A user name match wins over somebody else's e-mail address.
+      .orderBy(desc(sql`lower(${s.users.username}) = ${name}`))
+      .limit(1);
+    return rows[0] ?? null;
+  }
+
+  /** One more failure; locks the account when the limit is reached. A lapsed lock starts a new count. */
+  private async countFailure(userId: string, now: Date): Promise<void> {
+    const nowIso = now.toISOString();
+    const [row] = await this.db
+      .update(s.user_credentials)
+      .set({
+        failed_attempts: sql`case when ${s.user_credentials.locked_until} is not null and ${s.user_credentials.locked_until} <= ${nowIso}::timestamptz then 1 else ${s.user_credentials.failed_attempts} + 1 end`,
+        locked_until: sql`case when ${s.user_credentials.locked_until} <= ${nowIso}::timestamptz then null else ${s.user_credentials.locked_until} end`,
+      })
+      .where(eq(s.user_credentials.user_id, userId))
+      .returning({ failed: s.user_credentials.failed_attempts });
+    if (row && row.failed >= this.config.loginMaxFailures) {
+      const until = new Date(now.getTime() + this.config.lockoutSeconds * 1000).toISOString();
+      await this.db
+        .update(s.user_credentials)
+        .set({ locked_until: until })
+        .where(eq(s.user_credentials.user_id, userId));
+    }
+  }
+
+  private ghostLock(name: string, now: Date): Date | null {
+    const g = this.ghosts.get(name);
+    return g && g.lockedUntil > now.getTime() ? new Date(g.lockedUntil) : null;
+  }
+
+  private ghostFailure(name: string, now: Date): void {
+    let g = this.ghosts.get(name);
+    if (g && g.lockedUntil !== 0 && g.lockedUntil <= now.getTime()) g = undefined;
+    const next = { failures: (g?.failures ?? 0) + 1, lockedUntil: 0 };
+    if (next.failures >= this.config.loginMaxFailures) {
+      next.lockedUntil = now.getTime() + this.config.lockoutSeconds * 1000;
+    }
+    this.ghosts.delete(name);
+    this.ghosts.set(name, next);
+    if (this.ghosts.size > GHOST_LIMIT) {
+      const oldest = this.ghosts.keys().next().value;
+      if (oldest !== undefined) this.ghosts.delete(oldest);
+    }
+  }
+
+  private async recordActivity(
+    userId: string | null,
+    attempted: string,
+    status: (typeof s.login_activities.$inferInsert)['status'],
+    client: ClientInfo,
+  ) {
+    await this.db.insert(s.login_activities).values({
+      user_id: userId,
+      username_attempted: attempted.slice(0, 200),
+      status,
+      ip_address: client.ip,
+      user_agent: client.userAgent?.slice(0, 500) ?? null,
+    });
+  }
+
+  // ---- sessions ----------------------------------------------------------------------------------
+
+  private async openSession(userId: string, role: RoleName, familyId: string, client: ClientInfo) {
+    const now = this.now();
+    const refresh = newRefreshToken();
+    const expires = new Date(now.getTime() + this.config.refreshTokenTtl * 1000).toISOString();
+    await this.db.insert(s.auth_sessions).values({
+      user_id: userId,
+      family_id: familyId,
+      token_hash: hashToken(refresh),
+      expires_at: expires,
+      user_agent: client.userAgent?.slice(0, 500) ?? null,
+      ip_address: client.ip,
+    });
+    const access = await signAccessToken(
+      this.keys.jwtKey,
+      { sub: userId, sid: familyId, role },
+      now,
+      this.config.accessTokenTtl,
+    );
+    return { access, refresh, access_expires_in: this.config.accessTokenTtl, refresh_expires_at: expires };
+  }
+
+  /** Rotates a refresh token. A token already rotated (or revoked) is a replay: its family dies. */
+  async refresh(token: string, client: ClientInfo): Promise<TokenPair & { user: PublicUser }> {
+    const now = this.now();
+    const [row] = await this.db
+      .select({ session: s.auth_sessions, user: s.users, role: s.roles.name })
+      .from(s.auth_sessions)
+      .innerJoin(s.users, eq(s.users.id, s.auth_sessions.user_id))
+      .innerJoin(s.roles, eq(s.roles.id, s.users.role_id))
+      .where(eq(s.auth_sessions.token_hash, hashToken(token)));
+    if (!row) throw invalidRefresh();
+    const { session, user, role } = row;
+    if (session.revoked_at) throw invalidRefresh();
+    if (session.rotated_at) {
+      await this.revokeFamily(session.family_id);
+      throw new HttpError(
+        401,
+        'refresh_reused',
+        'this refresh token was already used; the session is closed',
+      );
+    }
+    if (parseTime(session.expires_at).getTime() <= now.getTime()) throw invalidRefresh();
+    if (!user.is_active || user.deleted_at) {
+      await this.revokeFamily(session.family_id);
+      throw new HttpError(401, 'account_disabled', 'this account is disabled');
+    }
+    const claimed = await this.db
+      .update(s.auth_sessions)
+      .set({ rotated_at: now.toISOString() })
+      .where(
+        and(
+          eq(s.auth_sessions.id, session.id),
+          isNull(s.auth_sessions.rotated_at),
+          isNull(s.auth_sessions.revoked_at),
+        ),
+      )
+      .returning({ id: s.auth_sessions.id });
+    if (claimed.length === 0) {
+      // Lost a race with another use of the same token: that is a replay too.
+      await this.revokeFamily(session.family_id);
+      throw new HttpError(
+        401,
+        'refresh_reused',
+        'this refresh token was already used; the session is closed',
+      );
+    }
+    const tokens = await this.openSession(user.id, role, session.family_id, client);
+    return { ...tokens, user: publicUser(user, role) };
+  }
+
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.db
+      .update(s.auth_sessions)
+      .set({ revoked_at: this.now().toISOString() })
+      .where(and(eq(s.auth_sessions.family_id, familyId), isNull(s.auth_sessions.revoked_at)));
+  }
+
+  /** Closes every session of a user (password reset, account disabled). */
+  async revokeUserSessions(db: ServerDb, userId: string): Promise<void> {
+    await db
+      .update(s.auth_sessions)
+      .set({ revoked_at: this.now().toISOString() })
+      .where(and(eq(s.auth_sessions.user_id, userId), isNull(s.auth_sessions.revoked_at)));
+  }
+
+  async logout(user: AuthUser, refresh: string | undefined, client: ClientInfo): Promise<void> {
+    await this.revokeFamily(user.session_id);
+    if (refresh) {
+      const [row] = await this.db
+        .select({ family: s.auth_sessions.family_id, user: s.auth_sessions.user_id })
+        .from(s.auth_sessions)
+        .where(eq(s.auth_sessions.token_hash, hashToken(refresh)));
+      if (row && row.user === user.id) await this.revokeFamily(row.family);
+    }
+    await this.recordActivity(user.id, user.username, 'logout', client);
+  }
+
+  /** The user behind a bearer token: the JWT must verify, the user be active, the session open. */
+  async authenticate(token: string): Promise<AuthUser | null> {
+    const claims = await verifyAccessToken(this.keys.jwtKey, token, this.now());
+    if (!claims) return null;
+    const [row] = await this.db
+      .select({
+        id: s.users.id,
+        username: s.users.username,
+        role: s.roles.name,
+        role_id: s.users.role_id,
+        open: sql<boolean>`exists (select 1 from ${s.auth_sessions} where ${s.auth_sessions.family_id} = ${claims.sid} and ${s.auth_sessions.user_id} = ${s.users.id} and ${s.auth_sessions.revoked_at} is null)`,
+      })
+      .from(s.users)
+      .innerJoin(s.roles, eq(s.roles.id, s.users.role_id))
+      .where(and(eq(s.users.id, claims.sub), eq(s.users.is_active, true), isNull(s.users.deleted_at)));
+    if (!row?.open) return null;
+    return {
+      id: row.id,
+      username: row.username,
+      role: row.role,
+      role_id: row.role_id,
+      session_id: claims.sid,
+    };
+  }
+
+  // ---- TOTP --------------------------------------------------------------------------------------
+
+  private async credentials(userId: string) {
+    const [cred] = await this.db
+      .select()
+      .from(s.user_credentials)
+      .where(eq(s.user_credentials.user_id, userId));
+    if (!cred) throw new HttpError(409, 'no_credentials', 'this account has no password set');
+    return cred;
+  }
+
+  /** Verifies a code and records its step atomically, so the same code never passes twice. */
+  private async acceptTotp(userId: string, enc: string, otp: string, lastStep: number | null, now: Date) {
+    const secret = decryptTotpSecret(this.keys.totpKey, enc, userId);
+    const step = await checkTotp(secret, otp, now, lastStep);
+    if (step === null) return false;
+    const updated = await this.db
+      .update(s.user_credentials)
+      .set({ totp_last_step: step })
+      .where(
+        and(
+          eq(s.user_credentials.user_id, userId),
+          or(isNull(s.user_credentials.totp_last_step), sql`${s.user_credentials.totp_last_step} < ${step}`),
+        ),
+      )
+      .returning({ id: s.user_credentials.id });
+    return updated.length === 1;
+  }
+
+  async enrollTotp(user: AuthUser, client: ClientInfo): Promise<{ secret: string; otpauth_uri: string }> {
+    const cred = await this.credentials(user.id);
+    if (cred.totp_enabled) throw new HttpError(409, 'totp_already_enabled', 'two-factor login is already on');
+    const secret = newTotpSecret();
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(s.user_credentials)
+        .set({ totp_secret_enc: encryptTotpSecret(this.keys.totpKey, secret, user.id), totp_enabled: false })
+        .where(eq(s.user_credentials.user_id, user.id));
+      await appendAudit(tx, this.auditOf(user, client, 'totp enrolment started'));
+    });
+    return { secret, otpauth_uri: totpUri(secret, user.username) };
+  }
+
+  async confirmTotp(user: AuthUser, otp: string, client: ClientInfo): Promise<void> {
+    const cred = await this.credentials(user.id);
+    if (cred.totp_enabled) throw new HttpError(409, 'totp_already_enabled', 'two-factor login is already on');
+    if (!cred.totp_secret_enc) throw new HttpError(409, 'totp_not_enrolled', 'start enrolment first');
+    const ok = await this.acceptTotp(user.id, cred.totp_secret_enc, otp, cred.totp_last_step, this.now());
+    if (!ok) throw new HttpError(401, 'otp_invalid', 'the one-time code is not valid');
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(s.user_credentials)
+        .set({ totp_enabled: true })
+        .where(eq(s.user_credentials.user_id, user.id));
+      await appendAudit(tx, this.auditOf(user, client, 'totp enabled'));
+    });
+  }
+
+  async disableTotp(user: AuthUser, password: string, otp: string, client: ClientInfo): Promise<void> {
+    const cred = await this.credentials(user.id);
+    const passwordOk = await verifyPassword(cred.password_hash, password);
+    if (!cred.totp_enabled || !cred.totp_secret_enc) {
+      throw new HttpError(409, 'totp_not_enabled', 'two-factor login is not on');
+    }
+    if (!passwordOk) throw invalidCredentials();
+    const ok = await this.acceptTotp(user.id, cred.totp_secret_enc, otp, cred.totp_last_step, this.now());
+    if (!ok) throw new HttpError(401, 'otp_invalid', 'the one-time code is not valid');
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(s.user_credentials)
+        .set({ totp_enabled: false, totp_secret_enc: null })
+        .where(eq(s.user_credentials.user_id, user.id));
+      await appendAudit(tx, this.auditOf(user, client, 'totp disabled'));
+    });
+  }
+
+  private auditOf(user: AuthUser, client: ClientInfo, description: string) {
+    return {
+      action: 'update' as const,
+      object_type: 'user_credentials',
+      object_id: user.id,
+      user_id: user.id,
+      description,
+      ip_address: client.ip,
+      at: this.now(),
+    };
+  }
+
+  // ---- passwords ---------------------------------------------------------------------------------
+
+  /** Sets a password (in the caller's transaction), clears any lockout and closes the user's sessions. */
+  async setPassword(db: ServerDb, userId: string, password: string): Promise<void> {
+    const password_hash = await hashPassword(password);
+    const nowIso = this.now().toISOString();
+    await db
+      .insert(s.user_credentials)
+      .values({ user_id: userId, password_hash, password_changed_at: nowIso })
+      .onConflictDoUpdate({
+        target: s.user_credentials.user_id,
+        set: { password_hash, password_changed_at: nowIso, failed_attempts: 0, locked_until: null },
+      });
+    await this.revokeUserSessions(db, userId);
+  }
+}
+
+function lockExpiry(lockedUntil: string | null, now: Date): Date | null {
+  if (!lockedUntil) return null;
+  const until = parseTime(lockedUntil);
+  return until.getTime() > now.getTime() ? until : null;
+}
+
+function lockedError(until: Date, now: Date) {
+  const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+  return new HttpError(
+    429,
+    'locked',
+    'too many failed attempts; try again later',
+    { retry_after: seconds },
+    { 'retry-after': String(seconds) },
+  );
+}
+
+const invalidCredentials = () => new HttpError(401, 'invalid_credentials', 'wrong user name or password');
+const invalidRefresh = () => new HttpError(401, 'invalid_refresh', 'the refresh token is not valid');

@@ -1,0 +1,98 @@
+/**
+ * `tsx sync-server/cli.ts [--demo]`: start the sync server.
+ *
+ * Reads the configuration from the environment (see `config.ts`), opens the database (real Postgres
+ * with `DATABASE_URL`, otherwise the embedded one under `HMS_DATA_DIR/server`), runs migrations,
+ * creates the roles and the first admin, and listens. `--demo` fills an empty database with the
+ * synthetic demo hospital. SIGTERM/SIGINT close the server and the database cleanly.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { bootstrap } from './admin/bootstrap.ts';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { type Database, openDatabase } from './database.ts';
+
+type SeedDemo = (database: Database, opts?: { patients?: number }) => Promise<unknown>;
+
+async function maybeSeedDemo(database: Database): Promise<void> {
+  const [row] = await database.query<{ n: number }>('select count(*)::int as n from patients');
+  if ((row?.n ?? 0) > 0) {
+    console.log('Demo data: the database already has patients; not seeding.');
+    return;
+  }
+  // `seed.ts` is written alongside this file by the demo-data work; tolerate its absence.
+  const seedUrl = new URL('./seed.ts', import.meta.url);
+  if (!existsSync(fileURLToPath(seedUrl))) {
+    console.log('Demo data: sync-server/seed.ts is not available; starting without demo data.');
+    return;
+  }
+  const mod = (await import(seedUrl.href)) as { seedDemo?: SeedDemo };
+  if (typeof mod.seedDemo !== 'function') {
+    console.log('Demo data: sync-server/seed.ts exports no seedDemo(); starting without demo data.');
+    return;
+  }
+  console.log('Demo data: seeding the demo hospital…');
+  const started = Date.now();
+  await mod.seedDemo(database);
+  console.log(`Demo data: done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const demo = argv.includes('--demo');
+  const config = loadConfig();
+  const database = await openDatabase(
+    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.embeddedDbDir },
+  );
+  const first = await bootstrap(database, config);
+  if (first.generatedAdminPassword) {
+    console.log(
+      [
+        '',
+        '  First start: created the admin user.',
+        '    user name: admin',
+        `    password:  ${first.generatedAdminPassword}`,
+        '  This password is shown only once. Set HMS_ADMIN_PASSWORD to choose it instead.',
+        '',
+      ].join('\n'),
+    );
+  } else if (first.adminCreated) {
+    console.log('First start: created the admin user (password from HMS_ADMIN_PASSWORD).');
+  }
+  if (demo) await maybeSeedDemo(database);
+
+  const app = await buildApp({ database, config });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const where = config.databaseUrl ? 'postgres' : `embedded at ${config.embeddedDbDir}`;
+  console.log(`HMS sync server listening on http://${config.host}:${port} (database: ${where})`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`${signal}: shutting down…`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    try {
+      await app.close();
+      await database.close();
+      process.exit(0);
+    } catch (error) {
+      console.error('shutdown failed:', error instanceof Error ? error.message : error);
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else {
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    console.error('HMS sync server failed to start:', error instanceof Error ? error.message : error, cause);
+  }
+  process.exit(1);
+});

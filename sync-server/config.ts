@@ -1,0 +1,102 @@
+/**
+ * The sync server's configuration, read once from the environment and validated. A bad value stops
+ * the server at start with a message naming the variable, never later at a request.
+ */
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const intFrom = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const EnvSchema = z.object({
+  PORT: intFrom(0, 65_535).default(8080),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  HMS_DATA_DIR: z.string().trim().min(1).default('./data'),
+  HMS_ADMIN_PASSWORD: optionalText.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
+  HMS_JWT_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  HMS_ACCESS_TOKEN_TTL: intFrom(30, 86_400).default(900),
+  HMS_REFRESH_TOKEN_TTL: intFrom(300, 365 * 86_400).default(30 * 86_400),
+  HMS_LOGIN_MAX_FAILURES: intFrom(1, 100).default(5),
+  HMS_LOCKOUT_SECONDS: intFrom(1, 86_400).default(15 * 60),
+  HMS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+const SECRET_VARS = new Set(['HMS_ADMIN_PASSWORD', 'HMS_JWT_SECRET', 'DATABASE_URL']);
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Real Postgres when set; otherwise the embedded PGlite database under `dataDir/server`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Where the embedded database keeps its files. */
+  embeddedDbDir: string;
+  adminPassword: string | undefined;
+  /** Overrides the generated JWT signing key (kept in `server_secrets`) when set. */
+  jwtSecret: string | undefined;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  loginMaxFailures: number;
+  lockoutSeconds: number;
+  /** fastify's logger level; `silent` turns logging off. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration from `env` (default `process.env`); throws `ConfigError` naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0]);
+        // Never echo a secret back, not even a malformed one.
+        const shown = SECRET_VARS.has(name) ? '' : ` (got ${JSON.stringify(env[name])})`;
+        return `${name}: ${i.message}${shown}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.HMS_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    embeddedDbDir: join(dataDir, 'server'),
+    adminPassword: e.HMS_ADMIN_PASSWORD,
+    jwtSecret: e.HMS_JWT_SECRET,
+    accessTokenTtl: e.HMS_ACCESS_TOKEN_TTL,
+    refreshTokenTtl: e.HMS_REFRESH_TOKEN_TTL,
+    loginMaxFailures: e.HMS_LOGIN_MAX_FAILURES,
+    lockoutSeconds: e.HMS_LOCKOUT_SECONDS,
+    logLevel: e.HMS_LOG_LEVEL,
+  };
+}
+
+/** A configuration for tests and embedding: defaults with overrides. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({}), logLevel: 'silent', ...overrides };
+}
