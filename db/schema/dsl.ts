@@ -39,7 +39,17 @@ import {
 import { v7 as uuidv7 } from 'uuid';
 
 /** What a column holds, independent of dialect. Sync (schema headers, value parsing) reads this. */
-export type ColumnKind = 'uuid' | 'text' | 'int' | 'bigint' | 'money' | 'real' | 'bool' | 'timestamp' | 'date' | 'json';
+export type ColumnKind =
+  | 'uuid'
+  | 'text'
+  | 'int'
+  | 'bigint'
+  | 'money'
+  | 'real'
+  | 'bool'
+  | 'timestamp'
+  | 'date'
+  | 'json';
 
 export interface ColumnMeta {
   kind: ColumnKind;
@@ -299,13 +309,13 @@ export function serverTable<const N extends string, T extends ColMap>(
   return defineTable(name, 'server', { ...serverColumns(), ...cols }, opts);
 }
 
-/** A table that exists in workstation SQLite only; declares its own key. */
+/** A table that exists in workstation SQLite only. */
 export function localTable<const N extends string, T extends ColMap>(
   name: N,
   cols: T,
   opts: TableOptions = {},
 ) {
-  return defineTable(name, 'local', cols, opts);
+  return defineTable(name, 'local', { ...serverColumns(), ...cols }, opts);
 }
 
 export type AnyTableModel = TableModel<string, ColMap>;

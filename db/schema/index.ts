@@ -7,6 +7,7 @@ import * as billing from './billing.ts';
 import * as clinical from './clinical.ts';
 import * as communication from './communication.ts';
 import type { AnyTableModel } from './dsl.ts';
+import * as local from './local.ts';
 import * as pharmacy from './pharmacy.ts';
 import * as sync from './sync.ts';
 
@@ -14,6 +15,7 @@ export * from './accounts.ts';
 export * from './billing.ts';
 export * from './clinical.ts';
 export * from './communication.ts';
+export * from './local.ts';
 export * from './pharmacy.ts';
 export * from './sync.ts';
 
@@ -28,6 +30,7 @@ export const allTables: readonly AnyTableModel[] = [
   billing,
   communication,
   sync,
+  local,
 ]
   .flatMap((m) => Object.values(m))
   .filter(isTable);

@@ -442,6 +442,45 @@ CREATE TABLE `notifications` (
 );
 --> statement-breakpoint
 CREATE INDEX `notifications_user_id_is_read_idx` ON `notifications` (`user_id`,`is_read`);--> statement-breakpoint
+CREATE TABLE `offline_users` (
+	`id` text PRIMARY KEY NOT NULL,
+	`created_at` text NOT NULL,
+	`user_id` text NOT NULL,
+	`username` text NOT NULL,
+	`verifier` text NOT NULL,
+	`role` text NOT NULL,
+	`first_name` text NOT NULL,
+	`last_name` text NOT NULL,
+	`grant` text NOT NULL,
+	`last_online_login_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `offline_users_user_id_key` ON `offline_users` (`user_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `offline_users_username_key` ON `offline_users` (`username`);--> statement-breakpoint
+CREATE TABLE `outbox` (
+	`id` text PRIMARY KEY NOT NULL,
+	`created_at` text NOT NULL,
+	`seq` integer NOT NULL,
+	`table_name` text NOT NULL,
+	`row_id` text NOT NULL,
+	`operation` text NOT NULL,
+	`payload` text NOT NULL,
+	`base_version` integer,
+	`author_id` text NOT NULL,
+	`hlc` text NOT NULL,
+	`device_time` text NOT NULL,
+	`status` text DEFAULT 'pending' NOT NULL,
+	`outcome` text,
+	`reason` text,
+	`acked_at` text,
+	CONSTRAINT "outbox_operation_check" CHECK("operation" IN ('insert', 'update', 'delete')),
+	CONSTRAINT "outbox_status_check" CHECK("status" IN ('pending', 'acked')),
+	CONSTRAINT "outbox_outcome_check" CHECK("outcome" IN ('applied', 'merged', 'conflict', 'quarantined'))
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `outbox_seq_key` ON `outbox` (`seq`);--> statement-breakpoint
+CREATE INDEX `outbox_status_seq_idx` ON `outbox` (`status`,`seq`);--> statement-breakpoint
+CREATE INDEX `outbox_table_name_row_id_idx` ON `outbox` (`table_name`,`row_id`);--> statement-breakpoint
 CREATE TABLE `patient_doctor_assignments` (
 	`id` text PRIMARY KEY NOT NULL,
 	`created_at` text NOT NULL,
@@ -650,6 +689,14 @@ CREATE TABLE `referrals` (
 );
 --> statement-breakpoint
 CREATE INDEX `referrals_patient_id_idx` ON `referrals` (`patient_id`);--> statement-breakpoint
+CREATE TABLE `refetch_marks` (
+	`id` text PRIMARY KEY NOT NULL,
+	`created_at` text NOT NULL,
+	`table_name` text NOT NULL,
+	`row_id` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `refetch_marks_table_name_row_id_key` ON `refetch_marks` (`table_name`,`row_id`);--> statement-breakpoint
 CREATE TABLE `resource_bookings` (
 	`id` text PRIMARY KEY NOT NULL,
 	`created_at` text NOT NULL,
@@ -736,6 +783,17 @@ CREATE TABLE `service_catalog_items` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `service_catalog_items_code_key` ON `service_catalog_items` (`code`);--> statement-breakpoint
+CREATE TABLE `shape_positions` (
+	`id` text PRIMARY KEY NOT NULL,
+	`created_at` text NOT NULL,
+	`table_name` text NOT NULL,
+	`handle` text,
+	`offset` text,
+	`up_to_date_at` text,
+	`refetching` integer DEFAULT false NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `shape_positions_table_name_key` ON `shape_positions` (`table_name`);--> statement-breakpoint
 CREATE TABLE `stock_adjustments` (
 	`id` text PRIMARY KEY NOT NULL,
 	`created_at` text NOT NULL,
@@ -1014,4 +1072,12 @@ CREATE TABLE `wards` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `wards_name_key` ON `wards` (`name`);--> statement-breakpoint
-CREATE UNIQUE INDEX `wards_code_key` ON `wards` (`code`);
+CREATE UNIQUE INDEX `wards_code_key` ON `wards` (`code`);--> statement-breakpoint
+CREATE TABLE `workstation_settings` (
+	`id` text PRIMARY KEY NOT NULL,
+	`created_at` text NOT NULL,
+	`key` text NOT NULL,
+	`value` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `workstation_settings_key_key` ON `workstation_settings` (`key`);
