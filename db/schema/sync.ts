@@ -112,6 +112,8 @@ export const change_log = serverTable(
   'change_log',
   {
     seq: c.bigint().notNull().unique(),
+    /** The writing transaction: a response never ends inside one. */
+    tx_id: c.bigint().notNull(),
     table_name: c.text().notNull(),
     row_id: c.uuid().notNull(),
     operation: c.enum(['insert', 'update', 'delete']).notNull(),

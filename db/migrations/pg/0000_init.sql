@@ -193,6 +193,7 @@ CREATE TABLE "change_log" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"created_at" timestamp(3) with time zone DEFAULT now() NOT NULL,
 	"seq" bigint NOT NULL,
+	"tx_id" bigint NOT NULL,
 	"table_name" text NOT NULL,
 	"row_id" uuid NOT NULL,
 	"operation" text NOT NULL,
