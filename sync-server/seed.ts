@@ -1,0 +1,155 @@
+/**
+ * Loads the demo hospital of `db/seed` into the server's database (real Postgres or PGlite).
+ *
+ * Rows stream from the generator in foreign-key order and go in as one multi-row INSERT per batch
+ * through `json_populate_recordset`: a single JSON parameter per statement, so no 65,535-parameter
+ * limit and no per-row round trip. The whole seed is one transaction (all or nothing), and the
+ * next batch is generated while Postgres inserts the previous one.
+ */
+import { getTableColumns, sql } from 'drizzle-orm';
+import { ROLE_NAMES, type RoleName } from '../db/schema/accounts.ts';
+import {
+  DEFAULT_REFERENCE_DATE,
+  demoPassword,
+  demoUsername,
+  generateHospital,
+  SEED_TABLE_ORDER,
+  SEED_TABLES,
+  type SeedBatch,
+  type SeedTableName,
+  staffPlan,
+} from '../db/seed/generate.ts';
+import { hashPassword } from './auth/passwords.ts';
+import type { Database } from './database.ts';
+
+export interface SeedOptions {
+  /** Number of patients (default 500). */
+  patients?: number;
+  /** PRNG seed (default 1): the same seed gives the same hospital. */
+  seed?: number;
+  referenceDate?: string;
+  /** Rows per INSERT statement (default 1000). */
+  batchRows?: number;
+  /** Called after each batch is inserted with the running row total. */
+  onProgress?: (rowsInserted: number, table: SeedTableName) => void;
+}
+
+export interface SeedSummary {
+  patients: number;
+  seed: number;
+  counts: Partial<Record<SeedTableName, number>>;
+  totalRows: number;
+  elapsedMs: number;
+}
+
+export class SeedRefusedError extends Error {
+  override name = 'SeedRefusedError';
+}
+
+interface TablePlan {
+  /** `INSERT INTO "t" ("a", "b") SELECT "a", "b" FROM json_populate_recordset(NULL::"t", $1::json)` */
+  statement: (json: string) => ReturnType<typeof sql>;
+  /** Columns with a literal default: json_populate_recordset gives NULL for a missing key, not the default. */
+  defaults: [string, unknown][];
+}
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+function planFor(table: SeedTableName): TablePlan {
+  const model = SEED_TABLES[table];
+  const names = Object.keys(model.columns);
+  const cols = names.map(quote).join(', ');
+  const t = quote(model.name);
+  const head = sql.raw(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${t}, `);
+  const tail = sql.raw('::json)');
+  const defaults: [string, unknown][] = [];
+  for (const [key, column] of Object.entries(getTableColumns(model.pg))) {
+    const value: unknown = column.default;
+    if (column.hasDefault && value !== undefined && (typeof value !== 'object' || value === null))
+      defaults.push([key, value]);
+  }
+  return { statement: (json) => sql`${head}${json}${tail}`, defaults };
+}
+
+/** Refuses to seed twice: a database with patients, or with any of the demo log-ins, is left alone. */
+async function assertEmpty(database: Database, patients: number): Promise<void> {
+  const [row] = await database.query<{ n: string | number }>('SELECT count(*) AS n FROM patients');
+  const existing = Number(row?.n ?? 0);
+  if (existing > 0) {
+    throw new SeedRefusedError(
+      `the database already holds ${existing} patients; demo data goes into an empty database only`,
+    );
+  }
+  const plan = staffPlan(patients);
+  const usernames = ROLE_NAMES.flatMap((role) =>
+    Array.from({ length: plan[role] }, (_, i) => demoUsername(role, i + 1)),
+  );
+  const taken = await database.query<{ username: string }>(
+    'SELECT username FROM users WHERE username = ANY($1::text[])',
+    [usernames],
+  );
+  if (taken.length > 0) {
+    throw new SeedRefusedError(
+      `demo users already exist (${taken.map((u) => u.username).join(', ')}); seed an empty database`,
+    );
+  }
+}
+
+export async function seedDemo(database: Database, opts: SeedOptions = {}): Promise<SeedSummary> {
+  const started = performance.now();
+  const patients = Math.max(0, Math.floor(opts.patients ?? 500));
+  const seed = opts.seed ?? 1;
+  await assertEmpty(database, patients);
+
+  // Roles are the server's (bootstrap makes them); reuse their ids, let the generator add any missing.
+  const roleRows = await database.query<{ id: string; name: RoleName }>('SELECT id, name FROM roles');
+  const roleIds: Partial<Record<RoleName, string>> = {};
+  for (const r of roleRows) roleIds[r.name] = r.id;
+
+  // argon2 is deliberately slow: one hash per distinct demo password, shared by that role's users.
+  const hashes = await Promise.all(ROLE_NAMES.map((role) => hashPassword(demoPassword(role))));
+  const passwordHashes: Partial<Record<RoleName, string>> = {};
+  ROLE_NAMES.forEach((role, i) => {
+    passwordHashes[role] = hashes[i]!;
+  });
+
+  const plans = new Map<SeedTableName, TablePlan>(SEED_TABLE_ORDER.map((t) => [t, planFor(t)]));
+  const counts: Partial<Record<SeedTableName, number>> = {};
+  let totalRows = 0;
+
+  const batches = generateHospital({
+    patients,
+    seed,
+    referenceDate: opts.referenceDate ?? DEFAULT_REFERENCE_DATE,
+    roleIds,
+    passwordHashes,
+    batchRows: opts.batchRows ?? 1000,
+  });
+
+  await database.db.transaction(async (tx) => {
+    let inFlight: Promise<unknown> | undefined;
+    for (const batch of batches as Iterable<SeedBatch>) {
+      const plan = plans.get(batch.table)!;
+      const rows = batch.rows as unknown as Record<string, unknown>[];
+      if (plan.defaults.length > 0) {
+        for (const row of rows)
+          for (const [key, value] of plan.defaults) if (row[key] === undefined) row[key] = value;
+      }
+      const json = JSON.stringify(rows);
+      // One statement in flight at a time (a transaction is one connection); the generator prepares
+      // the next batch meanwhile.
+      if (inFlight) await inFlight;
+      // drizzle's query is a lazy thenable that runs on every `then`: adopt it once into a Promise.
+      const p = Promise.resolve(tx.execute(plan.statement(json)));
+      // Rejections are observed when awaited; this keeps Node from calling them unhandled meanwhile.
+      p.catch(() => {});
+      inFlight = p;
+      counts[batch.table] = (counts[batch.table] ?? 0) + rows.length;
+      totalRows += rows.length;
+      opts.onProgress?.(totalRows, batch.table);
+    }
+    if (inFlight) await inFlight;
+  });
+
+  return { patients, seed, counts, totalRows, elapsedMs: Math.round(performance.now() - started) };
+}
