@@ -13,7 +13,7 @@
  * `./http/errors.ts` (zod; a failure answers 400 naming the field and rule).
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, LogController } from 'fastify';
 import { adminRoutes } from './admin/routes.ts';
 import { clientInfo, currentUser, requireAdmin, requireUser } from './auth/guard.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -91,7 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return503OnClosing: true,
     // fastify's request log carries the full URL, and query strings can hold patient names: log
     // the route pattern instead (below).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
 
   app.decorate('hms', { database, config, now, keys, auth });
