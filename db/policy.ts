@@ -242,6 +242,10 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = {
   applied_mutations:          ['r',                   '',                    '',                    '',                     '',                     ''],
   sync_conflicts:             [G.conflictsAdmin,      G.conflictsOwn,        G.conflictsOwn,        G.conflictsOwn,         G.conflictsOwn,         G.conflictsOwn],
   quarantined_mutations:      [G.quarantineAdmin,     G.quarantineOwn,       G.quarantineOwn,       G.quarantineOwn,        G.quarantineOwn,        G.quarantineOwn],
+  // sync engine internals, written by the server itself
+  change_log:                 ['r',                   '',                    '',                    '',                     '',                     ''],
+  field_clocks:               ['r',                   '',                    '',                    '',                     '',                     ''],
+  sync_counters:              ['r',                   '',                    '',                    '',                     '',                     ''],
 };
 
 /**
@@ -333,10 +337,11 @@ export function explain(role: string, action: Action, table: string, field?: str
   const r = resolve(role, table);
   if (!r) return `no policy for table "${table}"`;
   if (!allowsAction(r, action)) {
-    if (!r.grant.can.includes(LETTER[action])) return `${role} may not ${action} ${table}`;
-    if (r.table.name === 'audit_log')
+    if (r.table.name === 'audit_log' && action !== 'read' && action !== 'create')
       return `no one may ${action} audit_log (it is append-only and hash-chained)`;
-    return `${table} is append-only: write an amending row instead of updating`;
+    if (r.table.appendOnly && action === 'update' && allowsAction(r, 'read'))
+      return `${table} is append-only: write an amending row instead of updating`;
+    return `${role} may not ${action} ${table}`;
   }
   if (field === undefined || action === 'delete') return null;
   if (!(field in r.table.columns)) return `${table} has no field "${field}"`;

@@ -119,13 +119,18 @@ const IMMUTABLE: Record<string, readonly string[]> = {
   appointment_notifications: ['appointment_id'],
 };
 
-export function immutableColumns(table: AnyTableModel): readonly string[] {
+export function immutableColumns(table: Pick<TableMeta, 'name' | 'columns'>): readonly string[] {
   const cols = [...(IMMUTABLE[table.name] ?? [])];
   if (table.columns.patient_id?.notNull) cols.push('patient_id');
   return cols;
 }
 
 type Row = Record<string, unknown>;
+
+/** What validation reads of a table model (any concrete model from `db/schema` fits). */
+export type TableMeta = Pick<AnyTableModel, 'name' | 'placement' | 'appendOnly' | 'columns'>;
+/** A concrete model, for the typed row of its writes. */
+export type ModelLike = TableMeta & { lite: { $inferInsert: object } };
 
 /** A rule mirroring a table-level CHECK (`check` = the suffix in the table file's `checks`). */
 export interface TableRule {
@@ -394,6 +399,10 @@ function valueSchema(tableName: string, field: string, meta: ColumnMeta): z.ZodT
       });
     case 'json':
       return z.unknown().check((ctx) => {
+        if (ctx.value === undefined)
+          return void ctx.issues.push(issue('required', `${field} is required`, ctx.value));
+        if (ctx.value === null && meta.notNull)
+          return void ctx.issues.push(issue('not_null', `${field} may not be null`, ctx.value));
         const p = jsonProblem(ctx.value);
         if (p) ctx.issues.push(issue('json', `${field} must be a JSON value (it ${p})`, ctx.value));
         else if ((JSON.stringify(ctx.value)?.length ?? 0) > JSON_MAX_CHARS)
@@ -409,9 +418,8 @@ function valueSchema(tableName: string, field: string, meta: ColumnMeta): z.ZodT
 }
 
 function columnSchema(tableName: string, field: string, meta: ColumnMeta, op: WriteOp): z.ZodType {
-  const base = valueSchema(tableName, field, meta);
   // JSON null on a nullable json column is stored as SQL NULL; on a NOT NULL one it is refused.
-  const value = meta.kind === 'json' && meta.notNull ? base.refine((v) => v !== null) : base;
+  const value = valueSchema(tableName, field, meta);
   if (!meta.notNull) return value.nullable().optional();
   if (op === 'insert' && !meta.hasDefault) return value;
   return value.optional();
@@ -424,7 +432,7 @@ export function withoutSystemColumns(row: Row, keepId = true): Row {
   return out;
 }
 
-function resolveTable(table: AnyTableModel | string): AnyTableModel {
+function resolveTable(table: TableMeta | string): TableMeta {
   const model = typeof table === 'string' ? tableByName(table) : table;
   if (!model) throw new Error(`unknown table "${String(table)}"`);
   if (model.placement !== 'synced')
@@ -441,7 +449,7 @@ function applyTableRules(tableName: string, row: Row, push: (i: Issue) => void) 
   }
 }
 
-function buildSchema(table: AnyTableModel, op: WriteOp): z.ZodType<Row> {
+function buildSchema(table: TableMeta, op: WriteOp): z.ZodType<Row> {
   const immutable = new Set(op === 'update' ? immutableColumns(table) : []);
   const shape: Record<string, z.ZodType> = {};
   for (const [field, meta] of Object.entries(table.columns)) {
@@ -470,7 +478,7 @@ function buildSchema(table: AnyTableModel, op: WriteOp): z.ZodType<Row> {
 }
 
 const cache = new Map<string, z.ZodType<Row>>();
-function cached(table: AnyTableModel | string, op: WriteOp): z.ZodType<Row> {
+function cached(table: TableMeta | string, op: WriteOp): z.ZodType<Row> {
   const model = resolveTable(table);
   const key = `${op}:${model.name}`;
   let schema = cache.get(key);
@@ -482,21 +490,21 @@ function cached(table: AnyTableModel | string, op: WriteOp): z.ZodType<Row> {
 }
 
 /** Row type of an insert into `T` (system columns excluded, `id` optional). */
-export type InsertOf<T extends AnyTableModel> = Omit<T['lite']['$inferInsert'], Exclude<SystemColumn, 'id'>>;
+export type InsertOf<T extends ModelLike> = Omit<T['lite']['$inferInsert'], Exclude<SystemColumn, 'id'>>;
 /** Row type of an update of `T` (any subset of the non-system columns). */
-export type UpdateOf<T extends AnyTableModel> = Partial<Omit<T['lite']['$inferInsert'], SystemColumn>>;
+export type UpdateOf<T extends ModelLike> = Partial<Omit<T['lite']['$inferInsert'], SystemColumn>>;
 
 /** Zod schema of an insert into a synced table (by model or name). Cached per table. */
-export function insertSchema<T extends AnyTableModel>(table: T | string): z.ZodType<InsertOf<T>> {
+export function insertSchema<T extends ModelLike = AnyTableModel>(table: T | string): z.ZodType<InsertOf<T>> {
   return cached(table, 'insert') as unknown as z.ZodType<InsertOf<T>>;
 }
 
 /** Zod schema of an update of a synced table: partial, non-empty, no system/immutable columns. */
-export function updateSchema<T extends AnyTableModel>(table: T | string): z.ZodType<UpdateOf<T>> {
+export function updateSchema<T extends ModelLike = AnyTableModel>(table: T | string): z.ZodType<UpdateOf<T>> {
   return cached(table, 'update') as unknown as z.ZodType<UpdateOf<T>>;
 }
 
-function toIssues(table: AnyTableModel, op: WriteOp, data: unknown, error: z.ZodError): ValidationIssue[] {
+function toIssues(table: TableMeta, op: WriteOp, data: unknown, error: z.ZodError): ValidationIssue[] {
   const input = isPlainObject(data) ? data : {};
   const out: ValidationIssue[] = [];
   for (const i of error.issues) {
@@ -558,7 +566,7 @@ export function validateWrite(
   data: unknown,
   options: ValidateOptions = {},
 ): ValidationResult {
-  let table: AnyTableModel;
+  let table: TableMeta;
   try {
     table = resolveTable(tableName);
   } catch (e) {
