@@ -6,14 +6,12 @@
  * creates the roles and the first admin, and listens. `--demo` fills an empty database with the
  * synthetic demo hospital. SIGTERM/SIGINT close the server and the database cleanly.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { demoLogins } from '../db/seed/generate.ts';
 import { bootstrap } from './admin/bootstrap.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { type Database, openDatabase } from './database.ts';
-
-type SeedDemo = (database: Database, opts?: { patients?: number }) => Promise<unknown>;
+import { SeedRefusedError, seedDemo } from './seed.ts';
 
 async function maybeSeedDemo(database: Database): Promise<void> {
   const [row] = await database.query<{ n: number }>('select count(*)::int as n from patients');
@@ -21,21 +19,20 @@ async function maybeSeedDemo(database: Database): Promise<void> {
     console.log('Demo data: the database already has patients; not seeding.');
     return;
   }
-  // `seed.ts` is written alongside this file by the demo-data work; tolerate its absence.
-  const seedUrl = new URL('./seed.ts', import.meta.url);
-  if (!existsSync(fileURLToPath(seedUrl))) {
-    console.log('Demo data: sync-server/seed.ts is not available; starting without demo data.');
-    return;
-  }
-  const mod = (await import(seedUrl.href)) as { seedDemo?: SeedDemo };
-  if (typeof mod.seedDemo !== 'function') {
-    console.log('Demo data: sync-server/seed.ts exports no seedDemo(); starting without demo data.');
-    return;
-  }
   console.log('Demo data: seeding the demo hospital…');
-  const started = Date.now();
-  await mod.seedDemo(database);
-  console.log(`Demo data: done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  try {
+    const summary = await seedDemo(database);
+    console.log(
+      `Demo data: ${summary.patients} patients, ${summary.totalRows} rows in ${(summary.elapsedMs / 1000).toFixed(1)} s.`,
+    );
+    for (const login of demoLogins(summary.patients)) {
+      const first = login.usernames[0];
+      if (first) console.log(`  demo log-in (${login.role}): ${first} / ${login.password}`);
+    }
+  } catch (error) {
+    if (!(error instanceof SeedRefusedError)) throw error;
+    console.log(`Demo data: not seeding (${error.message}).`);
+  }
 }
 
 async function main(argv: string[]): Promise<void> {
