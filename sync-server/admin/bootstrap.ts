@@ -20,6 +20,9 @@ const ROLE_DESCRIPTIONS: Record<RoleName, string> = {
   lab_technician: 'Works lab orders and enters results',
 };
 
+/** Advisory lock serialising first starts (audit log: 7_310_001, change log: 7_310_002). */
+export const BOOTSTRAP_LOCK_KEY = 7_310_003;
+
 export interface BootstrapResult {
   /** Set when this call created the admin user. */
   adminCreated: boolean;
@@ -39,7 +42,7 @@ export async function bootstrap(
 
   return db.transaction(async (tx) => {
     // Serialises two servers starting on one database at once.
-    await appendLock(tx);
+    await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(BOOTSTRAP_LOCK_KEY))})`);
     const [adminRole] = await tx.select().from(s.roles).where(eq(s.roles.name, 'admin'));
     if (!adminRole) throw new Error('the admin role is missing');
     const admins = await tx
@@ -76,8 +79,4 @@ export async function bootstrap(
     });
     return generated ? { adminCreated: true, generatedAdminPassword: generated } : { adminCreated: true };
   });
-}
-
-async function appendLock(tx: Database['db']) {
-  await tx.execute(sql`select pg_advisory_xact_lock(7310002)`);
 }

@@ -3,7 +3,7 @@
  * admins, approve, reject, direct assignment). Every change writes an `audit_log` row in the same
  * transaction as the change.
  */
-import { and, asc, count, desc, eq, ilike, isNull, ne, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ROLE_NAMES, type RoleName } from '../../db/schema/accounts.ts';
@@ -17,6 +17,11 @@ import { isoTime } from '../http/time.ts';
 
 const IdParams = z.strictObject({ id: z.uuid() });
 const name = z.string().trim().min(1).max(100);
+/** E-mail addresses are kept lower-case: log-in matches them case-insensitively. */
+const email = z
+  .email()
+  .max(200)
+  .transform((v) => v.toLowerCase());
 const newPassword = z.string().min(8, 'must be at least 8 characters').max(256);
 const roleRef = {
   role_id: z.uuid().optional(),
@@ -33,7 +38,7 @@ const CreateUser = z
       .min(3)
       .max(64)
       .regex(/^[a-zA-Z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
-    email: z.email().max(200).nullable().optional(),
+    email: email.nullable().optional(),
     first_name: name,
     last_name: name,
     phone: z.string().trim().max(40).nullable().optional(),
@@ -45,7 +50,7 @@ const CreateUser = z
   .refine(oneRole, { message: 'give role_id or role', path: ['role_id'] });
 
 const PatchUser = z.strictObject({
-  email: z.email().max(200).nullable().optional(),
+  email: email.nullable().optional(),
   first_name: name.optional(),
   last_name: name.optional(),
   phone: z.string().trim().max(40).nullable().optional(),
@@ -216,7 +221,10 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
         .select({ id: s.users.id })
         .from(s.users)
         .where(
-          or(eq(s.users.username, body.username), ...(body.email ? [eq(s.users.email, body.email)] : [])),
+          or(
+            sql`lower(${s.users.username}) = ${body.username.toLowerCase()}`,
+            ...(body.email ? [sql`lower(${s.users.email}) = ${body.email}`] : []),
+          ),
         );
       if (clash.length > 0) throw new HttpError(409, 'duplicate', 'user name or e-mail already in use');
       const [user] = await tx
@@ -290,7 +298,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
         const clash = await tx
           .select({ id: s.users.id })
           .from(s.users)
-          .where(and(eq(s.users.email, body.email), ne(s.users.id, id)));
+          .where(and(sql`lower(${s.users.email}) = ${body.email}`, ne(s.users.id, id)));
         if (clash.length > 0) throw new HttpError(409, 'duplicate', 'e-mail already in use');
       }
       const losesAdmin = role === 'admin' && (newRole !== 'admin' || set.is_active === false);

@@ -410,6 +410,9 @@ describe.each(backends)('accounts on %s', (kind, open) => {
     expect((await call('PATCH', `/api/users/${self}`, { is_active: false }, admin)).statusCode).toBe(409);
     expect((await call('PATCH', `/api/users/${self}`, { role: 'nurse' }, admin)).statusCode).toBe(409);
     expect((await post('/api/users', { ...newUserBody('dr.jallow') }, admin)).statusCode).toBe(409);
+    expect((await post('/api/users', { ...newUserBody('DR.Jallow') }, admin)).statusCode).toBe(409);
+    const sameMail = { ...newUserBody('other.jallow'), email: 'Jallow@Example.gm' };
+    expect((await post('/api/users', sameMail, admin)).statusCode).toBe(409);
   });
 
   it('role-change requests: create, list own / all, approve, reject, direct assign', async () => {
