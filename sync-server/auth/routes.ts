@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import * as s from '../../db/schema/pg.ts';
 import { HttpError, parseBody } from '../http/errors.ts';
-import { clientInfo, currentUser, requireUser } from './guard.ts';
+import { bearerToken, clientInfo, currentUser, requireUser } from './guard.ts';
 import { publicUser } from './service.ts';
 
 const login = z.string().trim().min(1).max(200);
@@ -40,9 +40,16 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     return auth.refresh(body.refresh, clientInfo(request));
   });
 
-  app.post('/api/auth/logout', { preHandler: requireUser() }, async (request, reply) => {
+  // Either credential closes the session: the access token, or the refresh token alone (an expired
+  // access token must not keep a user from logging out).
+  app.post('/api/auth/logout', async (request, reply) => {
     const body = parseBody(LogoutBody, request);
-    await auth.logout(currentUser(request), body?.refresh, clientInfo(request));
+    const token = bearerToken(request);
+    const user = token ? await auth.authenticate(token) : null;
+    if (token && !user && !body?.refresh)
+      throw new HttpError(401, 'unauthorized', 'a valid access token is required');
+    const done = await auth.logout(user, body?.refresh, clientInfo(request));
+    if (!done) throw new HttpError(401, 'unauthorized', 'give a valid access token or refresh token');
     return reply.code(204).send();
   });
 

@@ -308,16 +308,32 @@ export class AuthService {
       .where(and(eq(s.auth_sessions.user_id, userId), isNull(s.auth_sessions.revoked_at)));
   }
 
-  async logout(user: AuthUser, refresh: string | undefined, client: ClientInfo): Promise<void> {
-    await this.revokeFamily(user.session_id);
+  /**
+   * Closes a session: the one of the access token when given, and the one of the refresh token (so
+   * a client whose access token has expired can still log out with its refresh token alone).
+   * Returns false when neither named a session.
+   */
+  async logout(user: AuthUser | null, refresh: string | undefined, client: ClientInfo): Promise<boolean> {
+    let who: { id: string; username: string } | null = user;
+    if (user) await this.revokeFamily(user.session_id);
     if (refresh) {
       const [row] = await this.db
-        .select({ family: s.auth_sessions.family_id, user: s.auth_sessions.user_id })
+        .select({
+          family: s.auth_sessions.family_id,
+          user: s.auth_sessions.user_id,
+          username: s.users.username,
+        })
         .from(s.auth_sessions)
+        .innerJoin(s.users, eq(s.users.id, s.auth_sessions.user_id))
         .where(eq(s.auth_sessions.token_hash, hashToken(refresh)));
-      if (row && row.user === user.id) await this.revokeFamily(row.family);
+      if (row && (!user || row.user === user.id)) {
+        await this.revokeFamily(row.family);
+        who ??= { id: row.user, username: row.username };
+      }
     }
-    await this.recordActivity(user.id, user.username, 'logout', client);
+    if (!who) return false;
+    await this.recordActivity(who.id, who.username, 'logout', client);
+    return true;
   }
 
   /** The user behind a bearer token: the JWT must verify, the user be active, the session open. */

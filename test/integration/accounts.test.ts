@@ -237,6 +237,13 @@ describe.each(backends)('accounts on %s', (kind, open) => {
         and(eq(s.login_activities.user_id, ids['r.sowe'] ?? ''), eq(s.login_activities.status, 'logout')),
       );
     expect(logout).toBeDefined();
+
+    // With the refresh token alone (the access token may have expired).
+    const u = tokensOf(await login('r.sowe'));
+    expect((await post('/api/auth/logout', { refresh: u.refresh })).statusCode).toBe(204);
+    expect((await get('/api/auth/me', u.access)).statusCode).toBe(401);
+    expect((await post('/api/auth/logout', {})).statusCode).toBe(401);
+    expect((await post('/api/auth/logout', { refresh: 'y'.repeat(43) })).statusCode).toBe(401);
   });
 
   it('refuses a disabled user at once: access token, refresh and login', async () => {
