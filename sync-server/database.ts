@@ -18,6 +18,8 @@ import * as schema from '../db/schema/pg.ts';
 export type Schema = typeof schema;
 export type ServerDb = PgDatabase<PgQueryResultHKT, Schema>;
 
+export type RawQuery = <R>(text: string, params?: unknown[]) => Promise<R[]>;
+
 export interface Database {
   kind: 'postgres' | 'pglite';
   db: ServerDb;
@@ -25,6 +27,16 @@ export interface Database {
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Run one query with positional parameters (for the few statements drizzle cannot express). */
   query<R>(text: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * Run `fn` in one transaction with raw positional-parameter queries (the sync engine's hand-built
+   * SQL). Commits when `fn` resolves, rolls back when it throws.
+   */
+  transaction<T>(
+    fn: (query: RawQuery) => Promise<T>,
+    options?: { isolation?: 'read committed' | 'repeatable read' },
+  ): Promise<T>;
+  /** Run a script of several statements without parameters (trigger installation). */
+  exec(sql: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,6 +80,27 @@ async function openPostgres(url: string): Promise<Database> {
     async query<R>(text: string, params: unknown[] = []) {
       return (await pool.query(text, params)).rows as R[];
     },
+    async exec(sql: string) {
+      await pool.query(sql);
+    },
+    async transaction(fn, options) {
+      const client = await pool.connect();
+      try {
+        await client.query(
+          `BEGIN ISOLATION LEVEL ${options?.isolation === 'repeatable read' ? 'REPEATABLE READ' : 'READ COMMITTED'}`,
+        );
+        const result = await fn(
+          async <R>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as R[],
+        );
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
     close: () => pool.end(),
   };
 }
@@ -85,6 +118,15 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
     async query<R>(text: string, params: unknown[] = []) {
       return (await client.query<R>(text, params)).rows;
+    },
+    async exec(sql: string) {
+      await client.exec(sql);
+    },
+    // PGlite has one connection, so every transaction is already isolated from the others.
+    async transaction(fn) {
+      return client.transaction((tx) =>
+        fn(async <R>(text: string, params: unknown[] = []) => (await tx.query<R>(text, params)).rows),
+      );
     },
     close: () => client.close(),
   };

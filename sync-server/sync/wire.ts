@@ -1,0 +1,94 @@
+/**
+ * How rows look on the Electric wire: the `electric-schema` header (Postgres type names) and values
+ * as Postgres-style text that the official client parses back by type.
+ */
+import type { AnyTableModel, ColumnKind } from '../../db/schema/dsl.ts';
+
+const PG_TYPE: Record<ColumnKind, string> = {
+  uuid: 'uuid',
+  text: 'text',
+  int: 'int4',
+  bigint: 'int8',
+  money: 'int8',
+  real: 'float8',
+  bool: 'bool',
+  timestamp: 'timestamptz',
+  date: 'date',
+  json: 'jsonb',
+};
+
+export interface ElectricColumn {
+  type: string;
+  not_null?: boolean;
+  pk_index?: number;
+}
+
+export function electricSchema(table: AnyTableModel): Record<string, ElectricColumn> {
+  const schema: Record<string, ElectricColumn> = {};
+  for (const [name, meta] of Object.entries(table.columns)) {
+    schema[name] = {
+      type: PG_TYPE[meta.kind],
+      ...(meta.notNull ? { not_null: true } : {}),
+      ...(name === 'id' ? { pk_index: 0 } : {}),
+    };
+  }
+  return schema;
+}
+
+/** One value from `to_jsonb(row)` as the text Electric's parser expects. */
+export function encodeValue(kind: ColumnKind, value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  switch (kind) {
+    case 'timestamp':
+      // to_jsonb renders `2026-11-23T14:11:05.123+00:00`; workstations store ISO-8601 UTC with `Z`,
+      // so text comparison orders instants correctly in SQLite.
+      return new Date(value as string).toISOString();
+    case 'json':
+      return JSON.stringify(value);
+    case 'bool':
+      return value ? 'true' : 'false';
+    default:
+      return String(value);
+  }
+}
+
+/** A whole row (from `to_jsonb`) encoded for the wire, columns in model order. */
+export function encodeRow(table: AnyTableModel, row: Record<string, unknown>): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [name, meta] of Object.entries(table.columns)) out[name] = encodeValue(meta.kind, row[name]);
+  return out;
+}
+
+/** The stable per-row key Electric's client indexes rows by. */
+export const rowKey = (table: string, id: string) => `"public"."${table}"/"${id}"`;
+
+const quoteIdent = (ident: string) => `"${ident.replaceAll('"', '""')}"`;
+
+/** A SQL expression rendering one column of `alias` as the wire text (NULL stays NULL). */
+function columnTextSql(kind: ColumnKind, ref: string): string {
+  if (kind === 'timestamp') return `to_char(${ref} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  return `${ref}::text`;
+}
+
+/**
+ * SQL building a change message's `value` object for a row of `table` under `alias`, entirely in
+ * Postgres: the server streams the text out without parsing or re-encoding rows in Node.
+ */
+export function rowValueSql(table: AnyTableModel, alias: string): string {
+  const pairs = Object.entries(table.columns).map(
+    ([name, meta]) => `'${name}', ${columnTextSql(meta.kind, `${alias}.${quoteIdent(name)}`)}`,
+  );
+  return `json_build_object(${pairs.join(', ')})`;
+}
+
+/** SQL for the key of a row of `table` under `alias`. */
+export const rowKeySql = (table: string, alias: string) =>
+  `'"public"."${table}"/"' || ${alias}.id::text || '"'`;
+
+/** A change message as JSON text, built in SQL. `operation` is a SQL expression yielding the operation name. */
+export function changeMessageSql(table: AnyTableModel, alias: string, operation: string): string {
+  return `json_build_object('key', ${rowKeySql(table.name, alias)}, 'value', ${rowValueSql(table, alias)}, 'headers', json_build_object('operation', ${operation}))::text`;
+}
+
+export const deleteMessage = (table: string, id: string) =>
+  JSON.stringify({ key: rowKey(table, id), value: { id }, headers: { operation: 'delete' } });

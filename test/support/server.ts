@@ -1,0 +1,97 @@
+/**
+ * A real sync server for integration tests: fresh Postgres database (or PGlite), bootstrap, the sync
+ * plugin, listening on a random loopback port. Helpers act as the admin over real HTTP.
+ */
+import type { FastifyInstance } from 'fastify';
+import { bootstrap, buildApp } from '../../sync-server/app.ts';
+import { testConfig } from '../../sync-server/config.ts';
+import { type Database, openDatabase } from '../../sync-server/database.ts';
+import { syncPlugin } from '../../sync-server/sync/plugin.ts';
+import { createTestDatabase } from './postgres.ts';
+
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+
+export interface TestServer {
+  url: string;
+  database: Database;
+  app: FastifyInstance;
+  /** Sends a JSON request as the admin; throws on a non-2xx answer. */
+  admin<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
+  login(username: string, password: string): Promise<string>;
+  /** Registers a workstation and returns its enrolment code. */
+  createWorkstation(input: {
+    name: string;
+    kind: string;
+    ward_id?: string | null;
+  }): Promise<{ id: string; enrollment_code: string }>;
+  /** Stops listening and closes the database, keeping the data (for restart tests). */
+  stop(): Promise<void>;
+  /** Stops and drops the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Reuse an existing database URL (restart scenarios). */
+  url?: string;
+  embedded?: boolean;
+  port?: number;
+}
+
+export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
+  const fresh = options.url || options.embedded ? null : await createTestDatabase('hms_sync');
+  const dbUrl = options.url ?? fresh?.url;
+  const database = await openDatabase({ url: options.embedded ? undefined : dbUrl });
+  const config = testConfig({ adminPassword: ADMIN_PASSWORD, databaseUrl: dbUrl });
+  await bootstrap(database, config);
+  const app = await buildApp({ database, config, plugins: [syncPlugin] });
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://127.0.0.1:${port}`;
+
+  const request = async <T>(
+    method: string,
+    path: string,
+    token: string | null,
+    body?: unknown,
+  ): Promise<T> => {
+    const res = await fetch(url + path, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : {}) as T;
+  };
+  const login = async (username: string, password: string) =>
+    (await request<{ access: string }>('POST', '/api/auth/login', null, { username, password })).access;
+  let adminToken: string | null = null;
+
+  const stop = async () => {
+    await app.close();
+    await database.close();
+  };
+  return {
+    url,
+    database,
+    app,
+    login,
+    async admin<T>(method: string, path: string, body?: unknown) {
+      adminToken ??= await login('admin', ADMIN_PASSWORD);
+      return request<T>(method, path, adminToken, body);
+    },
+    async createWorkstation(input) {
+      adminToken ??= await login('admin', ADMIN_PASSWORD);
+      return request('POST', '/api/workstations', adminToken, input);
+    },
+    stop,
+    async close() {
+      await stop();
+      await fresh?.drop();
+    },
+  };
+}
