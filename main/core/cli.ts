@@ -1,0 +1,92 @@
+/**
+ * Headless workstation: `npm run workstation -- --headless --server <url> --data <dir> [--enroll <code>]`.
+ * Prints status lines (never patient data); stops gracefully on SIGTERM/SIGINT. Bad flags exit 2.
+ */
+import { parseArgs } from 'node:util';
+import { startWorkstation, type WorkstationStatus } from './workstation.ts';
+
+const USAGE = `usage: npm run workstation -- --headless --server <url> --data <dir> [--enroll <code>]
+  --server   base URL of the sync server (http or https)
+  --data     directory for the encrypted local database
+  --enroll   one-time enrolment code (first run; or env HMS_ENROLLMENT_CODE)
+  env HMS_DB_KEY sets the database key; otherwise one is generated in <data>/db.key`;
+
+function die(message: string, code = 2): never {
+  process.stderr.write(`workstation: ${message}\n${code === 2 ? `${USAGE}\n` : ''}`);
+  process.exit(code);
+}
+
+function parse() {
+  try {
+    const { values, positionals } = parseArgs({
+      options: {
+        headless: { type: 'boolean', default: false },
+        server: { type: 'string' },
+        data: { type: 'string' },
+        enroll: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
+    if (positionals.length) die(`unexpected argument ${String(positionals[0])}`);
+    if (!values.headless) die('only --headless mode is available from the command line');
+    if (!values.server) die('--server is required');
+    if (!values.data) die('--data is required');
+    let url: URL;
+    try {
+      url = new URL(values.server);
+    } catch {
+      die(`--server is not a URL: ${values.server}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') die('--server must be an http(s) URL');
+    return { server: values.server, data: values.data, enroll: values.enroll };
+  } catch (e) {
+    die(e instanceof Error ? e.message : String(e));
+  }
+}
+
+const line = (s: WorkstationStatus) =>
+  `status online=${s.online} pending=${s.outboxPending} last_sync=${s.lastSyncAt ?? '-'} conflicts=${s.openConflicts} ` +
+  `quarantined=${s.quarantined} revoked=${s.revoked} update_required=${s.updateRequired} tables=${s.tables.length}` +
+  (s.user ? ` user=${s.user.username}` : '');
+
+async function main() {
+  const args = parse();
+  const log = (l: string) => process.stdout.write(`${new Date().toISOString()} ${l}\n`);
+  let ws: Awaited<ReturnType<typeof startWorkstation>>;
+  try {
+    ws = await startWorkstation({
+      server: args.server,
+      dataDir: args.data,
+      ...(args.enroll ? { enrollmentCode: args.enroll } : {}),
+      log,
+    });
+  } catch (e) {
+    die(e instanceof Error ? e.message : String(e), 1);
+  }
+  const s = ws.status();
+  log(`started workstation ${s.workstationId} (${s.kind ?? '?'} ${s.code ?? ''})`);
+  ws.on('status', (st) => log(line(st)));
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    ws.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`workstation: stop failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

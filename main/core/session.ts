@@ -1,0 +1,280 @@
+/**
+ * Who is logged in on this workstation. Online: the server checks the password (and TOTP), then
+ * issues this user's authoring grant for this PC; the core keeps an argon2id verifier of the
+ * password, made locally, so the user can log in here later while the network is down. Offline
+ * (the server unreachable): the password is checked against that verifier. TOTP cannot be checked
+ * offline (the secret never leaves the server), so an offline login is password-only.
+ */
+import { hash, verify } from '@node-rs/argon2';
+import type Database from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
+import { GrantResponseSchema } from '../../db/sync-contract.ts';
+import type { FetchLike } from './shape-sync.ts';
+import type { Result } from './writes.ts';
+
+// Argon2id (= 2; the enum is a const enum), OWASP parameters, as on the server.
+const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const OFFLINE_MAX_FAILURES = 5;
+const OFFLINE_LOCK_MS = 60_000;
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  first_name: string;
+  last_name: string;
+  role: string;
+  /** True when the login was checked against the local verifier (the server was unreachable). */
+  offline: boolean;
+}
+
+export type LoginErrorCode =
+  | 'invalid_credentials'
+  | 'otp_required'
+  | 'otp_invalid'
+  | 'locked'
+  | 'account_disabled'
+  | 'unknown_offline_user'
+  | 'not_enrolled'
+  | 'server_error';
+
+export interface LoginError {
+  code: LoginErrorCode;
+  message: string;
+  retryAfterSeconds?: number;
+}
+
+export interface SessionOptions {
+  sqlite: Database.Database;
+  server: string;
+  workstationToken: () => string | null;
+  fetch?: FetchLike;
+  timeoutMs?: number;
+  onChange?: (user: SessionUser | null) => void;
+  /** The server answered (a login is proof the network works). */
+  onOnline?: () => void;
+}
+
+interface OfflineUserRow {
+  user_id: string;
+  username: string;
+  verifier: string;
+  role: string;
+  first_name: string;
+  last_name: string;
+  grant: string;
+}
+
+const normalizeLogin = (name: string) => name.trim().toLowerCase();
+
+class NetworkError extends Error {}
+
+export class Session {
+  private user: SessionUser | null = null;
+  private access: string | null = null;
+  private readonly failures = new Map<string, { count: number; until: number }>();
+
+  constructor(private readonly o: SessionOptions) {}
+
+  currentUser(): SessionUser | null {
+    return this.user;
+  }
+
+  /** The user's server access token (online logins only; short-lived). */
+  accessToken(): string | null {
+    return this.access;
+  }
+
+  logout(): void {
+    const had = this.user !== null;
+    this.user = null;
+    this.access = null;
+    if (had) this.o.onChange?.(null);
+  }
+
+  async login(username: string, password: string, otp?: string): Promise<Result<SessionUser, LoginError>> {
+    if (
+      typeof username !== 'string' ||
+      typeof password !== 'string' ||
+      username.trim() === '' ||
+      password === ''
+    )
+      return {
+        ok: false,
+        error: { code: 'invalid_credentials', message: 'enter a username and a password' },
+      };
+    let res: Response;
+    try {
+      res = await this.post('/api/auth/login', { username, password, ...(otp ? { otp } : {}) });
+    } catch (e) {
+      if (e instanceof NetworkError) return this.offlineLogin(username, password);
+      throw e;
+    }
+    if (res.status >= 500) return this.offlineLogin(username, password);
+    this.o.onOnline?.();
+    const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+    if (!res.ok) return { ok: false, error: this.loginError(res, body) };
+    const access = typeof body?.access === 'string' ? body.access : null;
+    const u = body?.user as Record<string, unknown> | undefined;
+    if (
+      !access ||
+      !u ||
+      typeof u.id !== 'string' ||
+      typeof u.username !== 'string' ||
+      typeof u.role !== 'string'
+    )
+      return {
+        ok: false,
+        error: { code: 'server_error', message: 'the server gave an unexpected login answer' },
+      };
+    const user: SessionUser = {
+      id: u.id,
+      username: u.username,
+      first_name: typeof u.first_name === 'string' ? u.first_name : '',
+      last_name: typeof u.last_name === 'string' ? u.last_name : '',
+      role: u.role,
+      offline: false,
+    };
+    const grant = await this.fetchGrant(access);
+    const verifier = await hash(password, ARGON2);
+    this.storeOfflineUser(user, verifier, grant);
+    this.failures.delete(normalizeLogin(username));
+    this.access = access;
+    this.user = user;
+    this.o.onChange?.(user);
+    return { ok: true, value: user };
+  }
+
+  private async fetchGrant(access: string): Promise<string | null> {
+    const token = this.o.workstationToken();
+    if (!token) return null;
+    try {
+      const res = await (this.o.fetch ?? fetch)(`${this.o.server}/api/sync/grants`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${access}`, 'x-workstation-token': token },
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? 8_000),
+      });
+      if (!res.ok) return null;
+      const parsed = GrantResponseSchema.safeParse(await res.json());
+      return parsed.success ? parsed.data.grant : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private storeOfflineUser(user: SessionUser, verifier: string, grant: string | null) {
+    const now = new Date().toISOString();
+    this.o.sqlite.transaction(() => {
+      const existing = this.o.sqlite
+        .prepare<[string], { grant: string }>('SELECT "grant" FROM offline_users WHERE user_id = ?')
+        .get(user.id);
+      // A username now used by another account (renamed users) frees its old row.
+      this.o.sqlite
+        .prepare('DELETE FROM offline_users WHERE username = ? AND user_id <> ?')
+        .run(normalizeLogin(user.username), user.id);
+      this.o.sqlite
+        .prepare(
+          `INSERT INTO offline_users (id, created_at, user_id, username, verifier, role, first_name, last_name,
+             "grant", last_online_login_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(user_id) DO UPDATE SET username = excluded.username, verifier = excluded.verifier,
+             role = excluded.role, first_name = excluded.first_name, last_name = excluded.last_name,
+             "grant" = excluded."grant", last_online_login_at = excluded.last_online_login_at`,
+        )
+        .run(
+          uuidv7(),
+          now,
+          user.id,
+          normalizeLogin(user.username),
+          verifier,
+          user.role,
+          user.first_name,
+          user.last_name,
+          // Keep the previous grant if the server could not issue a new one just now.
+          grant ?? existing?.grant ?? '',
+          now,
+        );
+    })();
+  }
+
+  private async offlineLogin(username: string, password: string): Promise<Result<SessionUser, LoginError>> {
+    const key = normalizeLogin(username);
+    const f = this.failures.get(key);
+    const now = Date.now();
+    if (f && f.until > now)
+      return {
+        ok: false,
+        error: {
+          code: 'locked',
+          message: 'too many failed attempts; try again shortly',
+          retryAfterSeconds: Math.ceil((f.until - now) / 1000),
+        },
+      };
+    const row = this.o.sqlite
+      .prepare<[string], OfflineUserRow>('SELECT * FROM offline_users WHERE username = ?')
+      .get(key);
+    if (!row)
+      return {
+        ok: false,
+        error: {
+          code: 'unknown_offline_user',
+          message:
+            'the server cannot be reached and this user has never logged in online on this workstation; connect to the network to log in',
+        },
+      };
+    let good = false;
+    try {
+      good = await verify(row.verifier, password);
+    } catch {
+      good = false;
+    }
+    if (!good) {
+      const count = (f?.count ?? 0) + 1;
+      this.failures.set(key, { count, until: count >= OFFLINE_MAX_FAILURES ? now + OFFLINE_LOCK_MS : 0 });
+      return { ok: false, error: { code: 'invalid_credentials', message: 'wrong username or password' } };
+    }
+    this.failures.delete(key);
+    const user: SessionUser = {
+      id: row.user_id,
+      username: row.username,
+      first_name: row.first_name,
+      last_name: row.last_name,
+      role: row.role,
+      offline: true,
+    };
+    this.access = null;
+    this.user = user;
+    this.o.onChange?.(user);
+    return { ok: true, value: user };
+  }
+
+  private loginError(res: Response, body: Record<string, unknown> | null): LoginError {
+    const code = typeof body?.error === 'string' ? body.error : '';
+    const message = typeof body?.message === 'string' ? body.message : '';
+    if (res.status === 429) {
+      const ra = Number(res.headers.get('retry-after'));
+      return {
+        code: 'locked',
+        message: message || 'too many failed attempts; try again later',
+        ...(Number.isFinite(ra) && ra > 0 ? { retryAfterSeconds: ra } : {}),
+      };
+    }
+    if (code === 'otp_required' || code === 'otp_invalid' || code === 'account_disabled')
+      return { code, message: message || code };
+    if (res.status === 403)
+      return { code: 'account_disabled', message: message || 'this account is disabled' };
+    return { code: 'invalid_credentials', message: 'wrong username or password' };
+  }
+
+  private async post(path: string, body: unknown): Promise<Response> {
+    try {
+      return await (this.o.fetch ?? fetch)(`${this.o.server}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? 8_000),
+      });
+    } catch (e) {
+      throw new NetworkError(e instanceof Error ? e.message : String(e));
+    }
+  }
+}

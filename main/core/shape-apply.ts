@@ -1,0 +1,250 @@
+/**
+ * Applies shape batches to local SQLite: each batch in ONE transaction together with the shape's
+ * new handle and offset, so a crash leaves either both or neither and a restart resumes without a
+ * re-snapshot. Pending local writes are re-applied on top of the rows the server delivered.
+ *
+ * `must-refetch` never empties a table (a ward PC must keep working if the network dies during the
+ * re-snapshot): rows re-delivered are marked in `refetch_marks`, and at the next up-to-date the rows
+ * not re-delivered (and without pending local writes) are swept.
+ */
+import type Database from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
+import type { Outbox } from './outbox.ts';
+import { quoteIdent, type Row, type SqlValue, type TableInfo, toSqlite } from './tables.ts';
+
+/** The subset of `@electric-sql/client` messages the applier reads. */
+export type ShapeMessage =
+  | { key: string; value: Record<string, unknown>; headers: { operation: 'insert' | 'update' | 'delete' } }
+  | { headers: { control: string } }
+  | { headers: Record<string, unknown> };
+
+export interface ShapePosition {
+  handle: string | null;
+  offset: string | null;
+  upToDateAt: string | null;
+  refetching: boolean;
+}
+
+export interface ApplyResult {
+  /** Rows were inserted, changed or deleted. */
+  changed: boolean;
+  upToDate: boolean;
+  mustRefetch: boolean;
+  /** Change messages skipped (unknown row id, an update for an absent row lacking required columns). */
+  skipped: number;
+}
+
+interface Prepared {
+  stmt: Database.Statement;
+  cols: string[];
+  metas: (TableInfo['columns'] extends ReadonlyMap<string, infer M> ? M : never)[];
+}
+
+/** The row id of a change message: `value.id`, else the last segment of the Electric key. */
+function rowIdOf(key: string, value: Record<string, unknown>): string | null {
+  if (typeof value.id === 'string') return value.id;
+  const m = /\/"?([^"/]+)"?$/.exec(key);
+  return m?.[1] ?? null;
+}
+
+export class ShapeApplier {
+  private readonly inserts = new Map<string, Prepared>();
+  private readonly updates = new Map<string, Prepared>();
+  private readonly deleteStmt: Database.Statement<[string]>;
+  private readonly markStmt: Database.Statement<[string, string, string, string]>;
+  private readonly clearMarksStmt: Database.Statement<[string]>;
+  private readonly sweepStmt: Database.Statement<[string]>;
+  private readonly positionStmt: Database.Statement<[string], Row>;
+  private readonly savePositionStmt: Database.Statement;
+  private position: ShapePosition;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly info: TableInfo,
+    private readonly outbox: Outbox,
+  ) {
+    const t = quoteIdent(info.name);
+    this.deleteStmt = sqlite.prepare(`DELETE FROM ${t} WHERE "id" = ?`);
+    this.markStmt = sqlite.prepare(
+      'INSERT OR IGNORE INTO refetch_marks (id, created_at, table_name, row_id) VALUES (?, ?, ?, ?)',
+    );
+    this.clearMarksStmt = sqlite.prepare('DELETE FROM refetch_marks WHERE table_name = ?');
+    // Rows with pending local writes survive the sweep: the user's unacknowledged work stays visible.
+    this.sweepStmt = sqlite.prepare(
+      `DELETE FROM ${t} WHERE "id" NOT IN (SELECT row_id FROM refetch_marks WHERE table_name = ?1)
+         AND "id" NOT IN (SELECT row_id FROM outbox WHERE status = 'pending' AND table_name = ?1)`,
+    );
+    this.positionStmt = sqlite.prepare(
+      'SELECT handle, "offset", up_to_date_at, refetching FROM shape_positions WHERE table_name = ?',
+    );
+    this.savePositionStmt = sqlite.prepare(
+      `INSERT INTO shape_positions (id, created_at, table_name, handle, "offset", up_to_date_at, refetching)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(table_name) DO UPDATE SET handle = excluded.handle, "offset" = excluded."offset",
+         up_to_date_at = COALESCE(excluded.up_to_date_at, shape_positions.up_to_date_at),
+         refetching = excluded.refetching`,
+    );
+    this.position = this.loadPosition();
+  }
+
+  get table(): string {
+    return this.info.name;
+  }
+
+  /** Where the shape stands, as last committed. */
+  loadPosition(): ShapePosition {
+    const r = this.positionStmt.get(this.info.name);
+    this.position = {
+      handle: typeof r?.handle === 'string' ? r.handle : null,
+      offset: typeof r?.offset === 'string' ? r.offset : null,
+      upToDateAt: typeof r?.up_to_date_at === 'string' ? r.up_to_date_at : null,
+      refetching: r?.refetching === 1,
+    };
+    return this.position;
+  }
+
+  /**
+   * Applies one delivered batch and records `handle`/`offset` (those of the batch) in the same
+   * transaction. Throws if the transaction fails (nothing is then changed, position included).
+   */
+  apply(
+    messages: readonly ShapeMessage[],
+    handle: string | null | undefined,
+    offset: string | null | undefined,
+  ): ApplyResult {
+    const result: ApplyResult = { changed: false, upToDate: false, mustRefetch: false, skipped: 0 };
+    let refetching = this.position.refetching;
+    const touched = new Set<string>();
+    const now = new Date().toISOString();
+    const name = this.info.name;
+    this.sqlite.transaction(() => {
+      for (const m of messages) {
+        const h = m.headers as Record<string, unknown>;
+        const control = h.control;
+        if (control === 'up-to-date') {
+          result.upToDate = true;
+          continue;
+        }
+        if (control === 'must-refetch') {
+          result.mustRefetch = true;
+          refetching = true;
+          this.clearMarksStmt.run(name);
+          continue;
+        }
+        const op = h.operation;
+        if (op !== 'insert' && op !== 'update' && op !== 'delete') continue;
+        const { key, value } = m as { key: string; value: Record<string, unknown> };
+        if (typeof value !== 'object' || value === null) {
+          result.skipped++;
+          continue;
+        }
+        const id = rowIdOf(key, value);
+        if (!id) {
+          result.skipped++;
+          continue;
+        }
+        if (op === 'delete') {
+          this.deleteStmt.run(id);
+        } else if (op === 'insert') {
+          this.upsertFull(value, id);
+        } else if (!this.updateCols(value, id)) {
+          if (!this.insertPartial(value, id)) {
+            result.skipped++;
+            continue;
+          }
+        }
+        if (refetching && op !== 'delete') this.markStmt.run(uuidv7(), now, name, id);
+        touched.add(id);
+        result.changed = true;
+      }
+      if (result.upToDate && refetching) {
+        if (this.sweepStmt.run(name).changes > 0) result.changed = true;
+        this.clearMarksStmt.run(name);
+        refetching = false;
+      }
+      if (touched.size > 0 && this.outbox.hasPending(name)) {
+        const pending = this.outbox.pendingFor(name, touched);
+        if (pending.length > 0) this.outbox.reapply(this.info, pending);
+      }
+      const h = handle ?? this.position.handle;
+      const o = offset ?? this.position.offset;
+      this.savePositionStmt.run(uuidv7(), now, name, h, o, result.upToDate ? now : null, refetching ? 1 : 0);
+    })();
+    this.position = {
+      handle: handle ?? this.position.handle,
+      offset: offset ?? this.position.offset,
+      upToDateAt: result.upToDate ? now : this.position.upToDateAt,
+      refetching,
+    };
+    return result;
+  }
+
+  private prepared(
+    cache: Map<string, Prepared>,
+    value: Record<string, unknown>,
+    build: (cols: string[]) => string,
+  ): Prepared {
+    const keys = Object.keys(value);
+    const cacheKey = keys.join(',');
+    let p = cache.get(cacheKey);
+    if (!p) {
+      // Only known columns reach SQL: a column name never comes from the wire unchecked.
+      const cols = keys.filter((k) => this.info.columns.has(k));
+      p = {
+        stmt: this.sqlite.prepare(build(cols)),
+        cols,
+        metas: cols.map((c) => this.info.columns.get(c) as Prepared['metas'][number]),
+      };
+      cache.set(cacheKey, p);
+    }
+    return p;
+  }
+
+  private args(p: Prepared, value: Record<string, unknown>): SqlValue[] {
+    const out: SqlValue[] = new Array(p.cols.length);
+    for (let i = 0; i < p.cols.length; i++) out[i] = toSqlite(p.metas[i], value[p.cols[i] as string]);
+    return out;
+  }
+
+  private upsertFull(value: Record<string, unknown>, id: string) {
+    const t = quoteIdent(this.info.name);
+    const p = this.prepared(this.inserts, value, (cols) => {
+      const all = cols.includes('id') ? cols : ['id', ...cols];
+      // REPLACE: the server's row is the truth; a stale local row holding one of its unique keys goes.
+      return `INSERT OR REPLACE INTO ${t} (${all.map(quoteIdent).join(', ')}) VALUES (${all.map(() => '?').join(', ')})`;
+    });
+    const args = this.args(p, value);
+    if (!p.cols.includes('id')) args.unshift(id);
+    p.stmt.run(...args);
+  }
+
+  /** Updates the given columns; false when the row is absent. */
+  private updateCols(value: Record<string, unknown>, id: string): boolean {
+    const t = quoteIdent(this.info.name);
+    const p = this.prepared(this.updates, value, (cols) => {
+      const set = cols.filter((c) => c !== 'id');
+      if (set.length === 0) return `SELECT COUNT(*) AS n FROM ${t} WHERE "id" = ?`;
+      return `UPDATE ${t} SET ${set.map((c) => `${quoteIdent(c)} = ?`).join(', ')} WHERE "id" = ?`;
+    });
+    const setCols = p.cols.filter((c) => c !== 'id');
+    if (setCols.length === 0) {
+      const r = p.stmt.get(id) as { n: number } | undefined;
+      return (r?.n ?? 0) > 0;
+    }
+    const args: SqlValue[] = [];
+    for (let i = 0; i < p.cols.length; i++) {
+      if (p.cols[i] !== 'id') args.push(toSqlite(p.metas[i], value[p.cols[i] as string]));
+    }
+    return p.stmt.run(...args, id).changes > 0;
+  }
+
+  /** An update for a row we do not hold: insert what we were given, if that makes a valid row. */
+  private insertPartial(value: Record<string, unknown>, id: string): boolean {
+    try {
+      this.upsertFull(value, id);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * Read path: one `@electric-sql/client` ShapeStream per table of the workstation's scope, resumed
+ * from the handle/offset stored in SQLite. Each delivered batch goes through `ShapeApplier` (one
+ * transaction with its position). A batch that fails to apply restarts the stream from the stored
+ * position, so no batch is ever skipped. The subscribe callback never throws (the client would
+ * re-throw it in a microtask, uncaught).
+ */
+import { FetchError, type Offset, ShapeStream, type ShapeStreamOptions } from '@electric-sql/client';
+import type Database from 'better-sqlite3';
+import type { Outbox } from './outbox.ts';
+import { ShapeApplier, type ShapeMessage } from './shape-apply.ts';
+import { syncedTable } from './tables.ts';
+
+export type FetchLike = typeof fetch;
+
+/** LAN back-off: reconnect within seconds, not the client's 32 s default ceiling. */
+export const SHAPE_BACKOFF = { initialDelay: 100, maxDelay: 3_000, multiplier: 1.6 } as const;
+const RESTART_DELAY_MS = 2_000;
+
+const ISO_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Parses shape values straight into their SQLite storage form: int8 → number (kept as text when
+ * not a safe integer), bool → 0/1, json(b) → JSON text unchanged, timestamptz → ISO `…Z`.
+ */
+export const sqliteParser: NonNullable<ShapeStreamOptions['parser']> = {
+  int8: (v: string) => {
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : v;
+  },
+  bool: (v: string) => (v === 't' || v === 'true' || (v as unknown) === true ? 1 : 0),
+  json: (v: string) => (typeof v === 'string' ? v : JSON.stringify(v)),
+  jsonb: (v: string) => (typeof v === 'string' ? v : JSON.stringify(v)),
+  timestamptz: (v: string) => {
+    if (typeof v !== 'string' || ISO_Z.test(v)) return v;
+    const ms = Date.parse(v.includes('T') ? v : v.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'));
+    return Number.isFinite(ms) ? new Date(ms).toISOString() : v;
+  },
+};
+
+export type ShapeEvent =
+  | { type: 'batch'; table: string; changed: boolean; upToDate: boolean }
+  | { type: 'online' }
+  | { type: 'offline' }
+  | { type: 'revoked' }
+  | { type: 'error'; table: string; message: string };
+
+export interface ShapeSyncOptions {
+  sqlite: Database.Database;
+  outbox: Outbox;
+  /** Full URL of the shape endpoint, e.g. `http://server:8080/v1/shape`. */
+  url: string;
+  token: string;
+  fetch?: FetchLike;
+  onEvent: (e: ShapeEvent) => void;
+  log?: (line: string) => void;
+}
+
+class TableStream {
+  readonly applier: ShapeApplier;
+  private stream: ShapeStream | null = null;
+  private abort: AbortController | null = null;
+  private generation = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  upToDateCount = 0;
+  private waiters: (() => void)[] = [];
+  lastError: string | null = null;
+
+  constructor(
+    readonly table: string,
+    private readonly sync: ShapeSync,
+    private readonly opts: ShapeSyncOptions,
+  ) {
+    const info = syncedTable(table);
+    if (!info) throw new Error(`"${table}" is not a synced table of this build`);
+    this.applier = new ShapeApplier(opts.sqlite, info, opts.outbox);
+  }
+
+  start() {
+    if (this.stopped) return;
+    const gen = ++this.generation;
+    const pos = this.applier.loadPosition();
+    this.abort = new AbortController();
+    const resume = pos.handle && pos.offset ? { handle: pos.handle, offset: pos.offset as Offset } : {};
+    const stream = new ShapeStream({
+      url: this.opts.url,
+      params: { table: this.table },
+      headers: { Authorization: `Bearer ${this.opts.token}` },
+      ...resume,
+      signal: this.abort.signal,
+      parser: sqliteParser,
+      ...(this.opts.fetch ? { fetchClient: this.opts.fetch } : {}),
+      backoffOptions: {
+        ...SHAPE_BACKOFF,
+        onFailedAttempt: () => this.sync.emit({ type: 'offline' }),
+      },
+      onError: (err) => {
+        this.onStreamError(gen, err);
+        return undefined;
+      },
+    });
+    this.stream = stream;
+    stream.subscribe(
+      (messages) => this.onMessages(gen, stream, messages as unknown as ShapeMessage[]),
+      () => {},
+    );
+  }
+
+  private onMessages(gen: number, stream: ShapeStream, messages: readonly ShapeMessage[]) {
+    if (gen !== this.generation || this.stopped) return;
+    try {
+      const r = this.applier.apply(messages, stream.shapeHandle ?? null, stream.lastOffset ?? null);
+      this.lastError = null;
+      this.sync.emit({ type: 'online' });
+      this.sync.emit({ type: 'batch', table: this.table, changed: r.changed, upToDate: r.upToDate });
+      if (r.upToDate) {
+        this.upToDateCount++;
+        const w = this.waiters;
+        this.waiters = [];
+        for (const f of w) f();
+      }
+    } catch (e) {
+      // Nothing of the batch was stored: start over from the stored position.
+      this.lastError = e instanceof Error ? e.message : String(e);
+      this.opts.log?.(
+        `shape ${this.table}: apply failed, restarting from the stored position (${this.lastError})`,
+      );
+      this.sync.emit({ type: 'error', table: this.table, message: this.lastError });
+      this.restart(gen);
+    }
+  }
+
+  private onStreamError(gen: number, err: unknown) {
+    if (gen !== this.generation || this.stopped) return;
+    if (err instanceof FetchError && err.status === 401) {
+      this.sync.emit({ type: 'revoked' });
+      return;
+    }
+    this.lastError = err instanceof Error ? err.message : String(err);
+    this.opts.log?.(
+      `shape ${this.table}: ${err instanceof FetchError ? `HTTP ${err.status}` : 'error'}; retrying`,
+    );
+    this.sync.emit({ type: 'error', table: this.table, message: this.lastError });
+    this.restart(gen);
+  }
+
+  private restart(gen: number) {
+    if (gen !== this.generation || this.stopped) return;
+    this.teardown();
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.start();
+    }, RESTART_DELAY_MS);
+  }
+
+  private teardown() {
+    this.generation++;
+    this.stream?.unsubscribeAll();
+    this.abort?.abort();
+    this.stream = null;
+    this.abort = null;
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.teardown();
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Ends a pending long-poll so the stream catches up now (after a reconnect, or for `drain`). */
+  async refresh(): Promise<void> {
+    try {
+      await this.stream?.forceDisconnectAndRefresh();
+    } catch {
+      // a failed refresh is retried by the stream itself
+    }
+  }
+
+  /** Resolves at the next up-to-date after now. */
+  nextUpToDate(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  isUpToDate(): boolean {
+    return this.stream?.isUpToDate ?? false;
+  }
+}
+
+export class ShapeSync {
+  private readonly streams = new Map<string, TableStream>();
+
+  constructor(private readonly opts: ShapeSyncOptions) {}
+
+  emit(e: ShapeEvent) {
+    try {
+      this.opts.onEvent(e);
+    } catch {
+      // listeners never break the stream
+    }
+  }
+
+  /** Subscribes to exactly `tables` (tables unknown to this build are reported and skipped). */
+  setTables(tables: readonly string[]): string[] {
+    const wanted = new Set<string>();
+    const unknown: string[] = [];
+    for (const t of tables) {
+      if (syncedTable(t)) wanted.add(t);
+      else unknown.push(t);
+    }
+    for (const [t, s] of this.streams) {
+      if (!wanted.has(t)) {
+        s.stop();
+        this.streams.delete(t);
+      }
+    }
+    for (const t of wanted) {
+      if (!this.streams.has(t)) {
+        const s = new TableStream(t, this, this.opts);
+        this.streams.set(t, s);
+        s.start();
+      }
+    }
+    return unknown;
+  }
+
+  tables(): string[] {
+    return [...this.streams.keys()];
+  }
+
+  allUpToDate(): boolean {
+    for (const s of this.streams.values()) if (!s.isUpToDate()) return false;
+    return true;
+  }
+
+  /** Makes every stream catch up now; resolves when each has delivered an up-to-date since the call. */
+  async catchUp(): Promise<void> {
+    await Promise.all(
+      [...this.streams.values()].map(async (s) => {
+        const next = s.nextUpToDate();
+        await s.refresh();
+        await next;
+      }),
+    );
+  }
+
+  /** Nudges every stream (e.g. when connectivity returns). */
+  refreshAll(): void {
+    for (const s of this.streams.values()) void s.refresh();
+  }
+
+  stop(): void {
+    for (const s of this.streams.values()) s.stop();
+    this.streams.clear();
+  }
+}

@@ -1,0 +1,377 @@
+/**
+ * Write path: drains the outbox to `POST /api/sync/mutations` in seq order, in batches, with the
+ * authors' grants. One upload in flight at most; kicked (debounced) after each local write and
+ * periodically; retried with jittered back-off suited to a LAN; every request has a timeout so a
+ * blackholed network is noticed. A retried batch is harmless: the server dedups by mutation id.
+ */
+import type Database from 'better-sqlite3';
+import {
+  type Mutation,
+  type MutationBatch,
+  type MutationResult,
+  MutationResultsSchema,
+  SYNC_SCHEMA_VERSION,
+} from '../../db/sync-contract.ts';
+import type { FieldChange, OutboxEntry } from './outbox.ts';
+import type { FetchLike } from './shape-sync.ts';
+import { quoteIdent, type Row, syncedTable, toSqlite } from './tables.ts';
+
+export type UploaderEvent =
+  | { type: 'online' }
+  | { type: 'offline'; message: string }
+  | { type: 'revoked' }
+  | { type: 'update_required' }
+  | { type: 'acked'; count: number; tables: string[]; reverted: string[] }
+  | { type: 'error'; message: string };
+
+export interface UploaderOptions {
+  sqlite: Database.Database;
+  server: string;
+  token: string;
+  fetch?: FetchLike;
+  onEvent: (e: UploaderEvent) => void;
+  log?: (line: string) => void;
+  batchSize?: number;
+  timeoutMs?: number;
+  periodMs?: number;
+  debounceMs?: number;
+  /** Acked applied/merged entries older than this are pruned (default a day). */
+  keepAckedMs?: number;
+}
+
+export const UPLOAD_BACKOFF = { initialDelay: 250, maxDelay: 3_000 } as const;
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function toMutation(e: OutboxEntry): Mutation {
+  const payload = JSON.parse(e.payload) as Record<string, unknown>;
+  const m: Mutation = {
+    id: e.id,
+    table: e.table_name,
+    row_id: e.row_id,
+    op: e.operation,
+    author_id: e.author_id,
+    hlc: e.hlc,
+    device_time: e.device_time,
+  };
+  if (e.operation === 'insert') m.data = payload as Mutation['data'];
+  if (e.operation === 'update') m.changes = payload as Mutation['changes'];
+  if (e.operation !== 'insert' && typeof e.base_version === 'number' && e.base_version > 0)
+    m.base_version = e.base_version;
+  return m;
+}
+
+export class Uploader {
+  private readonly o: Required<Omit<UploaderOptions, 'fetch' | 'log'>> &
+    Pick<UploaderOptions, 'fetch' | 'log'>;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private debounce: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private periodic: NodeJS.Timeout | null = null;
+  private attempt = 0;
+  private batchSize: number;
+  private lastPrune = 0;
+  blocked: 'revoked' | 'update_required' | null = null;
+  lastError: string | null = null;
+  private readonly selectPending: Database.Statement<[number], OutboxEntry>;
+  private readonly markAcked: Database.Statement<[string, string | null, string, string]>;
+  private readonly pendingForRow: Database.Statement<[string, string], { n: number }>;
+  private readonly prune: Database.Statement<[string]>;
+
+  constructor(opts: UploaderOptions) {
+    this.o = {
+      batchSize: 200,
+      timeoutMs: 10_000,
+      periodMs: 5_000,
+      debounceMs: 15,
+      keepAckedMs: 86_400_000,
+      ...opts,
+    };
+    this.batchSize = this.o.batchSize;
+    const db = opts.sqlite;
+    this.selectPending = db.prepare(`SELECT * FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?`);
+    this.markAcked = db.prepare(
+      `UPDATE outbox SET status = 'acked', outcome = ?, reason = ?, acked_at = ? WHERE id = ? AND status = 'pending'`,
+    );
+    this.pendingForRow = db.prepare(
+      `SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND table_name = ? AND row_id = ?`,
+    );
+    this.prune = db.prepare(
+      `DELETE FROM outbox WHERE status = 'acked' AND outcome IN ('applied', 'merged') AND acked_at < ?`,
+    );
+  }
+
+  start(): void {
+    this.periodic = setInterval(() => this.kick(0), this.o.periodMs);
+    this.periodic.unref?.();
+    this.kick(0);
+  }
+
+  /** Schedules an upload soon (debounced); a no-op while blocked or stopped. */
+  kick(delay = this.o.debounceMs): void {
+    if (this.stopped || this.blocked) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.debounce) return;
+    if (this.retryTimer && delay === 0) return; // a back-off retry is already scheduled
+    this.debounce = setTimeout(() => {
+      this.debounce = null;
+      void this.runNow();
+    }, delay);
+  }
+
+  /** Uploads now (awaits an upload in flight first). Resolves when the pass ends. */
+  async runNow(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    if (this.retryTimer) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+    }
+    this.running = this.pass().finally(() => {
+      this.running = null;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        this.kick(0);
+      }
+    });
+    return this.running;
+  }
+
+  /** Resets the back-off and uploads at once (connectivity came back). */
+  nudge(): void {
+    this.attempt = 0;
+    if (this.retryTimer) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+    }
+    this.kick(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of [this.debounce, this.retryTimer]) if (t) clearTimeout(t);
+    if (this.periodic) clearInterval(this.periodic);
+    this.debounce = this.retryTimer = this.periodic = null;
+    await this.running;
+  }
+
+  private emit(e: UploaderEvent) {
+    try {
+      this.o.onEvent(e);
+    } catch {
+      // listeners never break the uploader
+    }
+  }
+
+  private async pass(): Promise<void> {
+    this.maybePrune();
+    while (!this.stopped && !this.blocked) {
+      const entries = this.selectPending.all(this.batchSize);
+      if (entries.length === 0) return;
+      const outcome = await this.upload(entries);
+      if (outcome === 'retry') {
+        this.scheduleRetry();
+        return;
+      }
+      if (outcome === 'stop') return;
+    }
+  }
+
+  private scheduleRetry() {
+    if (this.stopped || this.blocked) return;
+    const base = Math.min(UPLOAD_BACKOFF.maxDelay, UPLOAD_BACKOFF.initialDelay * 2 ** this.attempt);
+    this.attempt = Math.min(this.attempt + 1, 10);
+    const delay = Math.round(base * (0.5 + Math.random() * 0.5));
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.runNow();
+    }, delay);
+  }
+
+  private async upload(entries: OutboxEntry[]): Promise<'continue' | 'retry' | 'stop'> {
+    const mutations: Mutation[] = [];
+    for (const e of entries) {
+      try {
+        mutations.push(toMutation(e));
+      } catch {
+        // An unreadable payload cannot happen through `Writes`; leave it pending and report.
+        this.lastError = `outbox entry ${e.seq} has an unreadable payload`;
+        this.emit({ type: 'error', message: this.lastError });
+        return 'retry';
+      }
+    }
+    const batch: MutationBatch = {
+      schema_version: SYNC_SCHEMA_VERSION,
+      grants: this.grants(entries),
+      mutations,
+    };
+    let res: Response;
+    try {
+      res = await (this.o.fetch ?? fetch)(`${this.o.server}/api/sync/mutations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.o.token}` },
+        body: JSON.stringify(batch),
+        signal: AbortSignal.timeout(this.o.timeoutMs),
+      });
+    } catch (e) {
+      this.lastError = `upload failed: ${e instanceof Error ? e.message : String(e)}`;
+      this.emit({ type: 'offline', message: this.lastError });
+      return 'retry';
+    }
+    let body: unknown = null;
+    try {
+      const text = await res.text();
+      body = text ? (JSON.parse(text) as unknown) : null;
+    } catch (e) {
+      if (res.ok) {
+        this.lastError = `upload answer unreadable: ${e instanceof Error ? e.message : String(e)}`;
+        this.emit({ type: 'offline', message: this.lastError });
+        return 'retry';
+      }
+    }
+    const errCode =
+      typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+    if (res.status === 401) {
+      this.blocked = 'revoked';
+      this.emit({ type: 'revoked' });
+      return 'stop';
+    }
+    if (res.status === 426 || (res.status === 409 && errCode === 'schema_version')) {
+      this.blocked = 'update_required';
+      this.emit({ type: 'update_required' });
+      return 'stop';
+    }
+    if (res.status === 413 && this.batchSize > 1) {
+      this.batchSize = Math.max(1, Math.floor(this.batchSize / 2));
+      return 'continue';
+    }
+    if (!res.ok) {
+      this.emit({ type: 'online' });
+      this.lastError = `upload refused: HTTP ${res.status}${errCode ? ` (${String(errCode)})` : ''}`;
+      this.o.log?.(this.lastError);
+      this.emit({ type: 'error', message: this.lastError });
+      // A 400 names no mutation: smaller batches isolate the one the server will not take.
+      if (res.status === 400 && this.batchSize > 1)
+        this.batchSize = Math.max(1, Math.floor(this.batchSize / 4));
+      return 'retry';
+    }
+    const parsed = MutationResultsSchema.safeParse(body);
+    if (!parsed.success) {
+      this.lastError = 'upload answer does not match the contract';
+      this.emit({ type: 'error', message: this.lastError });
+      return 'retry';
+    }
+    this.emit({ type: 'online' });
+    const acked = this.applyResults(entries, parsed.data.results);
+    if (acked.count === 0) {
+      this.lastError = 'the server acknowledged none of the uploaded mutations';
+      this.emit({ type: 'error', message: this.lastError });
+      return 'retry';
+    }
+    this.attempt = 0;
+    this.lastError = null;
+    this.batchSize = Math.min(this.o.batchSize, this.batchSize * 2);
+    this.emit({ type: 'acked', ...acked });
+    return 'continue';
+  }
+
+  private grants(entries: readonly OutboxEntry[]): Record<string, string> {
+    const authors = [...new Set(entries.map((e) => e.author_id))];
+    const out: Record<string, string> = {};
+    const stmt = this.o.sqlite.prepare<[string], { grant: string }>(
+      'SELECT "grant" FROM offline_users WHERE user_id = ?',
+    );
+    for (const a of authors) {
+      const g = stmt.get(a)?.grant;
+      if (g && g.length >= 16 && UUID_RE.test(a)) out[a] = g;
+    }
+    return out;
+  }
+
+  private applyResults(
+    entries: readonly OutboxEntry[],
+    results: readonly MutationResult[],
+  ): { count: number; tables: string[]; reverted: string[] } {
+    const byId = new Map(entries.map((e) => [e.id, e]));
+    const tables = new Set<string>();
+    const reverted = new Set<string>();
+    let count = 0;
+    const now = new Date().toISOString();
+    this.o.sqlite.transaction(() => {
+      for (const r of results) {
+        const e = byId.get(r.id);
+        if (!e) continue;
+        const reason = r.reason ?? (r.conflict_ids?.length ? `conflicts: ${r.conflict_ids.join(',')}` : null);
+        if (this.markAcked.run(r.outcome, reason, now, r.id).changes === 0) continue;
+        count++;
+        tables.add(e.table_name);
+        if (r.outcome === 'quarantined' && this.revertQuarantined(e)) reverted.add(e.table_name);
+      }
+    })();
+    return { count, tables: [...tables], reverted: [...reverted] };
+  }
+
+  /**
+   * The server kept a quarantined mutation aside without changing the row: undo it locally so the
+   * replica matches the server (the mutation itself stays in the outbox history and on the server).
+   * Only when no other local write of the row is still pending.
+   */
+  private revertQuarantined(e: OutboxEntry): boolean {
+    const info = syncedTable(e.table_name);
+    if (!info) return false;
+    if ((this.pendingForRow.get(e.table_name, e.row_id)?.n ?? 0) > 0) return false;
+    const db = this.o.sqlite;
+    const t = quoteIdent(info.name);
+    const payload = JSON.parse(e.payload) as Record<string, unknown>;
+    if (e.operation === 'insert') {
+      const row = db.prepare(`SELECT "version" FROM ${t} WHERE "id" = ?`).get(e.row_id) as Row | undefined;
+      // A row the server has since delivered (version bumped) is the server's now.
+      if (row?.version !== 1) return false;
+      return db.prepare(`DELETE FROM ${t} WHERE "id" = ?`).run(e.row_id).changes > 0;
+    }
+    if (e.operation === 'delete') {
+      return (
+        db
+          .prepare(`UPDATE ${t} SET "deleted_at" = NULL WHERE "id" = ? AND "deleted_at" = ?`)
+          .run(e.row_id, String(payload.deleted_at ?? '')).changes > 0
+      );
+    }
+    let changed = false;
+    for (const [col, ch] of Object.entries(payload as Record<string, FieldChange>)) {
+      const meta = info.columns.get(col);
+      if (!meta) continue;
+      const r = db
+        .prepare(`UPDATE ${t} SET ${quoteIdent(col)} = ? WHERE "id" = ? AND ${quoteIdent(col)} IS ?`)
+        .run(toSqlite(meta, ch.base), e.row_id, toSqlite(meta, ch.value));
+      if (r.changes > 0) changed = true;
+    }
+    return changed;
+  }
+
+  private maybePrune() {
+    const now = Date.now();
+    if (now - this.lastPrune < 3_600_000) return;
+    this.lastPrune = now;
+    try {
+      this.prune.run(new Date(now - this.o.keepAckedMs).toISOString());
+    } catch {
+      // pruning is housekeeping; try again next hour
+    }
+  }
+
+  /** Entries still waiting for the server. */
+  pendingCount(): number {
+    return (
+      this.o.sqlite.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'`).get() as {
+        n: number;
+      }
+    ).n;
+  }
+}

@@ -1,0 +1,506 @@
+/**
+ * The headless workstation core: local encrypted SQLite, local writes with an outbox, shape
+ * consumption, the uploader, the session, and a status for the UI. Plain Node (never imports
+ * electron): the Electron shell, the browser-mode server, the CLI and the tests all start it here.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readableFields } from '../../db/policy.ts';
+import {
+  EnrollResponseSchema,
+  type Scope,
+  ScopeSchema,
+  SYNC_SCHEMA_VERSION,
+} from '../../db/sync-contract.ts';
+import { HybridLogicalClock } from './hlc.ts';
+import { type LocalDatabase, openLocalDatabase } from './local-db.ts';
+import { Outbox } from './outbox.ts';
+import { Session, type SessionUser } from './session.ts';
+import { SETTING, Settings } from './settings.ts';
+import { type FetchLike, type ShapeEvent, ShapeSync } from './shape-sync.ts';
+import { quoteIdent, type Row, rowFromSqlite, syncedTable } from './tables.ts';
+import { Uploader, type UploaderEvent } from './uploader.ts';
+import { Writes } from './writes.ts';
+
+export interface WorkstationOptions {
+  /** Base URL of the sync server, e.g. `http://10.0.0.2:8080`. */
+  server: string;
+  /** Directory holding `workstation.db` (and `db.key` when no key is given). */
+  dataDir: string;
+  /** Database key; else `HMS_DB_KEY`; else a random key kept in `<dataDir>/db.key` (mode 0600). */
+  key?: string;
+  /** One-time enrolment code (first run only); else `HMS_ENROLLMENT_CODE`. */
+  enrollmentCode?: string;
+  fetch?: FetchLike;
+  /** Status/diagnostic lines (never patient data). */
+  log?: (line: string) => void;
+  /** How often the server is probed for connectivity and scope changes (ms, default 3000). */
+  heartbeatMs?: number;
+  /** Per-request timeout of uploads (ms, default 10 000). */
+  uploadTimeoutMs?: number;
+}
+
+export interface WorkstationStatus {
+  workstationId: string;
+  code: string | null;
+  kind: string | null;
+  online: boolean;
+  lastSyncAt: string | null;
+  outboxPending: number;
+  openConflicts: number;
+  quarantined: number;
+  revoked: boolean;
+  updateRequired: boolean;
+  tables: string[];
+  user: { id: string; username: string; role: string; offline: boolean } | null;
+  lastError: string | null;
+}
+
+export interface WorkstationEvents {
+  change: [tables: string[]];
+  status: [status: WorkstationStatus];
+}
+
+export class WorkstationError extends Error {
+  constructor(
+    readonly code: 'not_enrolled' | 'enrollment_failed' | 'revoked' | 'update_required' | 'timeout',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkstationError';
+  }
+}
+
+function resolveKey(opts: WorkstationOptions): string {
+  if (opts.key) return opts.key;
+  const env = process.env.HMS_DB_KEY;
+  if (env) return env;
+  const file = join(opts.dataDir, 'db.key');
+  try {
+    const k = readFileSync(file, 'utf8').trim();
+    if (k) return k;
+  } catch {
+    // no key yet: make one
+  }
+  const key = randomBytes(32).toString('hex');
+  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return key;
+}
+
+const trimSlash = (u: string) => u.replace(/\/+$/, '');
+
+export class Workstation {
+  readonly writes: Writes;
+  readonly session: Session;
+  readonly settings: Settings;
+  readonly hlc: HybridLogicalClock;
+  private readonly emitter = new EventEmitter<WorkstationEvents>();
+  private readonly outbox: Outbox;
+  private readonly shapes: ShapeSync;
+  private readonly uploader: Uploader;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private online = false;
+  private revoked = false;
+  private updateRequired = false;
+  private lastError: string | null = null;
+  private lastStatusJson = '';
+  private statusScheduled = false;
+  private stopped = false;
+  private scopeTables: string[] = [];
+
+  private constructor(
+    private readonly local: LocalDatabase,
+    private readonly server: string,
+    readonly workstationId: string,
+    private readonly token: string,
+    private readonly opts: WorkstationOptions,
+  ) {
+    const sqlite = local.sqlite;
+    this.settings = new Settings(sqlite);
+    this.outbox = new Outbox(sqlite);
+    this.hlc = new HybridLogicalClock({
+      node: workstationId,
+      last: this.settings.get(SETTING.hlc),
+      save: (h) => this.settings.set(SETTING.hlc, h),
+    });
+    this.session = new Session({
+      sqlite,
+      server,
+      workstationToken: () => this.token,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      onChange: () => this.statusChanged(),
+      onOnline: () => this.setOnline(true),
+    });
+    this.writes = new Writes({
+      sqlite,
+      hlc: this.hlc,
+      outbox: this.outbox,
+      actor: () => {
+        const u = this.session.currentUser();
+        return u ? { id: u.id, role: u.role } : null;
+      },
+      onCommit: (table) => {
+        this.emitter.emit('change', [table]);
+        this.uploader.kick();
+        this.statusChanged();
+      },
+    });
+    this.shapes = new ShapeSync({
+      sqlite,
+      outbox: this.outbox,
+      url: `${server}/v1/shape`,
+      token,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      onEvent: (e) => this.onShapeEvent(e),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+    this.uploader = new Uploader({
+      sqlite,
+      server,
+      token,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      ...(opts.uploadTimeoutMs ? { timeoutMs: opts.uploadTimeoutMs } : {}),
+      onEvent: (e) => this.onUploaderEvent(e),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+  }
+
+  /** Opens (and on first run enrols) the workstation and starts syncing. */
+  static async start(opts: WorkstationOptions): Promise<Workstation> {
+    mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+    const server = trimSlash(opts.server);
+    const local = openLocalDatabase({ path: join(opts.dataDir, 'workstation.db'), key: resolveKey(opts) });
+    try {
+      const settings = new Settings(local.sqlite);
+      let id = settings.get(SETTING.workstationId);
+      let token = settings.get(SETTING.token);
+      if (!id || !token) {
+        const code = opts.enrollmentCode ?? process.env.HMS_ENROLLMENT_CODE;
+        if (!code)
+          throw new WorkstationError(
+            'not_enrolled',
+            'this workstation is not enrolled: give the one-time enrolment code (--enroll or HMS_ENROLLMENT_CODE)',
+          );
+        const enrolled = await enroll(server, code, opts.fetch);
+        local.sqlite.transaction(() => {
+          settings.set(SETTING.workstationId, enrolled.workstation_id);
+          settings.set(SETTING.token, enrolled.token);
+          settings.set(SETTING.code, enrolled.code);
+          settings.set(SETTING.kind, enrolled.kind);
+        })();
+        id = enrolled.workstation_id;
+        token = enrolled.token;
+      }
+      const ws = new Workstation(local, server, id, token, opts);
+      await ws.begin();
+      return ws;
+    } catch (e) {
+      local.close();
+      throw e;
+    }
+  }
+
+  private async begin() {
+    const cached = this.settings.getJson<Scope>(SETTING.scope);
+    if (cached) this.applyScope(cached);
+    await this.probe();
+    this.uploader.start();
+    this.heartbeat = setInterval(() => void this.probe(), this.opts.heartbeatMs ?? 3_000);
+    this.heartbeat.unref?.();
+    this.statusChanged();
+  }
+
+  /** Asks the server for the scope: proves connectivity, notices revocation and re-scoping. */
+  private async probe(): Promise<void> {
+    if (this.stopped || this.revoked) return;
+    try {
+      const res = await (this.opts.fetch ?? fetch)(`${this.server}/api/sync/scope`, {
+        headers: { authorization: `Bearer ${this.token}` },
+        signal: AbortSignal.timeout(3_000),
+      });
+      if (res.status === 401) return this.markRevoked();
+      if (!res.ok) {
+        await res.body?.cancel();
+        this.setOnline(true);
+        return;
+      }
+      const parsed = ScopeSchema.safeParse(await res.json());
+      if (!parsed.success) {
+        this.lastError = 'the server sent a scope this build does not understand';
+        return;
+      }
+      if (this.stopped) return;
+      this.settings.set(SETTING.scope, JSON.stringify(parsed.data));
+      this.applyScope(parsed.data);
+      this.setOnline(true);
+    } catch {
+      this.setOnline(false);
+    }
+  }
+
+  private applyScope(scope: Scope) {
+    if (scope.schema_version !== SYNC_SCHEMA_VERSION) {
+      if (!this.updateRequired) {
+        this.updateRequired = true;
+        this.opts.log?.(
+          `server sync schema ${scope.schema_version}, this build ${SYNC_SCHEMA_VERSION}: update required`,
+        );
+        void this.uploader.stop();
+        this.statusChanged();
+      }
+    }
+    const key = scope.tables.join(',');
+    if (key === this.scopeTables.join(',')) return;
+    this.scopeTables = [...scope.tables];
+    const unknown = this.shapes.setTables(scope.tables);
+    if (unknown.length) this.opts.log?.(`scope tables unknown to this build, skipped: ${unknown.join(', ')}`);
+  }
+
+  private setOnline(v: boolean) {
+    if (this.online === v) return;
+    this.online = v;
+    if (v && !this.stopped && !this.revoked) {
+      // Connectivity came back: reconnect at once rather than waiting out back-offs.
+      this.shapes.refreshAll();
+      this.uploader.nudge();
+    }
+    this.statusChanged();
+  }
+
+  private onShapeEvent(e: ShapeEvent) {
+    switch (e.type) {
+      case 'batch':
+        if (e.changed) this.emitter.emit('change', [e.table]);
+        if (e.changed || e.upToDate) this.statusChanged();
+        return;
+      case 'online':
+        return this.setOnline(true);
+      case 'offline':
+        return this.setOnline(false);
+      case 'revoked':
+        return this.markRevoked();
+      case 'error':
+        this.lastError = `${e.table}: ${e.message}`;
+        this.statusChanged();
+        return;
+    }
+  }
+
+  private onUploaderEvent(e: UploaderEvent) {
+    switch (e.type) {
+      case 'online':
+        return this.setOnline(true);
+      case 'offline':
+        this.lastError = e.message;
+        return this.setOnline(false);
+      case 'revoked':
+        return this.markRevoked();
+      case 'update_required':
+        this.updateRequired = true;
+        this.opts.log?.('the server requires a newer build: uploads paused, the outbox is kept');
+        this.statusChanged();
+        return;
+      case 'acked':
+        if (e.reverted.length) this.emitter.emit('change', e.reverted);
+        this.statusChanged();
+        return;
+      case 'error':
+        this.lastError = e.message;
+        this.statusChanged();
+        return;
+    }
+  }
+
+  private markRevoked() {
+    if (this.revoked) return;
+    this.revoked = true;
+    this.opts.log?.('the server refused this workstation token (revoked): sync stopped, local data kept');
+    this.shapes.stop();
+    void this.uploader.stop();
+    this.statusChanged();
+  }
+
+  status(): WorkstationStatus {
+    const db = this.local.sqlite;
+    const count = (sql: string) => (db.prepare(sql).get() as { n: number } | undefined)?.n ?? 0;
+    const last = db.prepare('SELECT MAX(up_to_date_at) AS t FROM shape_positions').get() as {
+      t: string | null;
+    };
+    const u = this.session.currentUser();
+    return {
+      workstationId: this.workstationId,
+      code: this.settings.get(SETTING.code),
+      kind: this.settings.get(SETTING.kind),
+      online: this.online,
+      lastSyncAt: last?.t ?? null,
+      outboxPending: this.outbox.pendingCount(),
+      openConflicts: count(
+        `SELECT COUNT(*) AS n FROM sync_conflicts WHERE status = 'open' AND deleted_at IS NULL`,
+      ),
+      quarantined:
+        count(
+          `SELECT COUNT(*) AS n FROM outbox WHERE outcome = 'quarantined'
+             AND id NOT IN (SELECT mutation_id FROM quarantined_mutations)`,
+        ) +
+        count(`SELECT COUNT(*) AS n FROM quarantined_mutations WHERE status = 'open' AND deleted_at IS NULL`),
+      revoked: this.revoked,
+      updateRequired: this.updateRequired,
+      tables: this.shapes.tables(),
+      user: u ? { id: u.id, username: u.username, role: u.role, offline: u.offline } : null,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Coalesces status recomputation; emits `status` only when something changed. */
+  private statusChanged() {
+    if (this.statusScheduled || this.stopped) return;
+    this.statusScheduled = true;
+    setImmediate(() => {
+      this.statusScheduled = false;
+      if (this.stopped) return;
+      try {
+        const s = this.status();
+        const json = JSON.stringify(s);
+        if (json === this.lastStatusJson) return;
+        this.lastStatusJson = json;
+        this.emitter.emit('status', s);
+      } catch {
+        // status is advisory
+      }
+    });
+  }
+
+  on<E extends keyof WorkstationEvents>(event: E, fn: (...args: WorkstationEvents[E]) => void): () => void {
+    const safe = (...args: WorkstationEvents[E]) => {
+      try {
+        fn(...args);
+      } catch {
+        // a listener's failure never reaches sync
+      }
+    };
+    this.emitter.on(event, safe as never);
+    return () => this.emitter.off(event, safe as never);
+  }
+
+  /** Read access: the drizzle database (synced + local tables) and the raw SQLite handle. */
+  get query(): { db: LocalDatabase['db']; sqlite: LocalDatabase['sqlite'] } {
+    return { db: this.local.db, sqlite: this.local.sqlite };
+  }
+
+  /** One row of a synced table in application form, restricted to what the logged-in user may read. */
+  get(table: string, id: string): Row | null {
+    const info = syncedTable(table);
+    const user: SessionUser | null = this.session.currentUser();
+    if (!info || !user) return null;
+    const fields = readableFields(user.role, table);
+    if (fields.length === 0) return null;
+    const raw = this.local.sqlite
+      .prepare(`SELECT ${fields.map(quoteIdent).join(', ')} FROM ${quoteIdent(table)} WHERE "id" = ?`)
+      .get(id) as Row | undefined;
+    return raw ? rowFromSqlite(info, raw) : null;
+  }
+
+  /** Uploads now and makes every shape catch up now (does not wait). */
+  syncNow(): void {
+    if (this.stopped) return;
+    this.uploader.nudge();
+    this.shapes.refreshAll();
+    void this.probe();
+  }
+
+  /**
+   * Resolves when the outbox is empty (every mutation acknowledged) and every shape has caught up
+   * with the server since the call. Rejects when revoked, update-required or after `timeoutMs`.
+   */
+  async drain(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const remaining = () => deadline - Date.now();
+    const withTimeout = <T>(p: Promise<T>) =>
+      Promise.race([
+        p,
+        new Promise<never>((_, reject) => {
+          const t = setTimeout(
+            () =>
+              reject(
+                new WorkstationError(
+                  'timeout',
+                  `drain timed out: ${this.outbox.pendingCount()} outbox entries pending, online=${this.online}`,
+                ),
+              ),
+            Math.max(0, remaining()),
+          );
+          t.unref?.();
+        }),
+      ]);
+    for (;;) {
+      if (this.revoked) throw new WorkstationError('revoked', 'this workstation was revoked');
+      if (this.updateRequired)
+        throw new WorkstationError('update_required', 'this workstation must be updated');
+      if (remaining() <= 0)
+        throw new WorkstationError(
+          'timeout',
+          `drain timed out: ${this.outbox.pendingCount()} outbox entries pending`,
+        );
+      await withTimeout(this.uploader.runNow());
+      if (this.outbox.pendingCount() > 0) {
+        await withTimeout(new Promise((r) => setTimeout(r, 100)));
+        continue;
+      }
+      await withTimeout(this.shapes.catchUp());
+      if (this.outbox.pendingCount() === 0) return;
+    }
+  }
+
+  /** Alias of `drain` for tests. */
+  waitForIdle(timeoutMs?: number): Promise<void> {
+    return this.drain(timeoutMs);
+  }
+
+  /** Graceful stop: streams ended, the upload in flight finished, the database closed. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.shapes.stop();
+    await this.uploader.stop();
+    this.session.logout();
+    this.emitter.removeAllListeners();
+    this.local.close();
+  }
+}
+
+async function enroll(server: string, code: string, f?: FetchLike) {
+  let res: Response;
+  try {
+    res = await (f ?? fetch)(`${server}/api/workstations/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: code.trim() }),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (e) {
+    throw new WorkstationError(
+      'enrollment_failed',
+      `cannot reach the sync server at ${server} to enrol: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  const body = (await res.json().catch(() => null)) as unknown;
+  if (!res.ok) {
+    const err =
+      typeof body === 'object' && body !== null ? (body as { message?: unknown; error?: unknown }) : {};
+    throw new WorkstationError(
+      'enrollment_failed',
+      `enrolment refused (HTTP ${res.status}): ${String(err.message ?? err.error ?? 'unknown error')}`,
+    );
+  }
+  const parsed = EnrollResponseSchema.safeParse(body);
+  if (!parsed.success)
+    throw new WorkstationError('enrollment_failed', 'the server sent an unexpected enrolment answer');
+  return parsed.data;
+}
+
+/** Starts a workstation (see `Workstation.start`). */
+export const startWorkstation = (opts: WorkstationOptions): Promise<Workstation> => Workstation.start(opts);
