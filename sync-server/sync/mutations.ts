@@ -182,7 +182,7 @@ export class MutationApplier {
       const author = authors.get(m.author_id);
       if (typeof author !== 'object') throw new Quarantine(author ?? 'unknown author');
       const table = tableByName(m.table);
-      if (!table || table.placement !== 'synced') throw new Quarantine(`"${m.table}" is not a synced table`);
+      if (table?.placement !== 'synced') throw new Quarantine(`"${m.table}" is not a synced table`);
       const result =
         m.op === 'insert'
           ? await this.insert(tx, table, author, m)

@@ -296,7 +296,7 @@ export const workstationRoutes: FastifyPluginAsync = async (app) => {
         .from(s.workstations)
         .where(eq(s.workstations.enrollment_code_hash, sha256(normalizeCode(code))))
         .for('update');
-      if (!ws || !ws.enrollment_expires_at || new Date(ws.enrollment_expires_at) < at) {
+      if (!ws?.enrollment_expires_at || new Date(ws.enrollment_expires_at) < at) {
         throw new HttpError(
           400,
           'invalid_enrollment_code',

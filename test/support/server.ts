@@ -24,6 +24,16 @@ export interface TestServer {
     kind: string;
     ward_id?: string | null;
   }): Promise<{ id: string; enrollment_code: string }>;
+  /** Creates a user with a role (password `password-<username>`) and returns its id. */
+  createUser(username: string, role: string): Promise<string>;
+  /** Enrols a new workstation of `kind` and returns its id and device token. */
+  enrol(input: {
+    name: string;
+    kind: string;
+    ward_id?: string | null;
+  }): Promise<{ id: string; token: string; code: string }>;
+  /** Logs `username` in and obtains its authoring grant on the workstation with `token`. */
+  grant(username: string, wsToken: string): Promise<string>;
   /** Stops listening and closes the database, keeping the data (for restart tests). */
   stop(): Promise<void>;
   /** Stops and drops the database. */
@@ -87,6 +97,44 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     async createWorkstation(input) {
       adminToken ??= await login('admin', ADMIN_PASSWORD);
       return request('POST', '/api/workstations', adminToken, input);
+    },
+    async createUser(username, role) {
+      adminToken ??= await login('admin', ADMIN_PASSWORD);
+      const user = await request<{ user?: { id: string }; id?: string }>('POST', '/api/users', adminToken, {
+        username,
+        first_name: username,
+        last_name: 'Test',
+        role,
+        password: `password-${username}`,
+      });
+      return (user.user?.id ?? user.id) as string;
+    },
+    async enrol(input) {
+      adminToken ??= await login('admin', ADMIN_PASSWORD);
+      const created = await request<{ id: string; enrollment_code: string }>(
+        'POST',
+        '/api/workstations',
+        adminToken,
+        input,
+      );
+      const enrolled = await request<{ token: string; code: string }>(
+        'POST',
+        '/api/workstations/enroll',
+        null,
+        {
+          code: created.enrollment_code,
+        },
+      );
+      return { id: created.id, token: enrolled.token, code: enrolled.code };
+    },
+    async grant(username, wsToken) {
+      const access = await login(username, username === 'admin' ? ADMIN_PASSWORD : `password-${username}`);
+      const res = await fetch(`${url}/api/sync/grants`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${access}`, 'x-workstation-token': wsToken },
+      });
+      if (!res.ok) throw new Error(`grant → ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { grant: string }).grant;
     },
     stop,
     async close() {
