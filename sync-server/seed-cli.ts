@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoLogins } from '../db/seed/generate.ts';
+import { bootstrap } from './admin/bootstrap.ts';
 import { defaultDataDir, openDatabase } from './database.ts';
 import { SeedRefusedError, seedDemo } from './seed.ts';
 
@@ -74,6 +75,14 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   let lastReport = 0;
   try {
+    // The server's first-start work (roles, the `admin` user) comes first, exactly as `npm run
+    // server` would do it: otherwise the demo's admin2 would stop bootstrap from creating `admin`.
+    const first = await bootstrap(database, { adminPassword: process.env.HMS_ADMIN_PASSWORD || undefined });
+    if (first.generatedAdminPassword) {
+      process.stdout.write(
+        `created the server's admin user: admin / ${first.generatedAdminPassword} (shown once)\n`,
+      );
+    }
     const summary = await seedDemo(database, {
       patients,
       seed,
@@ -92,14 +101,14 @@ async function main(): Promise<void> {
       process.stdout.write(`  ${table.padEnd(width)}  ${String(n).padStart(10)}\n`);
     }
     process.stdout.write(
-      `${summary.totalRows.toLocaleString('en')} rows in ${(summary.elapsedMs / 1000).toFixed(1)} s\n\ndemo log-ins (the server's own "admin" is not touched):\n`,
+      `${summary.totalRows.toLocaleString('en')} rows in ${(summary.elapsedMs / 1000).toFixed(1)} s (${summary.bulk ? 'bulk load, keys checked after' : 'keys checked per row'})\n\ndemo log-ins (the server's own "admin" is not touched):\n`,
     );
     for (const login of demoLogins(patients)) {
       const names =
         login.usernames.length > 3
           ? `${login.usernames[0]} … ${login.usernames.at(-1)}`
           : login.usernames.join(', ');
-      process.stdout.write(`  ${login.role.padEnd(15)} ${names.padEnd(32)} password: ${login.password}\n`);
+      process.stdout.write(`  ${login.role.padEnd(15)} ${names.padEnd(36)} password: ${login.password}\n`);
     }
   } finally {
     await database.close();

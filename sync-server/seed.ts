@@ -6,8 +6,9 @@
  * limit and no per-row round trip. The whole seed is one transaction (all or nothing), and the
  * next batch is generated while Postgres inserts the previous one.
  */
-import { getTableColumns, sql } from 'drizzle-orm';
+import { getTableColumns } from 'drizzle-orm';
 import { ROLE_NAMES, type RoleName } from '../db/schema/accounts.ts';
+import type { ColumnMeta } from '../db/schema/dsl.ts';
 import {
   DEFAULT_REFERENCE_DATE,
   demoPassword,
@@ -20,7 +21,8 @@ import {
   staffPlan,
 } from '../db/seed/generate.ts';
 import { hashPassword } from './auth/passwords.ts';
-import type { Database } from './database.ts';
+import type { Database, RawQuery } from './database.ts';
+import { bumpEpoch } from './sync/change-log.ts';
 
 export interface SeedOptions {
   /** Number of patients (default 500). */
@@ -30,6 +32,12 @@ export interface SeedOptions {
   referenceDate?: string;
   /** Rows per INSERT statement (default 1000). */
   batchRows?: number;
+  /**
+   * Bulk load: foreign-key triggers off during the load (`session_replication_role = replica`,
+   * superuser only), every key then checked with one anti-join per column before commit. Default:
+   * on when the database user is a superuser. Off, Postgres checks each row as it goes in.
+   */
+  bulk?: boolean;
   /** Called after each batch is inserted with the running row total. */
   onProgress?: (rowsInserted: number, table: SeedTableName) => void;
 }
@@ -40,6 +48,8 @@ export interface SeedSummary {
   counts: Partial<Record<SeedTableName, number>>;
   totalRows: number;
   elapsedMs: number;
+  /** Whether the bulk path (see `SeedOptions.bulk`) was taken. */
+  bulk: boolean;
 }
 
 export class SeedRefusedError extends Error {
@@ -47,28 +57,35 @@ export class SeedRefusedError extends Error {
 }
 
 interface TablePlan {
-  /** `INSERT INTO "t" ("a", "b") SELECT "a", "b" FROM json_populate_recordset(NULL::"t", $1::json)` */
-  statement: (json: string) => ReturnType<typeof sql>;
+  /** `INSERT INTO "t" ("a", …) SELECT "a", … FROM json_populate_recordset(NULL::"t", $1::json)` */
+  statement: string;
   /** Columns with a literal default: json_populate_recordset gives NULL for a missing key, not the default. */
   defaults: [string, unknown][];
+  /** Foreign keys (column → referenced table), for the check after a bulk load. */
+  references: [string, string][];
 }
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 function planFor(table: SeedTableName): TablePlan {
   const model = SEED_TABLES[table];
-  const names = Object.keys(model.columns);
-  const cols = names.map(quote).join(', ');
+  const columns: Record<string, ColumnMeta> = model.columns;
+  const cols = Object.keys(columns).map(quote).join(', ');
   const t = quote(model.name);
-  const head = sql.raw(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${t}, `);
-  const tail = sql.raw('::json)');
   const defaults: [string, unknown][] = [];
   for (const [key, column] of Object.entries(getTableColumns(model.pg))) {
     const value: unknown = column.default;
     if (column.hasDefault && value !== undefined && (typeof value !== 'object' || value === null))
       defaults.push([key, value]);
   }
-  return { statement: (json) => sql`${head}${json}${tail}`, defaults };
+  const references: [string, string][] = [];
+  for (const [key, meta] of Object.entries(columns))
+    if (meta.references) references.push([key, meta.references]);
+  return {
+    statement: `INSERT INTO ${t} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${t}, $1::json)`,
+    defaults,
+    references,
+  };
 }
 
 /** Refuses to seed twice: a database with patients, or with any of the demo log-ins, is left alone. */
@@ -93,6 +110,28 @@ async function assertEmpty(database: Database, patients: number): Promise<void> 
       `demo users already exist (${taken.map((u) => u.username).join(', ')}); seed an empty database`,
     );
   }
+}
+
+async function isSuperuser(database: Database): Promise<boolean> {
+  const [row] = await database.query<{ rolsuper: boolean }>(
+    'SELECT rolsuper FROM pg_roles WHERE rolname = current_user',
+  );
+  return row?.rolsuper === true;
+}
+
+/** After a bulk load: every foreign key of every seeded table resolves (one anti-join per key). */
+async function verifyReferences(query: RawQuery, plans: Map<SeedTableName, TablePlan>): Promise<void> {
+  const broken: string[] = [];
+  for (const [table, plan] of plans) {
+    for (const [column, target] of plan.references) {
+      const [row] = await query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${quote(table)} c WHERE c.${quote(column)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${quote(target)} p WHERE p.id = c.${quote(column)})`,
+      );
+      if ((row?.n ?? 0) > 0) broken.push(`${table}.${column} → ${target}: ${row?.n} unresolved`);
+    }
+  }
+  if (broken.length > 0)
+    throw new Error(`demo data has dangling references (rolled back): ${broken.join('; ')}`);
 }
 
 export async function seedDemo(database: Database, opts: SeedOptions = {}): Promise<SeedSummary> {
@@ -126,7 +165,12 @@ export async function seedDemo(database: Database, opts: SeedOptions = {}): Prom
     batchRows: opts.batchRows ?? 1000,
   });
 
-  await database.db.transaction(async (tx) => {
+  const bulk = opts.bulk ?? (await isSuperuser(database));
+  await database.transaction(async (query) => {
+    // The change log's triggers skip bulk loads; the epoch bump below makes every shape re-snapshot.
+    await query(`SELECT set_config('hms.skip_change_log', 'on', true)`);
+    // Bulk: no per-row triggers, so no per-row foreign-key probes; checked once per key below.
+    if (bulk) await query(`SET LOCAL session_replication_role = replica`);
     let inFlight: Promise<unknown> | undefined;
     for (const batch of batches as Iterable<SeedBatch>) {
       const plan = plans.get(batch.table)!;
@@ -139,8 +183,7 @@ export async function seedDemo(database: Database, opts: SeedOptions = {}): Prom
       // One statement in flight at a time (a transaction is one connection); the generator prepares
       // the next batch meanwhile.
       if (inFlight) await inFlight;
-      // drizzle's query is a lazy thenable that runs on every `then`: adopt it once into a Promise.
-      const p = Promise.resolve(tx.execute(plan.statement(json)));
+      const p = query(plan.statement, [json]);
       // Rejections are observed when awaited; this keeps Node from calling them unhandled meanwhile.
       p.catch(() => {});
       inFlight = p;
@@ -149,7 +192,12 @@ export async function seedDemo(database: Database, opts: SeedOptions = {}): Prom
       opts.onProgress?.(totalRows, batch.table);
     }
     if (inFlight) await inFlight;
+    if (bulk) {
+      await query(`SET LOCAL session_replication_role = origin`);
+      await verifyReferences(query, plans);
+    }
   });
+  await bumpEpoch(database).catch(() => {});
 
-  return { patients, seed, counts, totalRows, elapsedMs: Math.round(performance.now() - started) };
+  return { patients, seed, counts, totalRows, bulk, elapsedMs: Math.round(performance.now() - started) };
 }
