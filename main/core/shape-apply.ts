@@ -47,13 +47,21 @@ function rowIdOf(key: string, value: Record<string, unknown>): string | null {
   return m?.[1] ?? null;
 }
 
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export class ShapeApplier {
   private readonly inserts = new Map<string, Prepared>();
+  /** The statement used for the previous row, per cache: consecutive rows usually share columns. */
+  private readonly lastPrepared = new Map<Map<string, Prepared>, { keys: string[]; p: Prepared }>();
   private readonly updates = new Map<string, Prepared>();
   private readonly deleteStmt: Database.Statement<[string]>;
   private readonly markStmt: Database.Statement<[string, string, string, string]>;
   private readonly clearMarksStmt: Database.Statement<[string]>;
-  private readonly sweepStmt: Database.Statement<[string]>;
+  private readonly sweepStmt: Database.Statement<[{ t: string }]>;
   private readonly positionStmt: Database.Statement<[string], Row>;
   private readonly savePositionStmt: Database.Statement;
   private position: ShapePosition;
@@ -71,8 +79,8 @@ export class ShapeApplier {
     this.clearMarksStmt = sqlite.prepare('DELETE FROM refetch_marks WHERE table_name = ?');
     // Rows with pending local writes survive the sweep: the user's unacknowledged work stays visible.
     this.sweepStmt = sqlite.prepare(
-      `DELETE FROM ${t} WHERE "id" NOT IN (SELECT row_id FROM refetch_marks WHERE table_name = ?1)
-         AND "id" NOT IN (SELECT row_id FROM outbox WHERE status = 'pending' AND table_name = ?1)`,
+      `DELETE FROM ${t} WHERE "id" NOT IN (SELECT row_id FROM refetch_marks WHERE table_name = @t)
+         AND "id" NOT IN (SELECT row_id FROM outbox WHERE status = 'pending' AND table_name = @t)`,
     );
     this.positionStmt = sqlite.prepare(
       'SELECT handle, "offset", up_to_date_at, refetching FROM shape_positions WHERE table_name = ?',
@@ -158,7 +166,7 @@ export class ShapeApplier {
         result.changed = true;
       }
       if (result.upToDate && refetching) {
-        if (this.sweepStmt.run(name).changes > 0) result.changed = true;
+        if (this.sweepStmt.run({ t: name }).changes > 0) result.changed = true;
         this.clearMarksStmt.run(name);
         refetching = false;
       }
@@ -185,6 +193,8 @@ export class ShapeApplier {
     build: (cols: string[]) => string,
   ): Prepared {
     const keys = Object.keys(value);
+    const last = this.lastPrepared.get(cache);
+    if (last && sameKeys(last.keys, keys)) return last.p;
     const cacheKey = keys.join(',');
     let p = cache.get(cacheKey);
     if (!p) {
@@ -197,6 +207,7 @@ export class ShapeApplier {
       };
       cache.set(cacheKey, p);
     }
+    this.lastPrepared.set(cache, { keys, p });
     return p;
   }
 
