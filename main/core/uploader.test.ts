@@ -1,0 +1,173 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MutationBatch } from '../../db/sync-contract.ts';
+import type { OutboxEntry } from './outbox.ts';
+import { makeWrites, newId, openTestDb, patient, type TestDb } from './test-support.ts';
+import { Uploader, type UploaderEvent } from './uploader.ts';
+
+type Handler = (batch: MutationBatch) => Response | Promise<Response>;
+
+function fakeServer(handler: Handler) {
+  const batches: MutationBatch[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const fetchFn = (async (_url: string | URL | Request, init?: RequestInit) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    try {
+      const batch = JSON.parse(String(init?.body)) as MutationBatch;
+      batches.push(batch);
+      await new Promise((r) => setTimeout(r, 5));
+      return await handler(batch);
+    } finally {
+      inFlight--;
+    }
+  }) as typeof fetch;
+  return { fetchFn, batches, maxInFlight: () => maxInFlight };
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const applyAll: Handler = (b) =>
+  json(200, { results: b.mutations.map((m) => ({ id: m.id, outcome: 'applied', version: 2 })) });
+
+describe('uploader', () => {
+  let t: TestDb;
+  const doctor = { id: newId(), role: 'doctor' };
+  beforeEach(() => {
+    t = openTestDb();
+    t.local.sqlite
+      .prepare(
+        `INSERT INTO offline_users (id, created_at, user_id, username, verifier, role, first_name, last_name, "grant", last_online_login_at)
+         VALUES (?, ?, ?, 'doc', 'x', 'doctor', 'A', 'B', 'grant-grant-grant-1234', ?)`,
+      )
+      .run(newId(), new Date().toISOString(), doctor.id, new Date().toISOString());
+  });
+  afterEach(() => t.cleanup());
+
+  const entries = () => t.local.sqlite.prepare('SELECT * FROM outbox ORDER BY seq').all() as OutboxEntry[];
+  const make = (fetchFn: typeof fetch, events: UploaderEvent[] = [], batchSize = 200) =>
+    new Uploader({
+      sqlite: t.local.sqlite,
+      server: 'http://server',
+      token: 'tok',
+      fetch: fetchFn,
+      onEvent: (e) => events.push(e),
+      batchSize,
+      periodMs: 60_000,
+    });
+
+  it('uploads pending entries in seq order, in batches, with grants, and marks them acked', async () => {
+    const { writes } = makeWrites(t, doctor);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = writes.insert('patients', patient());
+      if (r.ok) ids.push(r.value.id as string);
+    }
+    expect(writes.update('patients', ids[0] as string, { phone: '1' }).ok).toBe(true);
+    const server = fakeServer(applyAll);
+    const up = make(server.fetchFn, [], 4);
+    await up.runNow();
+    expect(server.batches.map((b) => b.mutations.length)).toEqual([4, 2]);
+    const sent = server.batches.flatMap((b) => b.mutations);
+    expect(sent.map((m) => m.id)).toEqual(entries().map((e) => e.id));
+    expect(sent[0]).toMatchObject({ op: 'insert', table: 'patients', author_id: doctor.id });
+    expect(sent[0]?.data?.id).toBe(ids[0]);
+    expect(sent[5]).toMatchObject({
+      op: 'update',
+      changes: { phone: { base: null, value: '1' } },
+      base_version: 1,
+    });
+    expect(server.batches[0]?.grants).toEqual({ [doctor.id]: 'grant-grant-grant-1234' });
+    expect(server.batches[0]?.schema_version).toBe(1);
+    expect(entries().every((e) => e.status === 'acked' && e.outcome === 'applied' && e.acked_at)).toBe(true);
+    await up.stop();
+  });
+
+  it('retries after a network error and never has two uploads in flight', async () => {
+    const { writes } = makeWrites(t, doctor);
+    writes.insert('patients', patient());
+    let fail = 2;
+    const server = fakeServer((b) => {
+      if (fail-- > 0) throw new TypeError('fetch failed');
+      return applyAll(b);
+    });
+    const events: UploaderEvent[] = [];
+    const up = make(server.fetchFn, events);
+    up.start();
+    for (let i = 0; i < 10; i++) up.kick();
+    const deadline = Date.now() + 5_000;
+    while (entries().some((e) => e.status === 'pending') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(entries()[0]?.status).toBe('acked');
+    expect(server.maxInFlight()).toBe(1);
+    expect(events.some((e) => e.type === 'offline')).toBe(true);
+    // Every attempt carried the same mutation id: the server dedups a retried batch.
+    expect(new Set(server.batches.map((b) => b.mutations[0]?.id)).size).toBe(1);
+    await up.stop();
+  });
+
+  it('stops on 401 (revoked) and on 426 (update required), keeping the outbox', async () => {
+    const { writes } = makeWrites(t, doctor);
+    writes.insert('patients', patient());
+    for (const [status, body, kind] of [
+      [401, { error: 'workstation_unauthorized' }, 'revoked'],
+      [426, { error: 'schema_version' }, 'update_required'],
+      [409, { error: 'schema_version' }, 'update_required'],
+    ] as const) {
+      const events: UploaderEvent[] = [];
+      const up = make(fakeServer(() => json(status, body)).fetchFn, events);
+      await up.runNow();
+      expect(up.blocked).toBe(kind);
+      expect(events.map((e) => e.type)).toContain(kind);
+      expect(entries()[0]?.status).toBe('pending');
+      await up.stop();
+    }
+  });
+
+  it('records outcomes and reasons; a quarantined change is undone locally, kept in the outbox', async () => {
+    const { writes } = makeWrites(t, doctor);
+    const p = writes.insert('patients', patient({ phone: '1' }));
+    if (!p.ok) throw new Error('setup');
+    const id = p.value.id as string;
+    await make(fakeServer(applyAll).fetchFn).runNow();
+    expect(writes.update('patients', id, { phone: '2' }).ok).toBe(true);
+    const q = writes.insert('patients', patient());
+    if (!q.ok) throw new Error('setup');
+    const server = fakeServer((b) =>
+      json(200, {
+        results: b.mutations.map((m) => ({
+          id: m.id,
+          outcome: 'quarantined',
+          reason: 'doctor may not do that',
+        })),
+      }),
+    );
+    const events: UploaderEvent[] = [];
+    await make(server.fetchFn, events).runNow();
+    const all = entries();
+    expect(all.slice(1).map((e) => [e.status, e.outcome, e.reason])).toEqual([
+      ['acked', 'quarantined', 'doctor may not do that'],
+      ['acked', 'quarantined', 'doctor may not do that'],
+    ]);
+    const row = t.local.sqlite.prepare('SELECT phone FROM patients WHERE id = ?').get(id) as {
+      phone: string;
+    };
+    expect(row.phone).toBe('1');
+    expect(t.local.sqlite.prepare('SELECT 1 FROM patients WHERE id = ?').get(q.value.id)).toBeUndefined();
+    expect(events.find((e) => e.type === 'acked')).toMatchObject({ reverted: ['patients'] });
+  });
+
+  it('a results list missing some mutations leaves those pending for the next pass', async () => {
+    const { writes } = makeWrites(t, doctor);
+    writes.insert('patients', patient());
+    writes.insert('patients', patient());
+    const server = fakeServer((b) =>
+      json(200, { results: [{ id: b.mutations[0]?.id, outcome: 'applied' }] }),
+    );
+    const up = make(server.fetchFn);
+    await up.runNow();
+    expect(entries().map((e) => e.status)).toEqual(['acked', 'acked']);
+    expect(server.batches.map((b) => b.mutations.length)).toEqual([2, 1]);
+    await up.stop();
+  });
+});
