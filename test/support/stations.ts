@@ -1,0 +1,98 @@
+/**
+ * Headless workstations for sync tests: each enrolled against a real server, each behind its own TCP
+ * proxy so a test can cut one off the network, each with its own encrypted SQLite in a temp dir.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startWorkstation, type Workstation } from '../../main/core/workstation.ts';
+import type { TestServer } from './server.ts';
+import { TcpProxy } from './tcp-proxy.ts';
+
+export interface Station {
+  ws: Workstation;
+  proxy: TcpProxy;
+  dir: string;
+  id: string;
+  /** Stops the workstation (graceful) and keeps its files, to restart it later. */
+  stop(): Promise<void>;
+  /** Starts the workstation again on the same files and proxy. */
+  restart(): Promise<Workstation>;
+  close(): Promise<void>;
+}
+
+export const KEY = 'station-test-key';
+
+export async function startStation(
+  server: TestServer,
+  input: { name: string; kind: string; ward_id?: string | null; user: string; password?: string },
+): Promise<Station> {
+  const serverPort = Number(new URL(server.url).port);
+  const proxy = new TcpProxy(serverPort);
+  const url = await proxy.start();
+  const created = await server.createWorkstation({
+    name: input.name,
+    kind: input.kind,
+    ward_id: input.ward_id ?? null,
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'hms-station-'));
+  const password =
+    input.password ?? (input.user === 'admin' ? 'admin-password-for-tests' : `password-${input.user}`);
+  const log = process.env.HMS_TEST_LOG
+    ? (line: string) => console.error(`[${input.name}] ${line}`)
+    : undefined;
+  let ws = await startWorkstation({
+    server: url,
+    dataDir: dir,
+    key: KEY,
+    enrollmentCode: created.enrollment_code,
+    ...(log ? { log } : {}),
+  });
+  const login = await ws.session.login(input.user, password);
+  if (!login.ok) throw new Error(`login of ${input.user} failed: ${JSON.stringify(login.error)}`);
+  const station: Station = {
+    get ws() {
+      return ws;
+    },
+    proxy,
+    dir,
+    id: created.id,
+    async stop() {
+      await ws.stop();
+    },
+    async restart() {
+      ws = await startWorkstation({ server: url, dataDir: dir, key: KEY });
+      const again = await ws.session.login(input.user, password);
+      if (!again.ok) throw new Error(`login of ${input.user} failed: ${JSON.stringify(again.error)}`);
+      return ws;
+    },
+    async close() {
+      await ws.stop().catch(() => {});
+      await proxy.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return station;
+}
+
+/** Polls `check` until it holds (sync is asynchronous); fails with `what` after `ms`. */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 15_000,
+): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
+
+/** Rows of a synced table on a workstation's local database. */
+export const localRows = (station: Station, sql: string, ...params: unknown[]) =>
+  station.ws.query.sqlite.prepare(sql).all(...params) as Record<string, unknown>[];
