@@ -91,10 +91,9 @@ class TableStream {
       signal: this.abort.signal,
       parser: sqliteParser,
       ...(this.opts.fetch ? { fetchClient: this.opts.fetch } : {}),
-      backoffOptions: {
-        ...SHAPE_BACKOFF,
-        onFailedAttempt: () => this.sync.emit({ type: 'offline' }),
-      },
+      // Connectivity is judged by the workstation's heartbeat and uploads, not by failed attempts
+      // (our own forceDisconnectAndRefresh aborts count as failed attempts).
+      backoffOptions: { ...SHAPE_BACKOFF },
       onError: (err) => {
         this.onStreamError(gen, err);
         return undefined;
@@ -241,7 +240,10 @@ export class ShapeSync {
     await Promise.all(
       [...this.streams.values()].map(async (s) => {
         const next = s.nextUpToDate();
+        // `refresh` resolves once a catch-up request has been applied; if the stream is then up to
+        // date we are done, else wait for its next up-to-date.
         await s.refresh();
+        if (s.isUpToDate()) return;
         await next;
       }),
     );

@@ -418,21 +418,24 @@ export class Workstation {
   async drain(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const remaining = () => deadline - Date.now();
+    let timer: NodeJS.Timeout | undefined;
     const withTimeout = <T>(p: Promise<T>) =>
       Promise.race([
         p,
         new Promise<never>((_, reject) => {
+          clearTimeout(timer);
           const t = setTimeout(
             () =>
               reject(
                 new WorkstationError(
                   'timeout',
-                  `drain timed out: ${this.outbox.pendingCount()} outbox entries pending, online=${this.online}`,
+                  `drain timed out (online=${this.online}, stopped=${this.stopped})`,
                 ),
               ),
             Math.max(0, remaining()),
           );
           t.unref?.();
+          timer = t;
         }),
       ]);
     for (;;) {
@@ -450,7 +453,10 @@ export class Workstation {
         continue;
       }
       await withTimeout(this.shapes.catchUp());
-      if (this.outbox.pendingCount() === 0) return;
+      if (this.outbox.pendingCount() === 0) {
+        clearTimeout(timer);
+        return;
+      }
     }
   }
 
