@@ -12,10 +12,10 @@ import { bootstrap } from './admin/bootstrap.ts';
 import { defaultDataDir, openDatabase } from './database.ts';
 import { SeedRefusedError, seedDemo } from './seed.ts';
 
-const USAGE = `usage: npm run seed -- [--patients N] [--seed S] [--reference-date 2026-11-01T08:00:00Z]
+const USAGE = `usage: npm run seed -- [--patients N] [--seed S] [--reference-date 2026-11-02T11:00:00Z]
   --patients N        patients to generate (default 500; 200000 for benchmarks)
   --seed S            PRNG seed, a non-negative integer (default 1); same seed, same data
-  --reference-date D  the demo hospital's "now" (default 2026-11-01T08:00:00Z)
+  --reference-date D  the demo hospital's "now" (default 2026-11-02T11:00:00Z, a Monday)
 env: DATABASE_URL (real Postgres), else HMS_DATA_DIR (embedded database in <dir>/server, default ./data)`;
 
 function usageError(message: string): never {

@@ -168,6 +168,16 @@ describe('generateHospital', () => {
     }
   });
 
+  it("has today's clinic under way and upcoming bookings", () => {
+    const appts = rowsOf(batches, 'appointments');
+    const today = appts.filter((a) => a.date === '2026-11-02');
+    expect(today.some((a) => ['checked_in', 'in_progress', 'completed'].includes(String(a.status)))).toBe(
+      true,
+    );
+    expect(appts.some((a) => a.status === 'scheduled' && String(a.date) > '2026-11-02')).toBe(true);
+    expect(appts.some((a) => a.status === 'completed' && String(a.date) < '2026-11-02')).toBe(true);
+  });
+
   it('looks like The Gambia: +220 phones, Gambian names and towns', () => {
     const patients = rowsOf(batches, 'patients');
     const gm = patients.filter((p) => typeof p.phone === 'string' && (p.phone as string).startsWith('+220 '));

@@ -114,7 +114,8 @@ export interface GenerateOptions {
   batchRows?: number;
 }
 
-export const DEFAULT_REFERENCE_DATE = '2026-11-01T08:00:00.000Z';
+/** A Monday, late morning in Banjul (GMT): today's clinic is under way, the afternoon still booked. */
+export const DEFAULT_REFERENCE_DATE = '2026-11-02T11:00:00.000Z';
 export const DEFAULT_CODE = 'DEMO';
 
 /** How many staff of each role a hospital of `patients` patients gets. */
@@ -1021,9 +1022,15 @@ class Hospital {
     const chronic: Set<string> = new Set();
     const nPast = 1 + rng.count(0.9, 6);
     const span = Math.max(DAY, this.now - regMs);
-    const times = Array.from({ length: nPast }, (_, k) => (k === 0 ? regMs : regMs + rng.next() * span)).sort(
-      (a, b) => a - b,
+    const times = Array.from({ length: nPast }, (_, k) => (k === 0 ? regMs : regMs + rng.next() * span));
+    // Today's clinic: a few patients were seen this morning or are waiting now.
+    const today = Date.UTC(
+      new Date(this.now).getUTCFullYear(),
+      new Date(this.now).getUTCMonth(),
+      new Date(this.now).getUTCDate(),
     );
+    if (rng.chance(0.02) && today + 8 * HOUR < this.now && today > regMs) times.push(today + 8 * HOUR);
+    times.sort((a, b) => a - b);
     for (const t of times) {
       const doctor = rng.chance(0.6) ? ctx.primaryDoctor : this.staffOf('doctor').id;
       const walkIn = rng.chance(0.15);
@@ -1031,7 +1038,11 @@ class Hospital {
       let visitMs = t;
       if (!walkIn) {
         const day = this.clinicDay(t);
-        const time = this.appointmentTime();
+        const lastHour = Math.max(8, new Date(this.now).getUTCHours() - 1);
+        const time =
+          ymd(day) === ymd(this.now)
+            ? `${pad(rng.int(8, lastHour), 2)}:${pad(rng.int(0, 3) * 15, 2)}`
+            : this.appointmentTime();
         const [hh, mm] = time.split(':').map(Number) as [number, number];
         visitMs = day + hh * HOUR + mm * MINUTE;
         const bookedMs = Math.max(regMs, visitMs - rng.int(1, 21) * DAY);
@@ -1206,6 +1217,9 @@ class Hospital {
     const nurse = this.staffOf('nurse').id;
     const sick = p.diagnosis.includes('Severe') || p.diagnosis.includes('pneumonia') || type !== 'outpatient';
     this.vital(ctx, enc.id, atMs - rng.int(5, 30) * MINUTE, nurse, sick || p.diagnosis.includes('malaria'));
+    // A second set for about half the visits: a BP recheck, observations after treatment.
+    if (rng.chance(0.5))
+      this.vital(ctx, enc.id, atMs + rng.int(30, 120) * MINUTE, nurse, sick && rng.chance(0.5));
     if (rng.chance(0.6)) {
       out.add('clinical_notes', {
         ...this.std(atMs + 15 * MINUTE, doctor),
