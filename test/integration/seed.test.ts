@@ -83,8 +83,12 @@ describe('seedDemo on embedded PGlite (bulk load)', () => {
 
   it('seeds 300 patients and reuses roles that already exist', async () => {
     await database.query(`INSERT INTO roles (name, description) VALUES ('doctor', 'made by the server')`);
-    const summary = await seedDemo(database, { patients: PATIENTS, seed: 11 });
+    const indexes = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname`;
+    const before = await database.query<{ indexname: string; indexdef: string }>(indexes);
+    // rebuildIndexesFrom: 1 takes the large-load path (drop secondary indexes, rebuild after).
+    const summary = await seedDemo(database, { patients: PATIENTS, seed: 11, rebuildIndexesFrom: 1 });
     expect(summary.bulk).toBe(true);
+    expect(await database.query(indexes)).toEqual(before);
     const doctors = await database.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM roles WHERE name = 'doctor'`,
     );
