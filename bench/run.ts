@@ -1,0 +1,327 @@
+/**
+ * `npm run bench`: the sync benchmarks of issue 3 §6, each figure with its baseline measured in the
+ * same run. Prints a table and writes `bench-results/<timestamp>.json`.
+ *
+ *   npm run bench -- [--patients 100000] [--workstations 20] [--writes 200] [--batch-size 200]
+ *                    [--batches 25] [--only a,b,c] [--profile] [--verbose]
+ *
+ * (a) initial sync of the demo hospital into a fresh admin workstation vs raw better-sqlite3 inserts;
+ * (b) write → visible latency on N live reception workstations vs a loopback HTTP round trip and a
+ *     Postgres NOTIFY round trip;
+ * (c) server mutation apply rate vs plain INSERTs of the same rows.
+ * Every part uses a fresh Postgres database (dropped at the end) and a sync server in a child process.
+ * `--profile` CPU-profiles the server processes and the workstation side of (a) and prints where
+ * the time goes.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../sync-server/database.ts';
+import { seedDemo } from '../sync-server/seed.ts';
+import { createTestDatabase } from '../test/support/postgres.ts';
+import { BenchClient } from './http.ts';
+import { benchInitialSync, type InitialSyncResult } from './initial-sync.ts';
+import { benchMutations, type MutationsResult } from './mutations.ts';
+import { CpuProfiler, type ProfileSummary, summarizeProfile } from './profile.ts';
+import { benchPropagation, type PropagationResult } from './propagation.ts';
+import { type ServerProcess, spawnServer } from './spawn-server.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: {
+    patients: { type: 'string', default: '100000' },
+    workstations: { type: 'string', default: '20' },
+    writes: { type: 'string', default: '200' },
+    'b-patients': { type: 'string', default: '200' },
+    'batch-size': { type: 'string', default: '200' },
+    batches: { type: 'string', default: '25' },
+    only: { type: 'string', default: 'a,b,c' },
+    'timeout-a': { type: 'string', default: '3600' },
+    profile: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(
+    'usage: npm run bench -- [--patients N] [--workstations N] [--writes N] [--b-patients N] [--batch-size N] [--batches N] [--only a,b,c] [--timeout-a SECONDS] [--profile] [--verbose]\n',
+  );
+  process.exit(0);
+}
+const int = (name: keyof typeof values) => {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer`);
+  return n;
+};
+const opts = {
+  patients: int('patients'),
+  workstations: int('workstations'),
+  writes: int('writes'),
+  bPatients: int('b-patients'),
+  batchSize: int('batch-size'),
+  batches: int('batches'),
+  timeoutA: int('timeout-a') * 1000,
+  only: new Set(String(values.only).split(',')),
+  profile: values.profile === true,
+  verbose: values.verbose === true,
+};
+
+const stamp = new Date()
+  .toISOString()
+  .replaceAll(':', '-')
+  .replace(/\.\d+Z$/, 'Z');
+const resultsDir = resolve(here, '../bench-results');
+const profDir = join(resultsDir, `prof-${stamp}`);
+mkdirSync(resultsDir, { recursive: true });
+if (opts.profile) mkdirSync(profDir, { recursive: true });
+
+const log = (line: string) => {
+  if (!line.startsWith('  [ws') || opts.verbose) process.stderr.write(`${line}\n`);
+};
+
+interface Line {
+  figure: string;
+  value: string;
+  baseline: string;
+  ratio: string;
+  bar: string;
+  pass: boolean | null;
+}
+const lines: Line[] = [];
+const report: Record<string, unknown> = {
+  startedAt: new Date().toISOString(),
+  options: { ...opts, only: [...opts.only] },
+  machine: {
+    node: process.version,
+    platform: process.platform,
+    cpus: (await import('node:os')).cpus().length,
+  },
+};
+const profiles: Record<string, ProfileSummary> = {};
+interface QueryStat {
+  sql: string;
+  n: number;
+  ms: number;
+  avgMs: number;
+}
+const queries: Record<string, QueryStat[]> = {};
+const fmt = (n: number, d = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString('en-GB', { maximumFractionDigits: d, minimumFractionDigits: d })
+    : 'n/a';
+
+const cleanups: (() => Promise<void>)[] = [];
+const cleanup = async () => {
+  while (cleanups.length)
+    await cleanups
+      .pop()?.()
+      .catch((e) => log(`cleanup: ${String(e)}`));
+};
+process.on('SIGINT', () => {
+  void cleanup().then(() => process.exit(130));
+});
+
+async function withServer<T>(
+  dbUrl: string,
+  name: string,
+  o: { profile: boolean },
+  fn: (s: ServerProcess) => Promise<T>,
+): Promise<T> {
+  const dir = opts.profile && o.profile ? join(profDir, `server-${name}`) : undefined;
+  if (dir) mkdirSync(dir, { recursive: true });
+  const server = await spawnServer(dbUrl, { profileDir: dir });
+  cleanups.push(() => server.stop());
+  try {
+    return await fn(server);
+  } finally {
+    await server.stop();
+    cleanups.pop();
+    if (dir) {
+      const { existsSync, readFileSync } = await import('node:fs');
+      const f = join(dir, 'server.cpuprofile');
+      if (existsSync(f)) profiles[`server-${name}`] = summarizeProfile(f);
+      const q = join(dir, 'queries.json');
+      if (existsSync(q))
+        queries[`server-${name}`] = (JSON.parse(readFileSync(q, 'utf8')) as QueryStat[]).slice(0, 15);
+    }
+  }
+}
+
+async function partA() {
+  const db = await createTestDatabase('hms_bench_a');
+  cleanups.push(db.drop);
+  try {
+    await withServer(db.url, 'a', { profile: true }, async (server) => {
+      const database = await openDatabase({ url: db.url });
+      try {
+        log(`(a) seeding ${opts.patients} patients…`);
+        const seed = await seedDemo(database, { patients: opts.patients });
+        log(
+          `(a) seeded ${fmt(seed.totalRows)} rows in ${fmt(seed.elapsedMs / 1000, 1)} s (bulk=${seed.bulk})`,
+        );
+        report.seed = seed;
+        const profiler = opts.profile ? new CpuProfiler(profDir) : undefined;
+        const a: InitialSyncResult = await benchInitialSync({
+          client: new BenchClient(server.url),
+          database,
+          timeoutMs: opts.timeoutA,
+          profiler,
+          log,
+        });
+        report.initialSync = a;
+        for (const f of profiler?.files ?? []) profiles['workstation-a'] = summarizeProfile(f);
+        lines.push({
+          figure: `(a) initial sync, ${fmt(opts.patients)} patients (${fmt(a.workstationRows)} rows, ${fmt(a.syncMs / 1000, 1)} s)`,
+          value: `${fmt(a.syncRowsPerSec)} rows/s`,
+          baseline: `${fmt(a.rawRowsPerSec)} rows/s raw better-sqlite3`,
+          ratio: fmt(a.ratio, 3),
+          bar: '≥ 0.25',
+          pass: a.ratio >= 0.25 && a.mismatches.length === 0,
+        });
+        if (a.mismatches.length) log(`(a) ROW COUNT MISMATCH: ${JSON.stringify(a.mismatches)}`);
+      } finally {
+        await database.close();
+      }
+    });
+  } finally {
+    await db.drop();
+    cleanups.pop();
+  }
+}
+
+async function partBC() {
+  const db = await createTestDatabase('hms_bench_b');
+  cleanups.push(db.drop);
+  try {
+    if (opts.bPatients > 0) {
+      // bootstrap first (the server does it), then a small hospital so the shapes are not empty.
+      await withServer(db.url, 'seed', { profile: false }, async () => {
+        const database = await openDatabase({ url: db.url });
+        try {
+          await seedDemo(database, { patients: opts.bPatients });
+        } finally {
+          await database.close();
+        }
+      });
+    }
+    if (opts.only.has('b')) {
+      await withServer(db.url, 'b', { profile: true }, async (server) => {
+        log(`(b) ${opts.workstations} readers + 1 writer, ${opts.writes} writes…`);
+        const b: PropagationResult = await benchPropagation({
+          client: new BenchClient(server.url),
+          dbUrl: db.url,
+          readers: opts.workstations,
+          writes: opts.writes,
+          minIntervalMs: 100,
+          maxIntervalMs: 200,
+          log,
+        });
+        report.propagation = b;
+        lines.push({
+          figure: `(b) write → visible on ${b.readers} live PCs, p50 (${b.pairs} pairs, ${b.missing} missing)`,
+          value: `${fmt(b.latency.p50, 1)} ms`,
+          baseline: `HTTP RTT ${fmt(b.httpBaseline.p50, 2)} ms; NOTIFY ${fmt(b.notifyBaseline.p50, 2)} ms`,
+          ratio: fmt(b.latency.p50 / b.httpBaseline.p50, 1),
+          bar: 'info',
+          pass: null,
+        });
+        lines.push({
+          figure: '(b) write → visible, p99',
+          value: `${fmt(b.latency.p99, 1)} ms`,
+          baseline: `HTTP RTT ${fmt(b.httpBaseline.p99, 2)} ms; NOTIFY ${fmt(b.notifyBaseline.p99, 2)} ms`,
+          ratio: fmt(b.latency.p99 / b.httpBaseline.p99, 1),
+          bar: '≤ 250 ms',
+          pass: b.latency.p99 <= 250 && b.missing === 0,
+        });
+      });
+    }
+    if (opts.only.has('c')) {
+      await withServer(db.url, 'c', { profile: true }, async (server) => {
+        log(`(c) ${opts.batches} batches of ${opts.batchSize} mutations…`);
+        const c: MutationsResult = await benchMutations({
+          client: new BenchClient(server.url),
+          dbUrl: db.url,
+          batchSize: opts.batchSize,
+          batches: opts.batches,
+          log,
+        });
+        report.mutations = c;
+        lines.push({
+          figure: `(c) mutation apply, ${c.batches}×${c.batchSize} patient inserts (${c.notApplied} not applied)`,
+          value: `${fmt(c.mutationsPerSec)} mut/s`,
+          baseline: `${fmt(c.multiRowPerSec)} rows/s multi-row INSERT (per-row: ${fmt(c.perRowPerSec)}, ratio ${fmt(c.ratioPerRow, 3)})`,
+          ratio: fmt(c.ratio, 3),
+          bar: '≥ 0.2',
+          pass: c.ratio >= 0.2 && c.notApplied === 0,
+        });
+      });
+    }
+  } finally {
+    await db.drop();
+    cleanups.pop();
+  }
+}
+
+function printTable() {
+  const head: Line = {
+    figure: 'figure',
+    value: 'value',
+    baseline: 'baseline (same run)',
+    ratio: 'ratio',
+    bar: 'bar',
+    pass: null,
+  };
+  const rows = [head, ...lines];
+  const cells = (l: Line) => [
+    l.figure,
+    l.value,
+    l.baseline,
+    l.ratio,
+    l.bar,
+    l === head ? 'result' : l.pass === null ? '-' : l.pass ? 'PASS' : 'FAIL',
+  ];
+  const widths = cells(head).map((_, i) => Math.max(...rows.map((r) => (cells(r)[i] as string).length)));
+  const out = rows.map((r) =>
+    cells(r)
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join(' | '),
+  );
+  out.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('-|-'));
+  process.stdout.write(`\n${out.join('\n')}\n`);
+}
+
+let failed = false;
+try {
+  if (opts.only.has('a')) await partA();
+  if (opts.only.has('b') || opts.only.has('c')) await partBC();
+} catch (e) {
+  failed = true;
+  log(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  report.error = e instanceof Error ? e.message : String(e);
+} finally {
+  await cleanup();
+}
+report.lines = lines;
+report.profiles = profiles;
+report.queries = queries;
+report.finishedAt = new Date().toISOString();
+const file = join(resultsDir, `${stamp}.json`);
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+printTable();
+for (const [name, p] of Object.entries(profiles)) {
+  process.stdout.write(`\nprofile ${name}: ${fmt(p.totalMs - p.idleMs)} ms busy of ${fmt(p.totalMs)} ms\n`);
+  for (const f of p.byFile.slice(0, 8)) process.stdout.write(`  ${String(f.pct).padStart(5)}%  ${f.file}\n`);
+  process.stdout.write('  top functions (self):\n');
+  for (const f of p.byFunction.slice(0, 12))
+    process.stdout.write(`  ${String(f.pct).padStart(5)}%  ${f.name}\n`);
+}
+for (const [name, qs] of Object.entries(queries)) {
+  process.stdout.write(`\npostgres queries ${name} (client-side ms, top by total):\n`);
+  for (const q of qs.slice(0, 10))
+    process.stdout.write(
+      `  ${String(q.ms).padStart(7)} ms ${String(q.n).padStart(7)}× ${q.avgMs} ms  ${q.sql.slice(0, 100)}\n`,
+    );
+}
+process.stdout.write(`\nresults: ${file}\n`);
+process.exit(failed || lines.some((l) => l.pass === false) ? 1 : 0);
