@@ -53,7 +53,15 @@ export const MutationBatchSchema = z.strictObject({
   schema_version: z.number().int().positive(),
   /** Authoring grants by user id: each author's proof, issued at that user's last online login here. */
   grants: z.record(z.uuid(), z.string().min(16).max(200)),
-  mutations: z.array(MutationSchema).min(1).max(500),
+  /**
+   * Each mutation is checked on its own (`MutationSchema`): one malformed mutation is quarantined
+   * with its reason instead of failing the batch, so it cannot block the outbox behind it. Only an
+   * entry without a usable id fails the whole batch (the client could not match the answer).
+   */
+  mutations: z
+    .array(z.looseObject({ id: z.uuid() }))
+    .min(1)
+    .max(500),
 });
 export type MutationBatch = z.infer<typeof MutationBatchSchema>;
 

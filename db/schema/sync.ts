@@ -48,7 +48,7 @@ export const applied_mutations = serverTable(
     workstation_id: c.uuid().notNull().references('workstations'),
     author_id: c.uuid(),
     table_name: c.text().notNull(),
-    row_id: c.uuid().notNull(),
+    row_id: c.uuid(),
     operation: c.enum(['insert', 'update', 'delete']).notNull(),
     outcome: c.enum(['applied', 'merged', 'conflict', 'quarantined']).notNull(),
     hlc: c.text().notNull(),

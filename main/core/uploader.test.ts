@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MutationBatch } from '../../db/sync-contract.ts';
+import { type MutationBatch, MutationSchema } from '../../db/sync-contract.ts';
 import type { OutboxEntry } from './outbox.ts';
 import { makeWrites, newId, openTestDb, patient, type TestDb } from './test-support.ts';
 import { Uploader, type UploaderEvent } from './uploader.ts';
@@ -68,7 +68,7 @@ describe('uploader', () => {
     const up = make(server.fetchFn, [], 4);
     await up.runNow();
     expect(server.batches.map((b) => b.mutations.length)).toEqual([4, 2]);
-    const sent = server.batches.flatMap((b) => b.mutations);
+    const sent = server.batches.flatMap((b) => b.mutations).map((m) => MutationSchema.parse(m));
     expect(sent.map((m) => m.id)).toEqual(entries().map((e) => e.id));
     expect(sent[0]).toMatchObject({ op: 'insert', table: 'patients', author_id: doctor.id });
     expect(sent[0]?.data?.id).toBe(ids[0]);

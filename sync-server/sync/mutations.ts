@@ -24,13 +24,14 @@ import {
   type Mutation,
   MutationBatchSchema,
   type MutationResult,
+  MutationSchema,
   type Outcome,
   SYNC_SCHEMA_VERSION,
 } from '../../db/sync-contract.ts';
 import { formatIssues, validateWrite } from '../../db/validation.ts';
 import { type AuditAction, appendAudit } from '../auth/audit.ts';
 import type { ServerDb } from '../database.ts';
-import { HttpError, parseBody } from '../http/errors.ts';
+import { HttpError, parseBody, toIssues } from '../http/errors.ts';
 import { type AuthenticatedWorkstation, requireWorkstation, sha256 } from './workstations.ts';
 
 type Row = Record<string, unknown>;
@@ -95,8 +96,10 @@ export class MutationApplier {
   async applyBatch(
     ws: AuthenticatedWorkstation,
     grants: Record<string, string>,
-    mutations: Mutation[],
+    entries: readonly ({ id: string } & Record<string, unknown>)[],
   ): Promise<MutationResult[]> {
+    const parsed = entries.map((raw) => ({ raw, parsed: MutationSchema.safeParse(raw) }));
+    const mutations = parsed.flatMap((p) => (p.parsed.success ? [p.parsed.data] : []));
     return this.db.transaction(async (tx) => {
       const seen = await tx
         .select()
@@ -110,7 +113,21 @@ export class MutationApplier {
       const done = new Map(seen.map((r) => [r.mutation_id, r]));
       const authors = await this.authors(tx, ws, grants, mutations);
       const results: MutationResult[] = [];
-      for (const m of mutations) {
+      for (const { raw, parsed: p } of parsed) {
+        if (!p.success) {
+          if (done.has(raw.id)) {
+            results.push({ id: raw.id, outcome: 'quarantined', reason: 'malformed mutation' });
+            continue;
+          }
+          const reason = `malformed mutation: ${toIssues(p.error)
+            .map((i) => `${i.field}: ${i.message}`)
+            .join('; ')}`;
+          await this.quarantine(tx, ws, malformed(raw), reason, raw);
+          done.set(raw.id, { mutation_id: raw.id } as (typeof seen)[number]);
+          results.push({ id: raw.id, outcome: 'quarantined', reason });
+          continue;
+        }
+        const m = p.data;
         const previous = done.get(m.id);
         if (previous) {
           // Already applied by an earlier upload whose answer was lost: same answer, no change.
@@ -302,7 +319,11 @@ export class MutationApplier {
       );
     }
     let version = Number(current.version);
-    if (Object.keys(set).length > 0) {
+    if (Object.keys(set).length === 0 && conflictIds.length > 0) {
+      // The server's value stayed: touch the row anyway so the change log carries it back to the
+      // workstation that holds the losing value locally.
+      version = await this.touch(tx, table, m.row_id);
+    } else if (Object.keys(set).length > 0) {
       version = await this.write(tx, table, m.row_id, set, author.id);
       await this.setClocks(
         tx,
@@ -343,8 +364,10 @@ export class MutationApplier {
         serverAuthor: current.updated_by as string | null,
         serverHlc: null,
       });
+      // Touched so the deleting workstation gets the living row back through its shape.
+      const version = await this.touch(tx, table, m.row_id);
       await this.audit(tx, m, 'delete', table.name, [], 'conflict');
-      return { id: m.id, outcome: 'conflict', version: Number(current.version), conflict_ids: [id] };
+      return { id: m.id, outcome: 'conflict', version, conflict_ids: [id] };
     }
     const version = await this.write(
       tx,
@@ -379,6 +402,14 @@ export class MutationApplier {
         Object.keys(all).map((f) => sql`${sql.identifier(f)} = ${param(table.columns[f]?.kind, all[f])}`),
         sql`, `,
       )} WHERE id = ${id} RETURNING version`,
+    );
+    return Number(rowsOf<{ version: number }>(res)[0]?.version);
+  }
+
+  /** A no-op update: the version trigger bumps `version`, the change-log trigger re-sends the row. */
+  private async touch(tx: ServerDb, table: AnyTableModel, id: string): Promise<number> {
+    const res = await tx.execute(
+      sql`UPDATE ${sql.identifier(table.name)} SET version = version WHERE id = ${id} RETURNING version`,
     );
     return Number(rowsOf<{ version: number }>(res)[0]?.version);
   }
@@ -466,7 +497,14 @@ export class MutationApplier {
     return row?.id as string;
   }
 
-  private async quarantine(tx: ServerDb, ws: AuthenticatedWorkstation, m: Mutation, reason: string) {
+  /** Keeps the mutation whole (`payload`: exactly what was sent) with the reason; never drops it. */
+  private async quarantine(
+    tx: ServerDb,
+    ws: AuthenticatedWorkstation,
+    m: Mutation,
+    reason: string,
+    payload: unknown = m,
+  ) {
     await tx.insert(s.quarantined_mutations).values({
       mutation_id: m.id,
       workstation_id: ws.id,
@@ -474,7 +512,7 @@ export class MutationApplier {
       table_name: m.table,
       row_id: m.row_id,
       operation: m.op,
-      payload: m,
+      payload,
       reason,
     });
     await this.record(tx, ws, m, 'quarantined', { reason });
@@ -533,6 +571,25 @@ export class MutationApplier {
       device_time: m.device_time,
     });
   }
+}
+
+/** A malformed entry, kept as much as it can be read, for the quarantine record. */
+function malformed(raw: { id: string } & Record<string, unknown>): Mutation {
+  const text = (v: unknown, fallback: string) => (typeof v === 'string' && v.length <= 64 ? v : fallback);
+  const uuid = (v: unknown) => (typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v) ? v : undefined);
+  return {
+    ...(raw as unknown as Mutation),
+    id: raw.id,
+    table: text(raw.table, '(unknown)'),
+    row_id: uuid(raw.row_id) as string,
+    op: (['insert', 'update', 'delete'].includes(String(raw.op)) ? raw.op : 'update') as Mutation['op'],
+    author_id: uuid(raw.author_id) as string,
+    hlc: text(raw.hlc, ''),
+    device_time:
+      typeof raw.device_time === 'string' && !Number.isNaN(Date.parse(raw.device_time))
+        ? raw.device_time
+        : new Date().toISOString(),
+  };
 }
 
 /** A database error, in words fit for the quarantine list (constraint names, no values). */

@@ -77,6 +77,8 @@ export class ShapeService {
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly plans = new Map<string, SnapshotPlan>();
   private unlisten: (() => Promise<void>) | undefined;
+  /** Set while the server shuts down: live requests answer at once instead of holding. */
+  private stopped = false;
 
   constructor(private readonly database: Database) {}
 
@@ -85,6 +87,7 @@ export class ShapeService {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const set of this.waiters.values()) for (const w of set) w();
     this.waiters.clear();
     await this.unlisten?.();
@@ -164,7 +167,7 @@ export class ShapeService {
     const deps = (rule.dependsOn ?? []).map((d) => d.table);
     const watched = [table.name, ...deps];
     // Register before reading, so a commit between the read and the wait still wakes us.
-    const wait = req.live ? this.waitFor(watched, LIVE_TIMEOUT_MS, signal) : undefined;
+    const wait = req.live && !this.stopped ? this.waitFor(watched, LIVE_TIMEOUT_MS, signal) : undefined;
     try {
       let page = await this.readLog(ws, table, rule, offset.seq);
       if (page.messages.length === 0 && wait) {
@@ -174,7 +177,9 @@ export class ShapeService {
       }
       const headers: Record<string, string> = {
         'electric-handle': req.handle as string,
-        'electric-offset': `${page.lastSeq}_0`,
+        // Nothing past the request's position: echo its offset, so an offset never moves backwards
+        // (`S_inf` must not turn into `S_0`).
+        'electric-offset': page.lastSeq === offset.seq ? req.offset : `${page.lastSeq}_0`,
       };
       if (req.live) headers['electric-cursor'] = nextCursor(req.cursor);
       else headers['electric-schema'] = schema;

@@ -345,18 +345,9 @@ export const workstationRoutes: FastifyPluginAsync = async (app) => {
     const ws = typeof header === 'string' ? await workstationForToken(db, header) : null;
     if (!ws) throw revokedOrUnknown();
     const grant = randomBytes(24).toString('base64url');
+    // Earlier grants stay valid: an outbox may still be uploading mutations signed with one. They end
+    // with the workstation (revocation) or the user (disabled accounts are refused at apply time).
     await db.transaction(async (tx) => {
-      // One live grant per user and PC: a new login replaces the previous proof.
-      await tx
-        .update(s.authoring_grants)
-        .set({ revoked_at: now().toISOString() })
-        .where(
-          and(
-            eq(s.authoring_grants.user_id, user.id),
-            eq(s.authoring_grants.workstation_id, ws.id),
-            isNull(s.authoring_grants.revoked_at),
-          ),
-        );
       await tx.insert(s.authoring_grants).values({
         user_id: user.id,
         workstation_id: ws.id,

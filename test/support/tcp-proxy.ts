@@ -17,7 +17,7 @@ export class TcpProxy {
   port = 0;
 
   constructor(
-    private readonly targetPort: number,
+    private targetPort: number,
     private readonly targetHost = '127.0.0.1',
   ) {
     this.server = net.createServer((client) => this.accept(client));
@@ -35,7 +35,7 @@ export class TcpProxy {
 
   /** Points the proxy at another server port (a restarted server). */
   retarget(port: number) {
-    (this as { targetPort: number }).targetPort = port;
+    this.targetPort = port;
   }
 
   private accept(client: net.Socket) {

@@ -328,6 +328,29 @@ describe('POST /api/sync/mutations', () => {
     expect(count[0]?.n).toBe('4');
   });
 
+  it('quarantines one malformed mutation on its own, so it cannot block the outbox behind it', async () => {
+    const broken = { ...insertPatient(receptionist, 'P-A-0600'), hlc: 'yesterday', op: 'upsert' };
+    const good = insertPatient(receptionist, 'P-A-0601');
+    const res = await fetch(`${server.url}/api/sync/mutations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${deskA.token}` },
+      body: JSON.stringify({
+        schema_version: SYNC_SCHEMA_VERSION,
+        grants: deskA.grants,
+        mutations: [broken, good],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { results: { id: string; outcome: string; reason?: string }[] };
+    expect(body.results.map((r) => r.outcome)).toEqual(['quarantined', 'applied']);
+    expect(body.results[0]?.reason).toMatch(/hlc/);
+    const kept = await server.database.query<{ payload: { op: string } }>(
+      `SELECT payload FROM quarantined_mutations WHERE mutation_id = $1`,
+      [broken.id],
+    );
+    expect(kept[0]?.payload.op).toBe('upsert');
+  });
+
   it('refuses a malformed batch with 400 naming the field, a stale schema with 409, a revoked workstation with 401', async () => {
     const res = await fetch(`${server.url}/api/sync/mutations`, {
       method: 'POST',

@@ -40,7 +40,7 @@ CREATE TABLE "applied_mutations" (
 	"workstation_id" uuid NOT NULL,
 	"author_id" uuid,
 	"table_name" text NOT NULL,
-	"row_id" uuid NOT NULL,
+	"row_id" uuid,
 	"operation" text NOT NULL,
 	"outcome" text NOT NULL,
 	"hlc" text NOT NULL,
