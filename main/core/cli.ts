@@ -71,7 +71,17 @@ async function main() {
   }
   const s = ws.status();
   log(`started workstation ${s.workstationId} (${s.kind ?? '?'} ${s.code ?? ''})`);
-  ws.on('status', (st) => log(line(st)));
+  // Every caught-up long-poll moves last_sync; print a line when anything else changes, or once a
+  // minute, so the log stays readable on a PC that runs for weeks.
+  let lastPrinted = '';
+  let lastAt = 0;
+  ws.on('status', (st) => {
+    const key = line({ ...st, lastSyncAt: null });
+    if (key === lastPrinted && Date.now() - lastAt < 60_000) return;
+    lastPrinted = key;
+    lastAt = Date.now();
+    log(line(st));
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
