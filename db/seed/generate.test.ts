@@ -168,6 +168,25 @@ describe('generateHospital', () => {
     }
   });
 
+  it('nothing was created after the reference date', () => {
+    const now = '2026-11-02T11:00:00.000Z';
+    for (const b of batches) {
+      for (const r of b.rows as unknown as Record<string, unknown>[]) {
+        expect(String(r.created_at) <= now, `${b.table}.created_at`).toBe(true);
+        for (const k of [
+          'recorded_at',
+          'resulted_at',
+          'dispensed_at',
+          'paid_at',
+          'issued_at',
+          'collected_at',
+        ]) {
+          if (typeof r[k] === 'string') expect(String(r[k]) <= now, `${b.table}.${k}`).toBe(true);
+        }
+      }
+    }
+  });
+
   it("has today's clinic under way and upcoming bookings", () => {
     const appts = rowsOf(batches, 'appointments');
     const today = appts.filter((a) => a.date === '2026-11-02');

@@ -288,11 +288,13 @@ class Hospital {
     for (const t of LAB_TESTS) this.labByCode.set(t.code, t);
   }
 
-  std(ms: number, by: string | null = null, updatedMs = ms): Std {
+  std(at: number, by: string | null = null, updatedMs = at): Std {
+    // Nothing is created after "now" (bookings lie in the future, their rows do not).
+    const ms = Math.min(at, this.now);
     return {
       id: this.ids.make(ms),
       created_at: iso(ms),
-      updated_at: iso(Math.max(ms, updatedMs)),
+      updated_at: iso(Math.min(this.now, Math.max(ms, updatedMs))),
       created_by: by,
       updated_by: by,
       deleted_at: null,
@@ -786,7 +788,9 @@ class Hospital {
     const receptionist = this.staffOf('receptionist').id;
     const gm = person.pool.phone === 'gm';
     const phone = ageYears < 16 && rng.chance(0.7) ? null : this.phone(person.pool.phone);
-    const kinFirst = rng.pick(rng.chance(0.5) ? person.pool.female : person.pool.male);
+    let kinFirst = rng.pick(rng.chance(0.5) ? person.pool.female : person.pool.male);
+    if (kinFirst === person.first)
+      kinFirst = rng.pick(person.gender === 'female' ? person.pool.male : person.pool.female);
     const row = {
       ...this.std(regMs, receptionist),
       mrn: `P-${this.code}-${pad(index + 1, 6)}`,
@@ -1218,8 +1222,9 @@ class Hospital {
     const sick = p.diagnosis.includes('Severe') || p.diagnosis.includes('pneumonia') || type !== 'outpatient';
     this.vital(ctx, enc.id, atMs - rng.int(5, 30) * MINUTE, nurse, sick || p.diagnosis.includes('malaria'));
     // A second set for about half the visits: a BP recheck, observations after treatment.
-    if (rng.chance(0.5))
-      this.vital(ctx, enc.id, atMs + rng.int(30, 120) * MINUTE, nurse, sick && rng.chance(0.5));
+    const recheckMs = atMs + rng.int(30, 120) * MINUTE;
+    if (rng.chance(0.5) && recheckMs < this.now)
+      this.vital(ctx, enc.id, recheckMs, nurse, sick && rng.chance(0.5));
     if (rng.chance(0.6)) {
       out.add('clinical_notes', {
         ...this.std(atMs + 15 * MINUTE, doctor),
@@ -1254,7 +1259,8 @@ class Hospital {
       const line = this.prescription(ctx, enc.id, drugName, atMs, doctor);
       if (line) billLines.push(line);
     }
-    if (billLines.length > 0 && rng.chance(0.92)) this.bill(ctx, enc.id, atMs + 45 * MINUTE, billLines);
+    if (billLines.length > 0 && rng.chance(0.92))
+      this.bill(ctx, enc.id, Math.min(this.now, atMs + 45 * MINUTE), billLines);
     return enc.id;
   }
 
@@ -1327,8 +1333,11 @@ class Hospital {
               ['resulted', 25],
               ['cancelled', 5],
             ] as const);
-    const collected = status === 'ordered' || status === 'cancelled' ? null : atMs + rng.int(10, 60) * MINUTE;
-    const reviewed = status === 'reviewed' ? atMs + rng.int(3, 30) * HOUR : null;
+    const collected =
+      status === 'ordered' || status === 'cancelled'
+        ? null
+        : Math.min(this.now, atMs + rng.int(10, 60) * MINUTE);
+    const reviewed = status === 'reviewed' ? Math.min(this.now, atMs + rng.int(3, 30) * HOUR) : null;
     const order = {
       ...this.std(atMs, doctor, reviewed ?? collected ?? atMs),
       patient_id: id,
@@ -1351,7 +1360,7 @@ class Hospital {
     out.add('lab_orders', order);
     if (status !== 'resulted' && status !== 'reviewed') return;
     const tech = this.staffOf('lab_technician').id;
-    const resultedMs = (collected ?? atMs) + rng.int(30, 180) * MINUTE;
+    const resultedMs = Math.min(this.now, (collected ?? atMs) + rng.int(30, 180) * MINUTE);
     for (const a of test.analytes) {
       const [value, flag] = this.result(a, p);
       out.add('lab_results', {
@@ -1482,7 +1491,7 @@ class Hospital {
     out.add('prescriptions', rx);
     if (status === 'active' || status === 'cancelled') return null;
     const dispensed = status === 'partially_dispensed' ? Math.max(1, Math.floor(quantity / 2)) : quantity;
-    const dispensedMs = atMs + rng.int(30, 120) * MINUTE;
+    const dispensedMs = Math.min(this.now, atMs + rng.int(30, 120) * MINUTE);
     const batch = this.takeStock(item, dispensed, dispensedMs);
     const pharmacist = this.staffOf('pharmacist').id;
     const log = {
@@ -1606,18 +1615,19 @@ class Hospital {
     }
     if (total === 0 || outcome === 'unpaid') return;
     let due = outcome === 'paid' ? total : Math.max(1, Math.floor(total * rng.real(0.2, 0.8, 2)));
-    const payMs = atMs + rng.int(5, 60) * MINUTE;
+    const payMs = Math.min(this.now, atMs + rng.int(5, 60) * MINUTE);
     if (insured && ctx.coverage > 0) {
       const covered = Math.min(due, Math.floor((total * ctx.coverage) / 100));
+      const claimMs = Math.min(this.now, payMs + rng.int(3, 40) * DAY);
       if (covered > 0) {
         out.add('payments', {
-          ...this.std(payMs + rng.int(3, 40) * DAY, cashier),
+          ...this.std(claimMs, cashier),
           bill_id: bill.id,
           amount: covered,
           method: 'insurance',
           reference: `CLM-${pad(rng.int(0, 9999999), 7)}`,
           received_by: cashier,
-          paid_at: iso(payMs + rng.int(3, 40) * DAY),
+          paid_at: iso(claimMs),
           amends_id: null,
         });
         due -= covered;
