@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWorkstation, type Workstation } from '../../main/core/workstation.ts';
+import { startWorkstation, type Workstation, type WorkstationOptions } from '../../main/core/workstation.ts';
 import type { TestServer } from './server.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
@@ -25,7 +25,15 @@ export const KEY = 'station-test-key';
 
 export async function startStation(
   server: TestServer,
-  input: { name: string; kind: string; ward_id?: string | null; user: string; password?: string },
+  input: {
+    name: string;
+    kind: string;
+    ward_id?: string | null;
+    user: string;
+    password?: string;
+    /** Extra workstation options (timeouts), kept across restarts. */
+    options?: Pick<WorkstationOptions, 'uploadTimeoutMs' | 'heartbeatMs'>;
+  },
 ): Promise<Station> {
   const serverPort = Number(new URL(server.url).port);
   const proxy = new TcpProxy(serverPort);
@@ -47,6 +55,7 @@ export async function startStation(
     key: KEY,
     enrollmentCode: created.enrollment_code,
     ...(log ? { log } : {}),
+    ...input.options,
   });
   const login = await ws.session.login(input.user, password);
   if (!login.ok) throw new Error(`login of ${input.user} failed: ${JSON.stringify(login.error)}`);
@@ -61,7 +70,7 @@ export async function startStation(
       await ws.stop();
     },
     async restart() {
-      ws = await startWorkstation({ server: url, dataDir: dir, key: KEY });
+      ws = await startWorkstation({ server: url, dataDir: dir, key: KEY, ...input.options });
       const again = await ws.session.login(input.user, password);
       if (!again.ok) throw new Error(`login of ${input.user} failed: ${JSON.stringify(again.error)}`);
       return ws;
