@@ -85,31 +85,46 @@ export function auditHash(prevHash: string | null, row: Omit<AuditRow, 'hash' | 
 
 /** Appends one audit row. Call it with a transaction (`db.transaction(tx => appendAudit(tx, …))`). */
 export async function appendAudit(tx: ServerDb, entry: AuditEntry): Promise<AuditRow> {
+  const [row] = await appendAuditBatch(tx, [entry]);
+  return row as AuditRow;
+}
+
+/**
+ * Appends several audit rows in order with one lock, one read of the chain's tail and one insert
+ * (a sync batch audits every mutation it applies). Same transaction rules as `appendAudit`.
+ */
+export async function appendAuditBatch(tx: ServerDb, entries: readonly AuditEntry[]): Promise<AuditRow[]> {
+  if (entries.length === 0) return [];
   await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(AUDIT_LOCK_KEY))})`);
   const [last] = await tx
     .select({ seq: s.audit_log.seq, hash: s.audit_log.hash })
     .from(s.audit_log)
     .orderBy(desc(s.audit_log.seq))
     .limit(1);
-  const now = (entry.at ?? new Date()).toISOString();
-  const base = {
-    id: crypto.randomUUID(),
-    seq: (last?.seq ?? 0) + 1,
-    created_at: now,
-    user_id: entry.user_id ?? null,
-    workstation_id: entry.workstation_id ?? null,
-    action: entry.action,
-    object_type: entry.object_type,
-    object_id: entry.object_id ?? null,
-    description: entry.description ?? null,
-    details: entry.details ?? null,
-    device_time: entry.device_time ? isoTime(entry.device_time) : null,
-    ip_address: entry.ip_address ?? null,
-  };
-  const prev_hash = last?.hash ?? null;
-  const row: AuditRow = { ...base, prev_hash, hash: auditHash(prev_hash, base) };
-  await tx.insert(s.audit_log).values(row);
-  return row;
+  let seq = last?.seq ?? 0;
+  let prev_hash = last?.hash ?? null;
+  const rows: AuditRow[] = entries.map((entry) => {
+    seq += 1;
+    const base = {
+      id: crypto.randomUUID(),
+      seq,
+      created_at: (entry.at ?? new Date()).toISOString(),
+      user_id: entry.user_id ?? null,
+      workstation_id: entry.workstation_id ?? null,
+      action: entry.action,
+      object_type: entry.object_type,
+      object_id: entry.object_id ?? null,
+      description: entry.description ?? null,
+      details: entry.details ?? null,
+      device_time: entry.device_time ? isoTime(entry.device_time) : null,
+      ip_address: entry.ip_address ?? null,
+    };
+    const row: AuditRow = { ...base, prev_hash, hash: auditHash(prev_hash, base) };
+    prev_hash = row.hash;
+    return row;
+  });
+  await tx.insert(s.audit_log).values(rows);
+  return rows;
 }
 
 /** Re-computes the chain; returns the first broken `seq`, or null when the whole log is intact. */

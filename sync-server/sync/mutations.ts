@@ -29,7 +29,7 @@ import {
   SYNC_SCHEMA_VERSION,
 } from '../../db/sync-contract.ts';
 import { formatIssues, validateWrite } from '../../db/validation.ts';
-import { type AuditAction, appendAudit } from '../auth/audit.ts';
+import { type AuditAction, type AuditEntry, appendAuditBatch } from '../auth/audit.ts';
 import type { ServerDb } from '../database.ts';
 import { HttpError, parseBody, toIssues } from '../http/errors.ts';
 import { type AuthenticatedWorkstation, requireWorkstation, sha256 } from './workstations.ts';
@@ -87,6 +87,22 @@ function param(kind: ColumnKind | undefined, value: unknown): SQL {
 
 class Quarantine extends Error {}
 
+/** One batch's transaction and the bookkeeping it writes in bulk when it ends. */
+interface Batch {
+  tx: ServerDb;
+  ws: AuthenticatedWorkstation;
+  authors: Map<string, Author | string>;
+  records: (typeof s.applied_mutations.$inferInsert)[];
+  audits: AuditEntry[];
+}
+
+interface ReadyInsert {
+  m: Mutation;
+  table: AnyTableModel;
+  author: Author;
+  value: Row;
+}
+
 export class MutationApplier {
   constructor(
     private readonly db: ServerDb,
@@ -111,40 +127,142 @@ export class MutationApplier {
           ),
         );
       const done = new Map(seen.map((r) => [r.mutation_id, r]));
-      const authors = await this.authors(tx, ws, grants, mutations);
+      const ctx: Batch = {
+        tx,
+        ws,
+        authors: await this.authors(tx, ws, grants, mutations),
+        records: [],
+        audits: [],
+      };
       const results: MutationResult[] = [];
+      // Consecutive valid inserts into one table go in as one multi-row INSERT (the common case: an
+      // outbox drained after an offline shift); anything else, one savepoint per mutation.
+      let group: ReadyInsert[] = [];
+      const flush = async () => {
+        if (group.length) await this.insertGroup(ctx, group, results);
+        group = [];
+      };
       for (const { raw, parsed: p } of parsed) {
-        if (!p.success) {
-          if (done.has(raw.id)) {
-            results.push({ id: raw.id, outcome: 'quarantined', reason: 'malformed mutation' });
-            continue;
-          }
-          const reason = `malformed mutation: ${toIssues(p.error)
-            .map((i) => `${i.field}: ${i.message}`)
-            .join('; ')}`;
-          await this.quarantine(tx, ws, malformed(raw), reason, raw);
-          done.set(raw.id, { mutation_id: raw.id } as (typeof seen)[number]);
-          results.push({ id: raw.id, outcome: 'quarantined', reason });
-          continue;
-        }
-        const m = p.data;
-        const previous = done.get(m.id);
-        if (previous) {
+        if (done.has(raw.id)) {
+          await flush();
           // Already applied by an earlier upload whose answer was lost: same answer, no change.
-          const detail = (previous.detail ?? {}) as { reason?: string; version?: number };
+          const previous = done.get(raw.id);
+          const detail = (previous?.detail ?? {}) as { reason?: string; version?: number };
           results.push({
-            id: m.id,
-            outcome: previous.outcome,
+            id: raw.id,
+            outcome: previous?.outcome ?? 'quarantined',
             ...(detail.reason ? { reason: detail.reason } : {}),
             ...(detail.version ? { version: detail.version } : {}),
           });
           continue;
         }
-        results.push(await this.applyOne(tx, ws, authors, m));
-        done.set(m.id, { mutation_id: m.id } as (typeof seen)[number]);
+        done.set(raw.id, { mutation_id: raw.id } as (typeof seen)[number]);
+        if (!p.success) {
+          await flush();
+          const reason = `malformed mutation: ${toIssues(p.error)
+            .map((i) => `${i.field}: ${i.message}`)
+            .join('; ')}`;
+          await this.quarantine(ctx, malformed(raw), reason, raw);
+          results.push({ id: raw.id, outcome: 'quarantined', reason });
+          continue;
+        }
+        const ready = p.data.op === 'insert' ? this.readyInsert(ctx, p.data) : null;
+        if (
+          ready &&
+          (group.length === 0 || group[0]?.table.name === ready.table.name) &&
+          group.length < 500
+        ) {
+          group.push(ready);
+          continue;
+        }
+        await flush();
+        if (ready) group.push(ready);
+        else results.push(await this.applyOne(ctx, p.data));
       }
+      await flush();
+      if (ctx.records.length) await tx.insert(s.applied_mutations).values(ctx.records);
+      await appendAuditBatch(tx, ctx.audits);
       return results;
     });
+  }
+
+  /** An insert that passes every check that needs no database: author, table, validation, policy. */
+  private readyInsert(ctx: Batch, m: Mutation): ReadyInsert | null {
+    const author = ctx.authors.get(m.author_id);
+    const table = tableByName(m.table);
+    if (typeof author !== 'object' || table?.placement !== 'synced') return null;
+    const checked = validateWrite(table.name, 'insert', m.data ?? {});
+    if (!checked.ok) return null;
+    const denied = authorizeWrite(author.role, 'create', table.name, Object.keys(checked.value), {
+      userId: author.id,
+      row: checked.value,
+    });
+    return denied ? null : { m, table, author, value: checked.value };
+  }
+
+  private async insertGroup(ctx: Batch, group: ReadyInsert[], results: MutationResult[]) {
+    const { tx } = ctx;
+    const table = (group[0] as ReadyInsert).table;
+    const existing = new Set(
+      rowsOf<{ id: string }>(
+        await tx.execute(
+          sql`SELECT id::text AS id FROM ${sql.identifier(table.name)} WHERE id IN (${sql.join(
+            group.map((g) => sql`${g.m.row_id}`),
+            sql`, `,
+          )})`,
+        ),
+      ).map((r) => r.id),
+    );
+    const fresh = group.filter((g) => !existing.has(g.m.row_id));
+    await tx.execute(sql`SAVEPOINT insert_group`);
+    try {
+      if (fresh.length) await this.insertRows(tx, table, fresh);
+      await tx.execute(sql`RELEASE SAVEPOINT insert_group`);
+    } catch {
+      // One row broke a constraint: find which, one savepoint each.
+      await tx.execute(sql`ROLLBACK TO SAVEPOINT insert_group`);
+      await tx.execute(sql`RELEASE SAVEPOINT insert_group`);
+      for (const g of group) results.push(await this.applyOne(ctx, g.m));
+      return;
+    }
+    for (const g of group) {
+      if (existing.has(g.m.row_id)) {
+        results.push(await this.applyOne(ctx, g.m));
+        continue;
+      }
+      this.record(ctx, g.m, 'applied', { version: 1 });
+      this.audit(ctx, g.m, 'create', table.name, Object.keys(g.value), 'applied');
+      results.push({ id: g.m.id, outcome: 'applied', version: 1 });
+    }
+  }
+
+  /** One multi-row INSERT; a column a row does not give takes its DEFAULT. */
+  private async insertRows(tx: ServerDb, table: AnyTableModel, rows: ReadyInsert[]) {
+    const at = this.now().toISOString();
+    const full = rows.map((g) => ({
+      ...g.value,
+      id: g.m.row_id,
+      created_at: at,
+      updated_at: at,
+      created_by: g.author.id,
+      updated_by: g.author.id,
+    })) as Row[];
+    const names = [...new Set(full.flatMap((r) => Object.keys(r)))];
+    await tx.execute(
+      sql`INSERT INTO ${sql.identifier(table.name)} (${sql.join(
+        names.map((n) => sql.identifier(n)),
+        sql`, `,
+      )}) VALUES ${sql.join(
+        full.map(
+          (r) =>
+            sql`(${sql.join(
+              names.map((n) => (n in r ? param(table.columns[n]?.kind, r[n]) : sql`DEFAULT`)),
+              sql`, `,
+            )})`,
+        ),
+        sql`, `,
+      )}`,
+    );
   }
 
   /** The authors of a batch whose grant, account and role check out; a reason for the others. */
@@ -188,42 +306,43 @@ export class MutationApplier {
     return out;
   }
 
-  private async applyOne(
-    tx: ServerDb,
-    ws: AuthenticatedWorkstation,
-    authors: Map<string, Author | string>,
-    m: Mutation,
-  ): Promise<MutationResult> {
+  private async applyOne(ctx: Batch, m: Mutation): Promise<MutationResult> {
+    const { tx } = ctx;
+    const marks = { records: ctx.records.length, audits: ctx.audits.length };
     await tx.execute(sql`SAVEPOINT mutation`);
     try {
-      const author = authors.get(m.author_id);
+      const author = ctx.authors.get(m.author_id);
       if (typeof author !== 'object') throw new Quarantine(author ?? 'unknown author');
       const table = tableByName(m.table);
       if (table?.placement !== 'synced') throw new Quarantine(`"${m.table}" is not a synced table`);
       const result =
         m.op === 'insert'
-          ? await this.insert(tx, table, author, m)
+          ? await this.insert(ctx, table, author, m)
           : m.op === 'update'
-            ? await this.update(tx, table, author, ws, m)
-            : await this.remove(tx, table, author, ws, m);
-      await this.record(tx, ws, m, result.outcome, { version: result.version });
+            ? await this.update(ctx, table, author, m)
+            : await this.remove(ctx, table, author, m);
+      this.record(ctx, m, result.outcome, { version: result.version });
       await tx.execute(sql`RELEASE SAVEPOINT mutation`);
       return result;
     } catch (err) {
       await tx.execute(sql`ROLLBACK TO SAVEPOINT mutation`);
+      // Bookkeeping of the rolled-back attempt goes with it.
+      ctx.records.length = marks.records;
+      ctx.audits.length = marks.audits;
       const reason = err instanceof Quarantine ? err.message : databaseReason(err);
-      await this.quarantine(tx, ws, m, reason);
+      await this.quarantine(ctx, m, reason);
       await tx.execute(sql`RELEASE SAVEPOINT mutation`);
       return { id: m.id, outcome: 'quarantined', reason };
     }
   }
 
   private async insert(
-    tx: ServerDb,
+    ctx: Batch,
     table: AnyTableModel,
     author: Author,
     m: Mutation,
   ): Promise<MutationResult> {
+    const { tx } = ctx;
     const data = m.data ?? {};
     const checked = validateWrite(table.name, 'insert', data);
     if (!checked.ok) throw new Quarantine(`invalid: ${formatIssues(checked.issues)}`);
@@ -254,17 +373,17 @@ export class MutationApplier {
         sql`, `,
       )})`,
     );
-    await this.audit(tx, m, 'create', table.name, Object.keys(value), 'applied');
+    this.audit(ctx, m, 'create', table.name, Object.keys(value), 'applied');
     return { id: m.id, outcome: 'applied', version: 1 };
   }
 
   private async update(
-    tx: ServerDb,
+    ctx: Batch,
     table: AnyTableModel,
     author: Author,
-    ws: AuthenticatedWorkstation,
     m: Mutation,
   ): Promise<MutationResult> {
+    const { tx, ws } = ctx;
     const changes = m.changes ?? {};
     const fields = Object.keys(changes);
     if (fields.length === 0) throw new Quarantine('an update must change at least one field');
@@ -339,17 +458,17 @@ export class MutationApplier {
         : m.base_version !== undefined && m.base_version !== Number(current.version)
           ? 'merged'
           : 'applied';
-    await this.audit(tx, m, 'update', table.name, fields, outcome);
+    this.audit(ctx, m, 'update', table.name, fields, outcome);
     return { id: m.id, outcome, version, ...(conflictIds.length ? { conflict_ids: conflictIds } : {}) };
   }
 
   private async remove(
-    tx: ServerDb,
+    ctx: Batch,
     table: AnyTableModel,
     author: Author,
-    ws: AuthenticatedWorkstation,
     m: Mutation,
   ): Promise<MutationResult> {
+    const { tx, ws } = ctx;
     const current = await this.current(tx, table, m.row_id, true);
     if (!current) throw new Quarantine('the row does not exist on the server');
     const denied = authorizeWrite(author.role, 'delete', table.name, [], { userId: author.id, row: current });
@@ -366,7 +485,7 @@ export class MutationApplier {
       });
       // Touched so the deleting workstation gets the living row back through its shape.
       const version = await this.touch(tx, table, m.row_id);
-      await this.audit(tx, m, 'delete', table.name, [], 'conflict');
+      this.audit(ctx, m, 'delete', table.name, [], 'conflict');
       return { id: m.id, outcome: 'conflict', version, conflict_ids: [id] };
     }
     const version = await this.write(
@@ -376,7 +495,7 @@ export class MutationApplier {
       { deleted_at: this.now().toISOString() },
       author.id,
     );
-    await this.audit(tx, m, 'delete', table.name, [], 'applied');
+    this.audit(ctx, m, 'delete', table.name, [], 'applied');
     return { id: m.id, outcome: 'applied', version };
   }
 
@@ -498,16 +617,10 @@ export class MutationApplier {
   }
 
   /** Keeps the mutation whole (`payload`: exactly what was sent) with the reason; never drops it. */
-  private async quarantine(
-    tx: ServerDb,
-    ws: AuthenticatedWorkstation,
-    m: Mutation,
-    reason: string,
-    payload: unknown = m,
-  ) {
-    await tx.insert(s.quarantined_mutations).values({
+  private async quarantine(ctx: Batch, m: Mutation, reason: string, payload: unknown = m) {
+    await ctx.tx.insert(s.quarantined_mutations).values({
       mutation_id: m.id,
-      workstation_id: ws.id,
+      workstation_id: ctx.ws.id,
       author_id: m.author_id,
       table_name: m.table,
       row_id: m.row_id,
@@ -515,29 +628,24 @@ export class MutationApplier {
       payload,
       reason,
     });
-    await this.record(tx, ws, m, 'quarantined', { reason });
-    await appendAudit(tx, {
+    this.record(ctx, m, 'quarantined', { reason });
+    ctx.audits.push({
       action: m.op === 'insert' ? 'create' : m.op,
       object_type: m.table,
       object_id: m.row_id,
       user_id: null,
-      workstation_id: ws.id,
+      workstation_id: ctx.ws.id,
       description: 'mutation quarantined',
       details: { mutation_id: m.id, claimed_author_id: m.author_id, reason },
       device_time: m.device_time,
     });
   }
 
-  private async record(
-    tx: ServerDb,
-    ws: AuthenticatedWorkstation,
-    m: Mutation,
-    outcome: Outcome,
-    detail: Row,
-  ) {
-    await tx.insert(s.applied_mutations).values({
+  /** Deferred: written with one multi-row insert when the batch ends. */
+  private record(ctx: Batch, m: Mutation, outcome: Outcome, detail: Row) {
+    ctx.records.push({
       mutation_id: m.id,
-      workstation_id: ws.id,
+      workstation_id: ctx.ws.id,
       author_id: m.author_id,
       table_name: m.table,
       row_id: m.row_id,
@@ -548,16 +656,17 @@ export class MutationApplier {
     });
   }
 
-  /** Field names only: the audit trail says who changed what, not the clinical values. */
-  private async audit(
-    tx: ServerDb,
+  /** Field names only: the audit trail says who changed what, not the clinical values. Deferred
+   * like `record`, chained in one go when the batch ends. */
+  private audit(
+    ctx: Batch,
     m: Mutation,
     action: AuditAction,
     table: string,
     fields: string[],
     outcome: Outcome,
   ) {
-    await appendAudit(tx, {
+    ctx.audits.push({
       action,
       object_type: table,
       object_id: m.row_id,
