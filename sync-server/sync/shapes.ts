@@ -14,7 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AnyTableModel } from '../../db/schema/dsl.ts';
 import { tableByName } from '../../db/schema/index.ts';
 import type { Database, RawQuery } from '../database.ts';
-import { CHANGE_CHANNEL, logPosition } from './change-log.ts';
+import { CHANGE_CHANNEL, type LogPosition, logPosition } from './change-log.ts';
 import { bindPredicate, ruleFor, scopeKey, type TableRule, type WorkstationScope } from './scopes.ts';
 import { changeMessageSql, deleteMessage, electricSchema } from './wire.ts';
 
@@ -79,11 +79,50 @@ export class ShapeService {
   private unlisten: (() => Promise<void>) | undefined;
   /** Set while the server shuts down: live requests answer at once instead of holding. */
   private stopped = false;
+  /** Epoch and compaction floor, re-read after a `*` notification (bulk load, compaction). */
+  private position: LogPosition | null = null;
+  /** The highest committed log position seen, refreshed on every change notification. */
+  private head = 0;
+  private headRefresh: Promise<void> | null = null;
+  private headStale = false;
+  /** Log reads in flight, shared by every request that asks the same thing (PCs of one scope). */
+  private readonly reads = new Map<string, Promise<LogPage>>();
 
   constructor(private readonly database: Database) {}
 
   async start(): Promise<void> {
-    this.unlisten = await this.database.listen(CHANGE_CHANNEL, (table) => this.wake(table));
+    this.unlisten = await this.database.listen(CHANGE_CHANNEL, (table) => this.onNotify(table));
+    await this.refreshHead();
+  }
+
+  private onNotify(table: string) {
+    if (table === '*') this.position = null;
+    void this.refreshHead().then(() => this.wake(table));
+  }
+
+  /** Re-reads the head; a notification arriving during a read triggers one more read after it. */
+  private refreshHead(): Promise<void> {
+    if (this.headRefresh) {
+      this.headStale = true;
+      return this.headRefresh;
+    }
+    this.headRefresh = (async () => {
+      do {
+        this.headStale = false;
+        try {
+          this.head = Math.max(this.head, await currentSeq(this.database.query.bind(this.database)));
+        } catch {
+          // the next notification or request retries
+        }
+      } while (this.headStale);
+      this.headRefresh = null;
+    })();
+    return this.headRefresh;
+  }
+
+  private async logPosition(): Promise<LogPosition> {
+    this.position ??= await logPosition(this.database);
+    return this.position;
   }
 
   async stop(): Promise<void> {
@@ -137,7 +176,7 @@ export class ShapeService {
       throw new ShapeError(400, 'unknown_shape', `table "${req.table}" is not in this workstation's scope`);
     const offset = parseOffset(req.offset);
     if (!offset) throw new ShapeError(400, 'invalid_offset', 'offset must be -1 or <seq>_<n>');
-    const pos = await logPosition(this.database);
+    const pos = await this.logPosition();
     const scope = scopeHash(scopeKey(ws, req.table));
 
     if (offset === 'snapshot') return this.snapshotStart(ws, table, rule, scope, pos.epoch);
@@ -169,11 +208,14 @@ export class ShapeService {
     // Register before reading, so a commit between the read and the wait still wakes us.
     const wait = req.live && !this.stopped ? this.waitFor(watched, LIVE_TIMEOUT_MS, signal) : undefined;
     try {
-      let page = await this.readLog(ws, table, rule, offset.seq);
+      // A live request trusts the notified head (a commit not yet notified will wake it); a catch-up
+      // request asks the database, so "up to date" is never older than the request.
+      const head = wait ? this.head : await currentSeq(this.database.query.bind(this.database));
+      let page = await this.sharedRead(ws, table, rule, scope, offset.seq, head);
       if (page.messages.length === 0 && wait) {
         await wait.promise;
         if (signal?.aborted) throw new ShapeError(499, 'aborted', 'client went away');
-        page = await this.readLog(ws, table, rule, offset.seq);
+        page = await this.sharedRead(ws, table, rule, scope, offset.seq, this.head);
       }
       const headers: Record<string, string> = {
         'electric-handle': req.handle as string,
@@ -183,7 +225,7 @@ export class ShapeService {
       };
       if (req.live) headers['electric-cursor'] = nextCursor(req.cursor);
       else headers['electric-schema'] = schema;
-      const messages = page.messages;
+      const messages = [...page.messages];
       if (page.upToDate) {
         headers['electric-up-to-date'] = '';
         messages.push(UP_TO_DATE);
@@ -316,89 +358,115 @@ export class ShapeService {
    * entries filtered by the rule (entering → insert, leaving → delete), plus rows re-sent because a
    * dependency row started or stopped matching (a patient transferred between wards).
    */
+  private sharedRead(
+    ws: WorkstationScope,
+    table: AnyTableModel,
+    rule: TableRule,
+    scope: string,
+    afterSeq: number,
+    head: number,
+  ): Promise<LogPage> {
+    const key = `${scope}|${afterSeq}|${head}`;
+    let read = this.reads.get(key);
+    if (!read) {
+      read = this.readLog(ws, table, rule, afterSeq, head).finally(() => this.reads.delete(key));
+      this.reads.set(key, read);
+    }
+    return read;
+  }
+
+  /**
+   * Changes after `afterSeq` up to `head` visible to this workstation's shape of `table`: the
+   * table's own log entries filtered by the rule (entering → insert, leaving → delete), plus rows
+   * re-sent because a dependency row started or stopped matching (a patient transferred between
+   * wards). Needs no transaction: every entry at or below a committed head is itself committed
+   * (the change-log lock), and dependency rows are read as they are now.
+   */
   private async readLog(
     ws: WorkstationScope,
     table: AnyTableModel,
     rule: TableRule,
     afterSeq: number,
-  ): Promise<{ messages: string[]; lastSeq: number; upToDate: boolean }> {
-    return this.database.transaction(
-      async (q) => {
-        const head = await currentSeq(q);
-        if (head <= afterSeq) return { messages: [], lastSeq: Math.max(head, afterSeq), upToDate: true };
-        const t = quote(table.name);
-        const nw = this.whereSql(ws, rule, 'n', 4);
-        const od = this.whereSql(ws, rule, 'o', 4 + nw.params.length);
-        const operation = `CASE WHEN f.old_in THEN 'update' ELSE 'insert' END`;
-        const own = await q<{
-          seq: string;
-          tx_id: string;
-          row_id: string;
-          new_in: boolean;
-          old_in: boolean;
-          m: string | null;
-        }>(
-          `SELECT cl.seq::text AS seq, cl.tx_id::text AS tx_id, cl.row_id::text AS row_id, f.new_in, f.old_in,
-             CASE WHEN f.new_in THEN ${changeMessageSql(table, 'n', operation)} END AS m
-           FROM change_log cl
-           LEFT JOIN LATERAL jsonb_populate_record(NULL::${t}, cl.new_row) n ON true
-           LEFT JOIN LATERAL jsonb_populate_record(NULL::${t}, cl.old_row) o ON true
-           CROSS JOIN LATERAL (SELECT
-             (cl.new_row IS NOT NULL AND coalesce((${nw.sql}), false)) AS new_in,
-             (cl.old_row IS NOT NULL AND coalesce((${od.sql}), false)) AS old_in) f
-           WHERE cl.table_name = $1 AND cl.seq > $2 AND cl.seq <= $3
-           ORDER BY cl.seq LIMIT ${LOG_BATCH + 1}`,
-          [table.name, afterSeq, head, ...nw.params, ...od.params],
-        );
-        // A response never ends inside a transaction: cut after the last complete one.
-        let lastSeq = head;
-        let upToDate = true;
-        if (own.length > LOG_BATCH) {
-          const cutTx = own[LOG_BATCH - 1]?.tx_id;
-          let end = LOG_BATCH;
-          while (end < own.length && own[end]?.tx_id === cutTx) end++;
-          if (end < own.length) {
-            own.length = end;
-            lastSeq = Number(own[end - 1]?.seq);
-            upToDate = false;
-          }
-        }
-        const out: { seq: number; m: string }[] = [];
-        for (const e of own) {
-          const seq = Number(e.seq);
-          if (e.new_in && e.m) out.push({ seq, m: e.m });
-          else if (e.old_in) {
-            out.push({ seq, m: deleteMessage(table.name, e.row_id) });
-          }
-        }
-        for (const dep of rule.dependsOn ?? []) {
-          const dq = quote(dep.table);
-          const whenNew = bindPredicate(dep.when, ws, { d: 'dn' }, 4);
-          const whenOld = bindPredicate(dep.when, ws, { d: 'do_' }, 4 + whenNew.params.length);
-          const inScope = this.whereSql(ws, rule, 'r', 4 + whenNew.params.length + whenOld.params.length);
-          const moved = await q<{ seq: string; in_scope: boolean; row_id: string; m: string }>(
-            `SELECT cl.seq::text AS seq, coalesce((${inScope.sql}), false) AS in_scope, r.id::text AS row_id,
-               ${changeMessageSql(table, 'r', `'insert'`)} AS m
-             FROM change_log cl
-             LEFT JOIN LATERAL jsonb_populate_record(NULL::${dq}, cl.new_row) dn ON true
-             LEFT JOIN LATERAL jsonb_populate_record(NULL::${dq}, cl.old_row) do_ ON true
-             JOIN ${t} r ON r.${quote(dep.column)} = coalesce(dn.${quote(dep.via)}, do_.${quote(dep.via)})
-             WHERE cl.table_name = $1 AND cl.seq > $2 AND cl.seq <= $3
-               AND (cl.new_row IS NOT NULL AND coalesce((${whenNew.sql}), false))
-                   IS DISTINCT FROM (cl.old_row IS NOT NULL AND coalesce((${whenOld.sql}), false))
-             ORDER BY cl.seq, r.id`,
-            [dep.table, afterSeq, lastSeq, ...whenNew.params, ...whenOld.params, ...inScope.params],
-          );
-          for (const e of moved) {
-            out.push({ seq: Number(e.seq), m: e.in_scope ? e.m : deleteMessage(table.name, e.row_id) });
-          }
-        }
-        out.sort((a, b) => a.seq - b.seq);
-        return { messages: out.map((o) => o.m), lastSeq, upToDate };
-      },
-      { isolation: 'repeatable read' },
+    head: number,
+  ): Promise<LogPage> {
+    const q: RawQuery = this.database.query.bind(this.database);
+    if (head <= afterSeq) return { messages: [], lastSeq: Math.max(head, afterSeq), upToDate: true };
+    const t = quote(table.name);
+    const nw = this.whereSql(ws, rule, 'n', 4);
+    const od = this.whereSql(ws, rule, 'o', 4 + nw.params.length);
+    const operation = `CASE WHEN f.old_in THEN 'update' ELSE 'insert' END`;
+    const own = await q<{
+      seq: string;
+      tx_id: string;
+      row_id: string;
+      new_in: boolean;
+      old_in: boolean;
+      m: string | null;
+    }>(
+      `SELECT cl.seq::text AS seq, cl.tx_id::text AS tx_id, cl.row_id::text AS row_id, f.new_in, f.old_in,
+           CASE WHEN f.new_in THEN ${changeMessageSql(table, 'n', operation)} END AS m
+         FROM change_log cl
+         LEFT JOIN LATERAL jsonb_populate_record(NULL::${t}, cl.new_row) n ON true
+         LEFT JOIN LATERAL jsonb_populate_record(NULL::${t}, cl.old_row) o ON true
+         CROSS JOIN LATERAL (SELECT
+           (cl.new_row IS NOT NULL AND coalesce((${nw.sql}), false)) AS new_in,
+           (cl.old_row IS NOT NULL AND coalesce((${od.sql}), false)) AS old_in) f
+         WHERE cl.table_name = $1 AND cl.seq > $2 AND cl.seq <= $3
+         ORDER BY cl.seq LIMIT ${LOG_BATCH + 1}`,
+      [table.name, afterSeq, head, ...nw.params, ...od.params],
     );
+    // A response never ends inside a transaction: cut after the last complete one.
+    let lastSeq = head;
+    let upToDate = true;
+    if (own.length > LOG_BATCH) {
+      const cutTx = own[LOG_BATCH - 1]?.tx_id;
+      let end = LOG_BATCH;
+      while (end < own.length && own[end]?.tx_id === cutTx) end++;
+      if (end < own.length) {
+        own.length = end;
+        lastSeq = Number(own[end - 1]?.seq);
+        upToDate = false;
+      }
+    }
+    const out: { seq: number; m: string }[] = [];
+    for (const e of own) {
+      const seq = Number(e.seq);
+      if (e.new_in && e.m) out.push({ seq, m: e.m });
+      else if (e.old_in) {
+        out.push({ seq, m: deleteMessage(table.name, e.row_id) });
+      }
+    }
+    for (const dep of rule.dependsOn ?? []) {
+      const dq = quote(dep.table);
+      const whenNew = bindPredicate(dep.when, ws, { d: 'dn' }, 4);
+      const whenOld = bindPredicate(dep.when, ws, { d: 'do_' }, 4 + whenNew.params.length);
+      const inScope = this.whereSql(ws, rule, 'r', 4 + whenNew.params.length + whenOld.params.length);
+      const moved = await q<{ seq: string; in_scope: boolean; row_id: string; m: string }>(
+        `SELECT cl.seq::text AS seq, coalesce((${inScope.sql}), false) AS in_scope, r.id::text AS row_id,
+             ${changeMessageSql(table, 'r', `'insert'`)} AS m
+           FROM change_log cl
+           LEFT JOIN LATERAL jsonb_populate_record(NULL::${dq}, cl.new_row) dn ON true
+           LEFT JOIN LATERAL jsonb_populate_record(NULL::${dq}, cl.old_row) do_ ON true
+           JOIN ${t} r ON r.${quote(dep.column)} = coalesce(dn.${quote(dep.via)}, do_.${quote(dep.via)})
+           WHERE cl.table_name = $1 AND cl.seq > $2 AND cl.seq <= $3
+             AND (cl.new_row IS NOT NULL AND coalesce((${whenNew.sql}), false))
+                 IS DISTINCT FROM (cl.old_row IS NOT NULL AND coalesce((${whenOld.sql}), false))
+           ORDER BY cl.seq, r.id`,
+        [dep.table, afterSeq, lastSeq, ...whenNew.params, ...whenOld.params, ...inScope.params],
+      );
+      for (const e of moved) {
+        out.push({ seq: Number(e.seq), m: e.in_scope ? e.m : deleteMessage(table.name, e.row_id) });
+      }
+    }
+    out.sort((a, b) => a.seq - b.seq);
+    return { messages: out.map((o) => o.m), lastSeq, upToDate };
   }
+}
+
+interface LogPage {
+  messages: string[];
+  lastSeq: number;
+  upToDate: boolean;
 }
 
 /** The log position every committed change is at or below. */

@@ -41,11 +41,30 @@ export interface AuthenticatedWorkstation extends WorkstationScope {
   code: string;
 }
 
+/**
+ * Device tokens seen in the last few seconds. Every shape long-poll and upload authenticates, and
+ * twenty PCs × forty shapes is a lot of identical lookups. Revoking, re-scoping or re-enrolling a
+ * workstation clears the cache at once, so "a revoked token is refused at once" still holds.
+ */
+const TOKEN_CACHE_MS = 5_000;
+const tokenCache = new Map<string, { ws: AuthenticatedWorkstation; at: number }>();
+const forgetWorkstationTokens = () => tokenCache.clear();
+
 /** The workstation behind a device token, or null (unknown, revoked, never enrolled). */
 export async function workstationForToken(
   db: ServerDb,
   token: string,
 ): Promise<AuthenticatedWorkstation | null> {
+  const hash = sha256(token);
+  const cached = tokenCache.get(hash);
+  if (cached && Date.now() - cached.at < TOKEN_CACHE_MS) return cached.ws;
+  const ws = await lookupToken(db, hash);
+  if (ws) tokenCache.set(hash, { ws, at: Date.now() });
+  else tokenCache.delete(hash);
+  return ws;
+}
+
+async function lookupToken(db: ServerDb, hash: string): Promise<AuthenticatedWorkstation | null> {
   const [row] = await db
     .select({
       id: s.workstations.id,
@@ -55,7 +74,7 @@ export async function workstationForToken(
       ward_id: s.workstations.ward_id,
     })
     .from(s.workstations)
-    .where(and(eq(s.workstations.token_hash, sha256(token)), isNull(s.workstations.revoked_at)));
+    .where(and(eq(s.workstations.token_hash, hash), isNull(s.workstations.revoked_at)));
   return row ?? null;
 }
 
@@ -136,6 +155,14 @@ async function uniqueCode(db: ServerDb, kind: string): Promise<string> {
 export const workstationRoutes: FastifyPluginAsync = async (app) => {
   const { database, now } = app.hms;
   const db = database.db;
+  // Any change to a workstation (re-scope, revoke, new code) drops cached tokens once it committed.
+  // (onSend: before the admin hears back, so no request after the answer can use a stale token.)
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (request.method !== 'GET' && request.routeOptions.url?.startsWith('/api/workstations/:id')) {
+      forgetWorkstationTokens();
+    }
+    return payload;
+  });
 
   app.post('/api/workstations', { preHandler: requireAdmin() }, async (request, reply) => {
     const body = parseBody(CreateWorkstation, request);
