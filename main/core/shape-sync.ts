@@ -32,7 +32,8 @@ export const sqliteParser: NonNullable<ShapeStreamOptions['parser']> = {
   json: (v: string) => (typeof v === 'string' ? v : JSON.stringify(v)),
   jsonb: (v: string) => (typeof v === 'string' ? v : JSON.stringify(v)),
   timestamptz: (v: string) => {
-    if (typeof v !== 'string' || ISO_Z.test(v)) return v;
+    // Our server sends ISO-8601 `…Z` (24 characters): the common case costs one length check.
+    if (typeof v !== 'string' || (v.length === 24 && v.charCodeAt(23) === 90) || ISO_Z.test(v)) return v;
     const ms = Date.parse(v.includes('T') ? v : v.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'));
     return Number.isFinite(ms) ? new Date(ms).toISOString() : v;
   },
