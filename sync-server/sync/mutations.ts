@@ -32,6 +32,7 @@ import { formatIssues, validateWrite } from '../../db/validation.ts';
 import { type AuditAction, type AuditEntry, appendAuditBatch } from '../auth/audit.ts';
 import type { ServerDb } from '../database.ts';
 import { HttpError, parseBody, toIssues } from '../http/errors.ts';
+import { CHANGE_LOG_LOCK_KEY } from './change-log.ts';
 import { type AuthenticatedWorkstation, requireWorkstation, sha256 } from './workstations.ts';
 
 type Row = Record<string, unknown>;
@@ -117,6 +118,11 @@ export class MutationApplier {
     const parsed = entries.map((raw) => ({ raw, parsed: MutationSchema.safeParse(raw) }));
     const mutations = parsed.flatMap((p) => (p.parsed.success ? [p.parsed.data] : []));
     return this.db.transaction(async (tx) => {
+      // Every write to a synced table takes the change-log lock (its trigger) and holds it to the
+      // commit. Taken only at a batch's first write, it came after that batch's row locks, so two
+      // batches touching the same rows deadlocked (row lock ↔ change-log lock). Take it first:
+      // batches then queue up instead of aborting each other.
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${sql.raw(String(CHANGE_LOG_LOCK_KEY))})`);
       const seen = await tx
         .select()
         .from(s.applied_mutations)
@@ -218,7 +224,8 @@ export class MutationApplier {
     try {
       if (fresh.length) await this.insertRows(tx, table, fresh);
       await tx.execute(sql`RELEASE SAVEPOINT insert_group`);
-    } catch {
+    } catch (err) {
+      if (isTransient(err)) throw err;
       // One row broke a constraint: find which, one savepoint each.
       await tx.execute(sql`ROLLBACK TO SAVEPOINT insert_group`);
       await tx.execute(sql`RELEASE SAVEPOINT insert_group`);
@@ -325,6 +332,9 @@ export class MutationApplier {
       await tx.execute(sql`RELEASE SAVEPOINT mutation`);
       return result;
     } catch (err) {
+      // A deadlock, serialization failure or lost connection says nothing about the mutation:
+      // fail the whole batch (nothing of it is kept) so it is retried, never quarantine it.
+      if (isTransient(err)) throw err;
       await tx.execute(sql`ROLLBACK TO SAVEPOINT mutation`);
       // Bookkeeping of the rolled-back attempt goes with it.
       ctx.records.length = marks.records;
@@ -701,6 +711,20 @@ function malformed(raw: { id: string } & Record<string, unknown>): Mutation {
   };
 }
 
+/** Errors that are the database's state, not the mutation's: deadlock, serialization, lock timeout, shutdown. */
+export function isTransient(err: unknown): boolean {
+  const code =
+    (err as { cause?: { code?: unknown } } | null)?.cause?.code ?? (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return (
+    code === '40P01' ||
+    code === '40001' ||
+    code === '55P03' ||
+    code.startsWith('57P') ||
+    code.startsWith('08')
+  );
+}
+
 /** A database error, in words fit for the quarantine list (constraint names, no values). */
 function databaseReason(err: unknown): string {
   const e =
@@ -733,7 +757,17 @@ export const mutationRoutes: FastifyPluginAsync = async (app) => {
         },
       );
     }
-    const results = await applier.applyBatch(ws, batch.grants, batch.mutations);
+    let results: MutationResult[] | null = null;
+    for (let attempt = 1; results === null; attempt++) {
+      try {
+        results = await applier.applyBatch(ws, batch.grants, batch.mutations);
+      } catch (err) {
+        // The batch rolled back whole; a transient failure is retried here, then by the client.
+        if (!isTransient(err)) throw err;
+        if (attempt >= 3) throw new HttpError(503, 'busy', 'the database is busy: retry the batch');
+        await new Promise((r) => setTimeout(r, 20 * attempt));
+      }
+    }
     await database.db
       .update(s.workstations)
       .set({ last_seen_at: now().toISOString(), schema_version: batch.schema_version })
