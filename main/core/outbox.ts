@@ -5,7 +5,11 @@
  */
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
+import { Settings } from './settings.ts';
 import { quoteIdent, type Row, type TableInfo, toSqlite } from './tables.ts';
+
+/** Settings key under which the server's last delivered version of a row with pending writes is kept. */
+const serverRowKey = (table: string, id: string) => `server_row:${table}:${id}`;
 
 export type OutboxOperation = 'insert' | 'update' | 'delete';
 
@@ -46,8 +50,10 @@ export class Outbox {
   private readonly anyPendingForTableStmt: Database.Statement<[string], { n: number }>;
   private readonly pendingCountStmt: Database.Statement<[], { n: number }>;
   private readonly stmtCache = new Map<string, Database.Statement>();
+  private readonly settings: Settings;
 
   constructor(private readonly sqlite: Database.Database) {
+    this.settings = new Settings(sqlite);
     this.appendStmt = sqlite.prepare(
       `INSERT INTO outbox (id, created_at, seq, table_name, row_id, operation, payload, base_version,
          author_id, hlc, device_time, status)
@@ -104,6 +110,7 @@ export class Outbox {
    * transaction that applied the server batch). Inserts re-create a row the server removed.
    */
   reapply(info: TableInfo, entries: readonly OutboxEntry[]): void {
+    for (const id of new Set(entries.map((e) => e.row_id))) this.keepServerRow(info, id);
     for (const e of entries) {
       let payload: Record<string, unknown>;
       try {
@@ -126,6 +133,49 @@ export class Outbox {
         ).run(at, e.row_id);
       }
     }
+  }
+
+  /**
+   * Keeps the row exactly as the server just delivered it, before pending writes are re-applied on
+   * top. Without it, a row delivered while its write was in flight kept the re-applied local value
+   * for good once the write was acknowledged as a conflict the server decided the other way (the
+   * server sends nothing more: its row did not change again), and the replica never converged.
+   */
+  private keepServerRow(info: TableInfo, id: string): void {
+    const row = this.stmt(`SELECT * FROM ${quoteIdent(info.name)} WHERE "id" = ?`).get(id) as Row | undefined;
+    if (!row) return;
+    if (Object.values(row).some((v) => typeof v === 'bigint' || Buffer.isBuffer(v))) return;
+    this.settings.set(serverRowKey(info.name, id), JSON.stringify(row));
+  }
+
+  /**
+   * After the last pending write of a row is acknowledged: puts back the server's row as last
+   * delivered if it already reflects that write (its version ≥ `minVersion`, the version the server
+   * answered with); otherwise a newer delivery is still on its way and will overwrite the row.
+   * Call inside the transaction that marks the entries acknowledged. Returns true if the row changed.
+   */
+  restoreServerRow(info: TableInfo, id: string, minVersion: number): boolean {
+    const key = serverRowKey(info.name, id);
+    const kept = this.settings.getJson<Row>(key);
+    if (kept === null) return false;
+    this.settings.delete(key);
+    if (!(Number(kept.version) >= minVersion)) return false;
+    const cols = Object.keys(kept).filter((c) => c !== 'id' && info.columns.has(c));
+    const current = this.stmt(`SELECT * FROM ${quoteIdent(info.name)} WHERE "id" = ?`).get(id) as
+      | Row
+      | undefined;
+    if (current && cols.every((c) => current[c] === kept[c])) return false;
+    const values = cols.map((c) => kept[c] as string | number | null);
+    if (current) {
+      this.stmt(
+        `UPDATE ${quoteIdent(info.name)} SET ${cols.map((c) => `${quoteIdent(c)} = ?`).join(', ')} WHERE "id" = ?`,
+      ).run(...values, id);
+    } else {
+      this.stmt(
+        `INSERT INTO ${quoteIdent(info.name)} ("id", ${cols.map(quoteIdent).join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`,
+      ).run(id, ...values);
+    }
+    return true;
   }
 
   private reapplyInsert(info: TableInfo, e: OutboxEntry, payload: Record<string, unknown>) {

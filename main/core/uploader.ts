@@ -12,7 +12,7 @@ import {
   MutationResultsSchema,
   SYNC_SCHEMA_VERSION,
 } from '../../db/sync-contract.ts';
-import type { FieldChange, OutboxEntry } from './outbox.ts';
+import type { FieldChange, Outbox, OutboxEntry } from './outbox.ts';
 import type { FetchLike } from './shape-sync.ts';
 import { quoteIdent, type Row, syncedTable, toSqlite } from './tables.ts';
 
@@ -35,6 +35,8 @@ export interface UploaderOptions {
   timeoutMs?: number;
   periodMs?: number;
   debounceMs?: number;
+  /** The outbox, to put back the server's row once a row's last pending write is acknowledged. */
+  outbox?: Outbox;
   /** Acked applied/merged entries older than this are pruned (default a day). */
   keepAckedMs?: number;
 }
@@ -62,8 +64,8 @@ export function toMutation(e: OutboxEntry): Mutation {
 }
 
 export class Uploader {
-  private readonly o: Required<Omit<UploaderOptions, 'fetch' | 'log'>> &
-    Pick<UploaderOptions, 'fetch' | 'log'>;
+  private readonly o: Required<Omit<UploaderOptions, 'fetch' | 'log' | 'outbox'>> &
+    Pick<UploaderOptions, 'fetch' | 'log' | 'outbox'>;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -303,6 +305,7 @@ export class Uploader {
     const tables = new Set<string>();
     const reverted = new Set<string>();
     let count = 0;
+    const touchedRows = new Map<string, { e: OutboxEntry; need: number }>();
     const now = new Date().toISOString();
     this.o.sqlite.transaction(() => {
       for (const r of results) {
@@ -313,6 +316,19 @@ export class Uploader {
         count++;
         tables.add(e.table_name);
         if (r.outcome === 'quarantined' && this.revertQuarantined(e)) reverted.add(e.table_name);
+        // The server row must already include this write's effect to be put back (a quarantined
+        // write changed nothing there: any delivered row will do).
+        const need = r.outcome === 'quarantined' ? 0 : (r.version ?? Number.POSITIVE_INFINITY);
+        const k = `${e.table_name}\u0000${e.row_id}`;
+        const prev = touchedRows.get(k);
+        touchedRows.set(k, { e, need: Math.max(prev?.need ?? 0, need) });
+      }
+      const outbox = this.o.outbox;
+      if (!outbox) return;
+      for (const { e, need } of touchedRows.values()) {
+        if ((this.pendingForRow.get(e.table_name, e.row_id)?.n ?? 0) > 0) continue;
+        const info = syncedTable(e.table_name);
+        if (info && outbox.restoreServerRow(info, e.row_id, need)) reverted.add(e.table_name);
       }
     })();
     return { count, tables: [...tables], reverted: [...reverted] };

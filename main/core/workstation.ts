@@ -159,6 +159,7 @@ export class Workstation {
     });
     this.uploader = new Uploader({
       sqlite,
+      outbox: this.outbox,
       server,
       token,
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
