@@ -38,7 +38,7 @@ interface Prepared {
   stmt: Database.Statement;
   cols: string[];
   metas: (TableInfo['columns'] extends ReadonlyMap<string, infer M> ? M : never)[];
-  hasId?: boolean;
+  hasId: boolean;
 }
 
 /** The row id of a change message: `value.id`, else the last segment of the Electric key. */
@@ -205,17 +205,12 @@ export class ShapeApplier {
         stmt: this.sqlite.prepare(build(cols)),
         cols,
         metas: cols.map((c) => this.info.columns.get(c) as Prepared['metas'][number]),
+        hasId: cols.includes('id'),
       };
       cache.set(cacheKey, p);
     }
     this.lastPrepared.set(cache, { keys, p });
     return p;
-  }
-
-  private args(p: Prepared, value: Record<string, unknown>): SqlValue[] {
-    const out: SqlValue[] = new Array(p.cols.length);
-    for (let i = 0; i < p.cols.length; i++) out[i] = toSqlite(p.metas[i], value[p.cols[i] as string]);
-    return out;
   }
 
   private upsertFull(value: Record<string, unknown>, id: string) {
@@ -225,7 +220,7 @@ export class ShapeApplier {
       return `INSERT OR REPLACE INTO ${quoteIdent(this.info.name)} (${all.map(quoteIdent).join(', ')}) VALUES (${all.map(() => '?').join(', ')})`;
     });
     // The hot path of an initial sync (millions of rows): arguments built in one pass, no spread.
-    const hasId = p.hasId ?? (p.hasId = p.cols.includes('id'));
+    const hasId = p.hasId;
     const n = p.cols.length;
     const args: SqlValue[] = new Array(hasId ? n : n + 1);
     let j = 0;
