@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { asc, desc, gt, sql } from 'drizzle-orm';
 import * as s from '../../db/schema/pg.ts';
+import { insertJsonRows } from '../bulk-insert.ts';
 import type { ServerDb } from '../database.ts';
 import { isoTime } from '../http/time.ts';
 
@@ -83,6 +84,23 @@ export function auditHash(prevHash: string | null, row: Omit<AuditRow, 'hash' | 
     .digest('hex');
 }
 
+const AUDIT_COLUMNS = [
+  'id',
+  'seq',
+  'created_at',
+  'user_id',
+  'workstation_id',
+  'action',
+  'object_type',
+  'object_id',
+  'description',
+  'details',
+  'device_time',
+  'ip_address',
+  'prev_hash',
+  'hash',
+] as const;
+
 /** Appends one audit row. Call it with a transaction (`db.transaction(tx => appendAudit(tx, …))`). */
 export async function appendAudit(tx: ServerDb, entry: AuditEntry): Promise<AuditRow> {
   const [row] = await appendAuditBatch(tx, [entry]);
@@ -123,7 +141,7 @@ export async function appendAuditBatch(tx: ServerDb, entries: readonly AuditEntr
     prev_hash = row.hash;
     return row;
   });
-  await tx.insert(s.audit_log).values(rows);
+  await insertJsonRows(tx, 'audit_log', AUDIT_COLUMNS, rows);
   return rows;
 }
 

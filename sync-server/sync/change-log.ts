@@ -91,10 +91,18 @@ export async function logPosition(database: Database): Promise<LogPosition> {
   return { epoch: get('epoch') || 1, floor: get('floor') };
 }
 
+/**
+ * Wakes every held long-poll and makes the shape service re-read the epoch and floor: after a bulk
+ * load, a compaction, or a change to a workstation's scope or standing.
+ */
+export async function notifyAll(database: Database): Promise<void> {
+  await database.query(`SELECT pg_notify('${CHANGE_CHANNEL}', '*')`);
+}
+
 /** Every workstation re-snapshots every shape: after a bulk load that bypassed the log. */
 export async function bumpEpoch(database: Database): Promise<void> {
   await database.query(`UPDATE sync_counters SET value = (value::bigint + 1)::text WHERE key = 'epoch'`);
-  await database.query(`SELECT pg_notify('${CHANGE_CHANNEL}', '*')`);
+  await notifyAll(database);
 }
 
 /**
@@ -120,5 +128,6 @@ export async function compactChangeLog(
     String(floor),
     floor,
   ]);
+  await notifyAll(database);
   return { removed: Number(removed[0]?.n ?? 0), floor };
 }

@@ -30,6 +30,7 @@ import {
 } from '../../db/sync-contract.ts';
 import { formatIssues, validateWrite } from '../../db/validation.ts';
 import { type AuditAction, type AuditEntry, appendAuditBatch } from '../auth/audit.ts';
+import { insertJsonRows } from '../bulk-insert.ts';
 import type { ServerDb } from '../database.ts';
 import { HttpError, parseBody, toIssues } from '../http/errors.ts';
 import { CHANGE_LOG_LOCK_KEY } from './change-log.ts';
@@ -87,6 +88,18 @@ function param(kind: ColumnKind | undefined, value: unknown): SQL {
 }
 
 class Quarantine extends Error {}
+
+const RECORD_COLUMNS = [
+  'mutation_id',
+  'workstation_id',
+  'author_id',
+  'table_name',
+  'row_id',
+  'operation',
+  'outcome',
+  'hlc',
+  'detail',
+] as const;
 
 /** One batch's transaction and the bookkeeping it writes in bulk when it ends. */
 interface Batch {
@@ -186,7 +199,7 @@ export class MutationApplier {
         else results.push(await this.applyOne(ctx, p.data));
       }
       await flush();
-      if (ctx.records.length) await tx.insert(s.applied_mutations).values(ctx.records);
+      await insertJsonRows(tx, 'applied_mutations', RECORD_COLUMNS, ctx.records);
       await appendAuditBatch(tx, ctx.audits);
       return results;
     });
@@ -243,33 +256,35 @@ export class MutationApplier {
     }
   }
 
-  /** One multi-row INSERT; a column a row does not give takes its DEFAULT. */
+  /**
+   * The group's rows in as few statements as possible: consecutive rows giving the same columns go
+   * in together (a column a row does not give takes its DEFAULT).
+   */
   private async insertRows(tx: ServerDb, table: AnyTableModel, rows: ReadyInsert[]) {
     const at = this.now().toISOString();
-    const full = rows.map((g) => ({
-      ...g.value,
-      id: g.m.row_id,
-      created_at: at,
-      updated_at: at,
-      created_by: g.author.id,
-      updated_by: g.author.id,
-    })) as Row[];
-    const names = [...new Set(full.flatMap((r) => Object.keys(r)))];
-    await tx.execute(
-      sql`INSERT INTO ${sql.identifier(table.name)} (${sql.join(
-        names.map((n) => sql.identifier(n)),
-        sql`, `,
-      )}) VALUES ${sql.join(
-        full.map(
-          (r) =>
-            sql`(${sql.join(
-              names.map((n) => (n in r ? param(table.columns[n]?.kind, r[n]) : sql`DEFAULT`)),
-              sql`, `,
-            )})`,
-        ),
-        sql`, `,
-      )}`,
-    );
+    let run: Row[] = [];
+    let runKeys = '';
+    const flush = async () => {
+      if (run.length) await insertJsonRows(tx, table.name, Object.keys(run[0] as Row), run);
+      run = [];
+    };
+    for (const g of rows) {
+      const row: Row = {
+        ...g.value,
+        id: g.m.row_id,
+        created_at: at,
+        updated_at: at,
+        created_by: g.author.id,
+        updated_by: g.author.id,
+      };
+      const keys = Object.keys(row).join(',');
+      if (keys !== runKeys) {
+        await flush();
+        runKeys = keys;
+      }
+      run.push(row);
+    }
+    await flush();
   }
 
   /** The authors of a batch whose grant, account and role check out; a reason for the others. */

@@ -21,6 +21,7 @@ import { appendAudit } from '../auth/audit.ts';
 import { bearerToken, clientInfo, currentUser, requireAdmin, requireUser } from '../auth/guard.ts';
 import type { ServerDb } from '../database.ts';
 import { HttpError, parseBody, parseParams } from '../http/errors.ts';
+import { notifyAll } from './change-log.ts';
 import { tablesFor, type WorkstationScope } from './scopes.ts';
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -157,9 +158,12 @@ export const workstationRoutes: FastifyPluginAsync = async (app) => {
   const db = database.db;
   // Any change to a workstation (re-scope, revoke, new code) drops cached tokens once it committed.
   // (onSend: before the admin hears back, so no request after the answer can use a stale token.)
-  app.addHook('onSend', async (request, _reply, payload) => {
+  // Held long-polls are woken too: a re-scoped PC re-syncs at once (its next request gets a 409),
+  // and a revoked PC's next request is refused now, not when its 20 s poll would have ended.
+  app.addHook('onSend', async (request, reply, payload) => {
     if (request.method !== 'GET' && request.routeOptions.url?.startsWith('/api/workstations/:id')) {
       forgetWorkstationTokens();
+      if (reply.statusCode < 300) await notifyAll(database);
     }
     return payload;
   });

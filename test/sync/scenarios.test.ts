@@ -252,6 +252,28 @@ describe('sync between workstations', () => {
     expect((await serverRow('patients', p.id as string))?.known_allergies).toBeNull();
   });
 
+  it("re-scopes a ward PC moved to another ward by an admin: the old ward's charts leave, the new ward's arrive", async () => {
+    const pc = await station({ name: 'Roaming ward PC', kind: 'ward', ward_id: wardA, user: 'nurse1' });
+    const [a, b] = await server.database.query<{ id: string }>(
+      `INSERT INTO patients (mrn, first_name, last_name, date_of_birth, gender, ward_id)
+       VALUES ('P-RESCOPE-A', 'Fatou', 'Touray', '1970-05-05', 'female', $1),
+              ('P-RESCOPE-B', 'Lamin', 'Darboe', '1965-06-06', 'male', $2) RETURNING id`,
+      [wardA, wardB],
+    );
+    await eventually(
+      () => localRows(pc, `SELECT id FROM patients WHERE id = ?`, a?.id).length === 1,
+      'ward A patient',
+    );
+    expect(localRows(pc, `SELECT id FROM patients WHERE id = ?`, b?.id)).toHaveLength(0);
+    await server.admin('PATCH', `/api/workstations/${pc.id}`, { ward_id: wardB });
+    await eventually(
+      () =>
+        localRows(pc, `SELECT id FROM patients WHERE id = ?`, b?.id).length === 1 &&
+        localRows(pc, `SELECT id FROM patients WHERE id = ?`, a?.id).length === 0,
+      'the PC holds ward B, not ward A',
+    );
+  });
+
   it('moves a transferred patient and their chart from one ward PC to the other (10)', async () => {
     const wa = await station({ name: 'Ward MA PC', kind: 'ward', ward_id: wardA, user: 'nurse1' });
     const wb = await station({ name: 'Ward SB PC', kind: 'ward', ward_id: wardB, user: 'nurse2' });

@@ -1,11 +1,12 @@
 /**
- * The official `@electric-sql/client` against our `/v1/shape`: snapshot, live insert/update/delete,
- * changes made directly in Postgres, 409 after the log is invalidated, and catch-up after a server
- * restart from a saved handle and offset.
+ * The official `@electric-sql/client` against our `/v1/shape`, on real Postgres and on the embedded
+ * PGlite: snapshot, live insert/update/delete, changes made directly in Postgres, 409 after the log
+ * is invalidated or compacted past a client, and catch-up after a server restart from a saved
+ * handle and offset.
  */
 import { Shape, ShapeStream } from '@electric-sql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bumpEpoch } from '../../sync-server/sync/change-log.ts';
+import { bumpEpoch, compactChangeLog } from '../../sync-server/sync/change-log.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 type Row = Record<string, unknown>;
@@ -19,14 +20,15 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe('the shape endpoint with the official Electric client', () => {
+describe.each([
+  ['real Postgres', false],
+  ['embedded PGlite', true],
+] as const)('the shape endpoint with the official Electric client on %s', (_name, embedded) => {
   let server: TestServer;
   let token: string;
-  let dbUrl: string;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    dbUrl = (server.database as unknown as { url?: string }).url ?? '';
+    server = await startTestServer({ embedded });
     const { enrollment_code } = await server.createWorkstation({ name: 'Admin desk', kind: 'admin' });
     const res = await fetch(`${server.url}/api/workstations/enroll`, {
       method: 'POST',
@@ -87,35 +89,62 @@ describe('the shape endpoint with the official Electric client', () => {
     shape.unsubscribeAll();
   });
 
-  it('resumes from a saved handle and offset after a server restart, without a snapshot', async () => {
+  it('answers 409 to a client whose position was compacted away, and the client re-syncs', async () => {
     const s = stream();
     const shape = new Shape(s);
     await shape.rows;
     const handle = s.shapeHandle as string;
     const offset = s.lastOffset;
     shape.unsubscribeAll();
-    void dbUrl;
+    await insertWard('E');
+    await insertWard('F');
+    const compacted = await compactChangeLog(server.database, new Date(Date.now() + 60_000));
+    expect(compacted.removed).toBeGreaterThan(0);
 
-    const url = (server.app.server.address() as { port: number }).port;
-    await server.app.close();
-    // Change while the server is down, then restart on the same port and database.
-    await insertWard('D');
-    const restarted = await startTestServer({ url: await databaseUrl(server), port: url });
-    try {
-      const seen: Row[] = [];
-      const resumed = stream({ handle, offset, url: restarted.url });
-      const unsub = resumed.subscribe((msgs) => {
-        for (const m of msgs) if ('key' in m) seen.push({ op: m.headers.operation, ...(m.value as Row) });
-      });
-      await until(() => seen.some((r) => r.code === 'D'), 'catch-up');
-      // Only the change since the saved offset: no re-snapshot of A and C.
-      expect(seen.map((r) => r.code)).toEqual(['D']);
-      expect(resumed.shapeHandle).toBe(handle);
-      unsub();
-    } finally {
-      await restarted.stop();
-    }
+    const resumed = stream({ handle, offset });
+    const controls: string[] = [];
+    resumed.subscribe((msgs) => {
+      for (const m of msgs) if ('control' in m.headers) controls.push(String(m.headers.control));
+    });
+    const again = new Shape(resumed);
+    await until(
+      () => controls.includes('must-refetch') && again.currentRows.some((r) => r.code === 'F'),
+      'refetch',
+    );
+    expect(again.currentRows.map((r) => r.code).sort()).toEqual(['A', 'C', 'E', 'F']);
+    again.unsubscribeAll();
   });
+
+  // A restart needs a database that outlives the server process: the real Postgres one.
+  if (!embedded)
+    it('resumes from a saved handle and offset after a server restart, without a snapshot', async () => {
+      const s = stream();
+      const shape = new Shape(s);
+      await shape.rows;
+      const handle = s.shapeHandle as string;
+      const offset = s.lastOffset;
+      shape.unsubscribeAll();
+
+      const url = (server.app.server.address() as { port: number }).port;
+      await server.app.close();
+      // Change while the server is down, then restart on the same port and database.
+      await insertWard('D');
+      const restarted = await startTestServer({ url: await databaseUrl(server), port: url });
+      try {
+        const seen: Row[] = [];
+        const resumed = stream({ handle, offset, url: restarted.url });
+        const unsub = resumed.subscribe((msgs) => {
+          for (const m of msgs) if ('key' in m) seen.push({ op: m.headers.operation, ...(m.value as Row) });
+        });
+        await until(() => seen.some((r) => r.code === 'D'), 'catch-up');
+        // Only the change since the saved offset: no re-snapshot of A and C.
+        expect(seen.map((r) => r.code)).toEqual(['D']);
+        expect(resumed.shapeHandle).toBe(handle);
+        unsub();
+      } finally {
+        await restarted.stop();
+      }
+    });
 });
 
 async function databaseUrl(server: TestServer): Promise<string> {
