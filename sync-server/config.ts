@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   HMS_LOGIN_MAX_FAILURES: intFrom(1, 100).default(5),
   HMS_LOCKOUT_SECONDS: intFrom(1, 86_400).default(15 * 60),
   HMS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HMS_CHANGE_LOG_RETENTION_DAYS: intFrom(1, 3650).default(30),
 });
 
 const SECRET_VARS = new Set(['HMS_ADMIN_PASSWORD', 'HMS_JWT_SECRET', 'DATABASE_URL']);
@@ -54,6 +55,8 @@ export interface Config {
   refreshTokenTtl: number;
   loginMaxFailures: number;
   lockoutSeconds: number;
+  /** Change-log entries older than this are compacted; a PC offline longer re-snapshots. */
+  changeLogRetentionDays: number;
   /** fastify's logger level; `silent` turns logging off. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -92,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     refreshTokenTtl: e.HMS_REFRESH_TOKEN_TTL,
     loginMaxFailures: e.HMS_LOGIN_MAX_FAILURES,
     lockoutSeconds: e.HMS_LOCKOUT_SECONDS,
+    changeLogRetentionDays: e.HMS_CHANGE_LOG_RETENTION_DAYS,
     logLevel: e.HMS_LOG_LEVEL,
   };
 }

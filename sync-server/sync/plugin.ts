@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { parseWith } from '../http/errors.ts';
-import { installChangeLog } from './change-log.ts';
+import { compactChangeLog, installChangeLog } from './change-log.ts';
 import { mutationRoutes } from './mutations.ts';
 import { ShapeError, ShapeService } from './shapes.ts';
 import { requireWorkstation, workstationRoutes } from './workstations.ts';
@@ -32,6 +32,17 @@ export const syncPlugin: FastifyPluginAsync = async (app) => {
   await shapes.start();
   // preClose: answer held long-polls now, so closing does not wait out their 20 s.
   app.addHook('preClose', async () => shapes.stop());
+
+  // Hourly compaction keeps the log to its retention window; it is idempotent, so several server
+  // instances running it is harmless. A PC offline for longer than the window re-snapshots (409).
+  const retentionMs = app.hms.config.changeLogRetentionDays * 86_400_000;
+  const compact = () =>
+    compactChangeLog(database, new Date(app.hms.now().getTime() - retentionMs)).catch((err: unknown) =>
+      app.log.error({ err }, 'change-log compaction failed'),
+    );
+  const compaction = setInterval(compact, 60 * 60 * 1000);
+  compaction.unref();
+  app.addHook('onClose', async () => clearInterval(compaction));
 
   await app.register(workstationRoutes);
   await app.register(mutationRoutes);
