@@ -28,7 +28,7 @@ import {
   type Outcome,
   SYNC_SCHEMA_VERSION,
 } from '../../db/sync-contract.ts';
-import { formatIssues, validateWrite } from '../../db/validation.ts';
+import { formatIssues, SYSTEM_COLUMNS, validateWrite } from '../../db/validation.ts';
 import { type AuditAction, type AuditEntry, appendAuditBatch } from '../auth/audit.ts';
 import { insertJsonRows } from '../bulk-insert.ts';
 import type { ServerDb } from '../database.ts';
@@ -43,15 +43,7 @@ interface Author {
   role: string;
 }
 
-const SYSTEM = new Set([
-  'id',
-  'created_at',
-  'updated_at',
-  'created_by',
-  'updated_by',
-  'deleted_at',
-  'version',
-]);
+const SYSTEM = new Set<string>(SYSTEM_COLUMNS);
 
 function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
@@ -379,25 +371,7 @@ export class MutationApplier {
     if (denied) throw new Quarantine(`not allowed: ${denied}`);
     const existing = await this.current(tx, table, m.row_id, false);
     if (existing) throw new Quarantine('a row with this id already exists');
-    const at = this.now().toISOString();
-    const cols: Row = {
-      ...value,
-      id: m.row_id,
-      created_at: at,
-      updated_at: at,
-      created_by: author.id,
-      updated_by: author.id,
-    };
-    const names = Object.keys(cols);
-    await tx.execute(
-      sql`INSERT INTO ${sql.identifier(table.name)} (${sql.join(
-        names.map((n) => sql.identifier(n)),
-        sql`, `,
-      )}) VALUES (${sql.join(
-        names.map((n) => param(table.columns[n]?.kind, cols[n])),
-        sql`, `,
-      )})`,
-    );
+    await this.insertRows(tx, table, [{ m, table, author, value }]);
     this.audit(ctx, m, 'create', table.name, Object.keys(value), 'applied');
     return { id: m.id, outcome: 'applied', version: 1 };
   }
