@@ -29,7 +29,6 @@ export const users = syncedTable(
     phone: c.text(),
     language_preference: c.text().notNull().default('en'),
     preferences: c.json<Record<string, unknown>>(),
-    last_login_at: c.timestamp(),
   },
   { indexes: [['role_id']] },
 );
@@ -45,6 +44,8 @@ export const user_credentials = serverTable('user_credentials', {
   failed_attempts: c.int().notNull().default(0),
   locked_until: c.timestamp(),
   password_changed_at: c.timestamp(),
+  /** Kept here, not on the synced `users` row: a log-in must not be broadcast to every PC. */
+  last_login_at: c.timestamp(),
 });
 
 /** One row per refresh token; a family is one login. Reusing a rotated token revokes the family. */

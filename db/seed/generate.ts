@@ -349,7 +349,6 @@ class Hospital {
           phone: this.phone('gm'),
           language_preference: 'en',
           preferences: null,
-          last_login_at: null,
         });
         out.add('user_credentials', {
           id: this.ids.make(ms),

@@ -108,7 +108,12 @@ async function resolveRole(db: ServerDb, ref: { role_id?: string | undefined; ro
 
 async function loadUser(db: ServerDb, id: string) {
   const [row] = await db
-    .select({ user: s.users, role: s.roles.name, totp: s.user_credentials.totp_enabled })
+    .select({
+      user: s.users,
+      role: s.roles.name,
+      totp: s.user_credentials.totp_enabled,
+      last_login: s.user_credentials.last_login_at,
+    })
     .from(s.users)
     .innerJoin(s.roles, eq(s.roles.id, s.users.role_id))
     .leftJoin(s.user_credentials, eq(s.user_credentials.user_id, s.users.id))
@@ -194,7 +199,12 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     if (q.role) where.push(eq(s.roles.name, q.role));
     if (q.active) where.push(eq(s.users.is_active, q.active === 'true'));
     const rows = await db
-      .select({ user: s.users, role: s.roles.name, totp: s.user_credentials.totp_enabled })
+      .select({
+        user: s.users,
+        role: s.roles.name,
+        totp: s.user_credentials.totp_enabled,
+        last_login: s.user_credentials.last_login_at,
+      })
       .from(s.users)
       .innerJoin(s.roles, eq(s.roles.id, s.users.role_id))
       .leftJoin(s.user_credentials, eq(s.user_credentials.user_id, s.users.id))
@@ -202,13 +212,22 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
       .orderBy(asc(s.users.username))
       .limit(q.limit)
       .offset(q.offset);
-    return { users: rows.map((r) => publicUser(r.user, r.role, { totp_enabled: r.totp ?? false })) };
+    return {
+      users: rows.map((r) =>
+        publicUser(r.user, r.role, { totp_enabled: r.totp ?? false, last_login_at: r.last_login ?? null }),
+      ),
+    };
   });
 
   app.get('/api/users/:id', { preHandler: requireAdmin() }, async (request) => {
     const { id } = parseParams(IdParams, request);
     const row = await loadUser(db, id);
-    return { user: publicUser(row.user, row.role, { totp_enabled: row.totp ?? false }) };
+    return {
+      user: publicUser(row.user, row.role, {
+        totp_enabled: row.totp ?? false,
+        last_login_at: row.last_login ?? null,
+      }),
+    };
   });
 
   app.post('/api/users', { preHandler: requireAdmin() }, async (request, reply) => {
@@ -257,9 +276,12 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
       return user.id;
     });
     const row = await loadUser(db, id);
-    return reply
-      .code(201)
-      .send({ user: publicUser(row.user, row.role, { totp_enabled: row.totp ?? false }) });
+    return reply.code(201).send({
+      user: publicUser(row.user, row.role, {
+        totp_enabled: row.totp ?? false,
+        last_login_at: row.last_login ?? null,
+      }),
+    });
   });
 
   app.patch('/api/users/:id', { preHandler: requireAdmin() }, async (request) => {
@@ -329,7 +351,12 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
       }
     });
     const row = await loadUser(db, id);
-    return { user: publicUser(row.user, row.role, { totp_enabled: row.totp ?? false }) };
+    return {
+      user: publicUser(row.user, row.role, {
+        totp_enabled: row.totp ?? false,
+        last_login_at: row.last_login ?? null,
+      }),
+    };
   });
 
   // ---- role-change requests ----------------------------------------------------------------------
@@ -474,7 +501,12 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
         );
       }
       const after = await loadUser(tx, body.user_id);
-      return { user: publicUser(after.user, after.role, { totp_enabled: after.totp ?? false }) };
+      return {
+        user: publicUser(after.user, after.role, {
+          totp_enabled: after.totp ?? false,
+          last_login_at: after.last_login ?? null,
+        }),
+      };
     });
   };
   // Seed 002 spells it `assign_role`; both spellings are served.

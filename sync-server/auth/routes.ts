@@ -56,13 +56,23 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
   app.get('/api/auth/me', { preHandler: requireUser() }, async (request) => {
     const me = currentUser(request);
     const [row] = await app.hms.database.db
-      .select({ user: s.users, role: s.roles.name, totp: s.user_credentials.totp_enabled })
+      .select({
+        user: s.users,
+        role: s.roles.name,
+        totp: s.user_credentials.totp_enabled,
+        last_login: s.user_credentials.last_login_at,
+      })
       .from(s.users)
       .innerJoin(s.roles, eq(s.roles.id, s.users.role_id))
       .leftJoin(s.user_credentials, eq(s.user_credentials.user_id, s.users.id))
       .where(eq(s.users.id, me.id));
     if (!row) throw new HttpError(404, 'not_found');
-    return { user: publicUser(row.user, row.role, { totp_enabled: row.totp ?? false }) };
+    return {
+      user: publicUser(row.user, row.role, {
+        totp_enabled: row.totp ?? false,
+        last_login_at: row.last_login ?? null,
+      }),
+    };
   });
 
   app.post('/api/auth/2fa/enroll', { preHandler: requireUser() }, async (request) => {

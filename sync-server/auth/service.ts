@@ -34,7 +34,11 @@ export interface ClientInfo {
 export type UserRow = typeof s.users.$inferSelect;
 
 /** The user as the API shows it: no secrets, timestamps in ISO-8601. */
-export function publicUser(user: UserRow, role: RoleName, extra: { totp_enabled?: boolean } = {}) {
+export function publicUser(
+  user: UserRow,
+  role: RoleName,
+  extra: { totp_enabled?: boolean; last_login_at?: string | null } = {},
+) {
   return {
     id: user.id,
     username: user.username,
@@ -46,11 +50,11 @@ export function publicUser(user: UserRow, role: RoleName, extra: { totp_enabled?
     is_active: user.is_active,
     phone: user.phone,
     language_preference: user.language_preference,
-    last_login_at: isoTime(user.last_login_at),
     created_at: isoTime(user.created_at),
     updated_at: isoTime(user.updated_at),
     version: user.version,
-    ...extra,
+    last_login_at: isoTime(extra.last_login_at ?? null),
+    ...(extra.totp_enabled === undefined ? {} : { totp_enabled: extra.totp_enabled }),
   };
 }
 export type PublicUser = ReturnType<typeof publicUser>;
@@ -134,16 +138,13 @@ export class AuthService {
     const nowIso = now.toISOString();
     await this.db
       .update(s.user_credentials)
-      .set({ failed_attempts: 0, locked_until: null })
+      .set({ failed_attempts: 0, locked_until: null, last_login_at: nowIso })
       .where(eq(s.user_credentials.user_id, found.user.id));
-    await this.db.update(s.users).set({ last_login_at: nowIso }).where(eq(s.users.id, found.user.id));
     const tokens = await this.openSession(found.user.id, found.role, randomUUID(), client);
     await record('success');
     return {
       ...tokens,
-      user: publicUser({ ...found.user, last_login_at: nowIso }, found.role, {
-        totp_enabled: cred.totp_enabled,
-      }),
+      user: publicUser(found.user, found.role, { totp_enabled: cred.totp_enabled, last_login_at: nowIso }),
     };
   }
 

@@ -972,7 +972,8 @@ CREATE TABLE "user_credentials" (
 	"totp_last_step" integer,
 	"failed_attempts" integer DEFAULT 0 NOT NULL,
 	"locked_until" timestamp(3) with time zone,
-	"password_changed_at" timestamp(3) with time zone
+	"password_changed_at" timestamp(3) with time zone,
+	"last_login_at" timestamp(3) with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "users" (
@@ -991,8 +992,7 @@ CREATE TABLE "users" (
 	"is_active" boolean DEFAULT true NOT NULL,
 	"phone" text,
 	"language_preference" text DEFAULT 'en' NOT NULL,
-	"preferences" jsonb,
-	"last_login_at" timestamp(3) with time zone
+	"preferences" jsonb
 );
 --> statement-breakpoint
 CREATE TABLE "vaccinations" (

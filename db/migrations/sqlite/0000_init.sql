@@ -992,8 +992,7 @@ CREATE TABLE `users` (
 	`is_active` integer DEFAULT true NOT NULL,
 	`phone` text,
 	`language_preference` text DEFAULT 'en' NOT NULL,
-	`preferences` text,
-	`last_login_at` text
+	`preferences` text
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `users_username_key` ON `users` (`username`);--> statement-breakpoint
