@@ -9,7 +9,7 @@ import { FetchError, type Offset, ShapeStream, type ShapeStreamOptions } from '@
 import type Database from 'better-sqlite3';
 import type { Outbox } from './outbox.ts';
 import { ShapeApplier, type ShapeMessage } from './shape-apply.ts';
-import { syncedTable } from './tables.ts';
+import { quoteIdent, syncedTable } from './tables.ts';
 
 export type FetchLike = typeof fetch;
 
@@ -215,6 +215,7 @@ export class ShapeSync {
       if (!wanted.has(t)) {
         s.stop();
         this.streams.delete(t);
+        this.forget(t);
       }
     }
     for (const t of wanted) {
@@ -225,6 +226,23 @@ export class ShapeSync {
       }
     }
     return unknown;
+  }
+
+  /**
+   * A table that left this PC's scope (re-scoped by an admin): its rows go, so a PC never keeps data
+   * it is no longer entitled to; rows with unacknowledged local writes stay until they are sent.
+   */
+  private forget(table: string) {
+    const db = this.opts.sqlite;
+    const t = quoteIdent(table);
+    db.transaction(() => {
+      db.prepare(
+        `DELETE FROM ${t} WHERE "id" NOT IN (SELECT row_id FROM outbox WHERE status = 'pending' AND table_name = ?)`,
+      ).run(table);
+      db.prepare('DELETE FROM shape_positions WHERE table_name = ?').run(table);
+      db.prepare('DELETE FROM refetch_marks WHERE table_name = ?').run(table);
+    })();
+    this.emit({ type: 'batch', table, changed: true, upToDate: false });
   }
 
   tables(): string[] {

@@ -272,6 +272,22 @@ describe('sync between workstations', () => {
         localRows(pc, `SELECT id FROM patients WHERE id = ?`, a?.id).length === 0,
       'the PC holds ward B, not ward A',
     );
+    // Turned into a pharmacy PC: tables outside the pharmacy's scope (admissions, vitals…) are emptied.
+    await server.database.query(
+      `INSERT INTO admissions (patient_id, ward_id, admitted_at) VALUES ($1, $2, now())`,
+      [b?.id, wardB],
+    );
+    await eventually(
+      () => localRows(pc, `SELECT id FROM admissions WHERE patient_id = ?`, b?.id).length === 1,
+      'admission',
+    );
+    await server.admin('PATCH', `/api/workstations/${pc.id}`, { kind: 'pharmacy', ward_id: null });
+    await eventually(
+      () =>
+        localRows(pc, `SELECT id FROM admissions`).length === 0 &&
+        !pc.ws.status().tables.includes('admissions'),
+      'admissions leave the PC with its ward scope',
+    );
   });
 
   it('moves a transferred patient and their chart from one ward PC to the other (10)', async () => {
