@@ -38,6 +38,11 @@ export interface WorkstationOptions {
   log?: (line: string) => void;
   /** How often the server is probed for connectivity and scope changes (ms, default 3000). */
   heartbeatMs?: number;
+  /**
+   * The device's wall clock (ms since the epoch). Only tests set it, to play a PC whose clock is
+   * hours off; merge order must not depend on it.
+   */
+  clock?: () => number;
   /** Per-request timeout of uploads (ms, default 10 000). */
   uploadTimeoutMs?: number;
 }
@@ -125,6 +130,7 @@ export class Workstation {
       node: workstationId,
       last: this.settings.get(SETTING.hlc),
       save: (h) => this.settings.set(SETTING.hlc, h),
+      ...(opts.clock ? { wallClock: opts.clock } : {}),
     });
     this.session = new Session({
       sqlite,
@@ -134,10 +140,12 @@ export class Workstation {
       onChange: () => this.statusChanged(),
       onOnline: () => this.setOnline(true),
     });
+    const clock = opts.clock;
     this.writes = new Writes({
       sqlite,
       hlc: this.hlc,
       outbox: this.outbox,
+      ...(clock ? { now: () => new Date(clock()) } : {}),
       actor: () => {
         const u = this.session.currentUser();
         return u ? { id: u.id, role: u.role } : null;

@@ -32,7 +32,7 @@ export async function startStation(
     user: string;
     password?: string;
     /** Extra workstation options (timeouts), kept across restarts. */
-    options?: Pick<WorkstationOptions, 'uploadTimeoutMs' | 'heartbeatMs'>;
+    options?: Pick<WorkstationOptions, 'uploadTimeoutMs' | 'heartbeatMs' | 'clock'>;
   },
 ): Promise<Station> {
   const serverPort = Number(new URL(server.url).port);
