@@ -5,7 +5,7 @@
  * handle and offset.
  */
 import { Shape, ShapeStream } from '@electric-sql/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bumpEpoch, compactChangeLog } from '../../sync-server/sync/change-log.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -39,20 +39,46 @@ describe.each([
   });
   afterAll(async () => server?.close());
 
-  const stream = (opts: { handle?: string; offset?: string; url?: string } = {}) =>
-    new ShapeStream<Row>({
+  // Each stream is aborted when its test ends: `unsubscribeAll()` alone leaves its long-poll running,
+  // and a stale stream would mark handles expired under the next test's feet.
+  const aborts: AbortController[] = [];
+  afterEach(() => {
+    for (const a of aborts.splice(0)) a.abort();
+  });
+  const stream = (opts: { handle?: string; offset?: string; url?: string } = {}) => {
+    const abort = new AbortController();
+    aborts.push(abort);
+    return new ShapeStream<Row>({
       url: `${opts.url ?? server.url}/v1/shape`,
       params: { table: 'wards' },
       headers: { Authorization: `Bearer ${token}` },
+      signal: abort.signal,
       ...(opts.handle ? { handle: opts.handle, offset: opts.offset as `${number}_${number}` } : {}),
       backoffOptions: { initialDelay: 50, maxDelay: 500, multiplier: 1.5 },
     });
+  };
 
   const insertWard = (code: string, capacity = 10) =>
     server.database.query<{ id: string }>(
       `INSERT INTO wards (name, code, ward_type, capacity) VALUES ($1, $2, 'general', $3) RETURNING id`,
       [`Ward ${code}`, code, capacity],
     );
+
+  it('refuses what a client may not ask: client-side filters, unknown tables, bad offsets, no token', async () => {
+    const get = (query: string, auth = true) =>
+      fetch(`${server.url}/v1/shape?${query}`, { headers: auth ? { authorization: `Bearer ${token}` } : {} });
+    const where = await get('table=patients&offset=-1&where=true');
+    expect(where.status).toBe(400);
+    expect(((await where.json()) as { issues: { field: string }[] }).issues.map((i) => i.field)).toContain(
+      'where',
+    );
+    const unknown = await get('table=user_credentials&offset=-1');
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: string }).error).toBe('unknown_shape');
+    expect((await get('table=wards&offset=abc')).status).toBe(400);
+    expect((await get('table=wards&offset=5_0')).status).toBe(400);
+    expect((await get('table=wards&offset=-1', false)).status).toBe(401);
+  });
 
   it('delivers a snapshot, then live inserts, updates and deletes made by plain SQL', async () => {
     const [a] = await insertWard('A');
