@@ -35,30 +35,6 @@ export function electricSchema(table: AnyTableModel): Record<string, ElectricCol
   return schema;
 }
 
-/** One value from `to_jsonb(row)` as the text Electric's parser expects. */
-export function encodeValue(kind: ColumnKind, value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  switch (kind) {
-    case 'timestamp':
-      // to_jsonb renders `2026-11-23T14:11:05.123+00:00`; workstations store ISO-8601 UTC with `Z`,
-      // so text comparison orders instants correctly in SQLite.
-      return new Date(value as string).toISOString();
-    case 'json':
-      return JSON.stringify(value);
-    case 'bool':
-      return value ? 'true' : 'false';
-    default:
-      return String(value);
-  }
-}
-
-/** A whole row (from `to_jsonb`) encoded for the wire, columns in model order. */
-export function encodeRow(table: AnyTableModel, row: Record<string, unknown>): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const [name, meta] of Object.entries(table.columns)) out[name] = encodeValue(meta.kind, row[name]);
-  return out;
-}
-
 /** The stable per-row key Electric's client indexes rows by. */
 export const rowKey = (table: string, id: string) => `"public"."${table}"/"${id}"`;
 
