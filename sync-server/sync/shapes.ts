@@ -415,18 +415,19 @@ export class ShapeService {
          ORDER BY cl.seq LIMIT ${LOG_BATCH + 1}`,
       [table.name, afterSeq, head, ...nw.params, ...od.params],
     );
-    // A response never ends inside a transaction: cut after the last complete one.
+    // More than a batch: cut after the last transaction that ends within it, so a response does not
+    // end inside a transaction. One transaction larger than a whole batch (a bulk import) has to be
+    // split; the rest of it comes with the next request, never skipped.
     let lastSeq = head;
     let upToDate = true;
     if (own.length > LOG_BATCH) {
       const cutTx = own[LOG_BATCH - 1]?.tx_id;
       let end = LOG_BATCH;
       while (end < own.length && own[end]?.tx_id === cutTx) end++;
-      if (end < own.length) {
-        own.length = end;
-        lastSeq = Number(own[end - 1]?.seq);
-        upToDate = false;
-      }
+      if (end === own.length) end = LOG_BATCH;
+      own.length = end;
+      lastSeq = Number(own[end - 1]?.seq);
+      upToDate = false;
     }
     const out: { seq: number; m: string }[] = [];
     for (const e of own) {

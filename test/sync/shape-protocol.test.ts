@@ -45,12 +45,12 @@ describe.each([
   afterEach(() => {
     for (const a of aborts.splice(0)) a.abort();
   });
-  const stream = (opts: { handle?: string; offset?: string; url?: string } = {}) => {
+  const stream = (opts: { handle?: string; offset?: string; url?: string; table?: string } = {}) => {
     const abort = new AbortController();
     aborts.push(abort);
     return new ShapeStream<Row>({
       url: `${opts.url ?? server.url}/v1/shape`,
-      params: { table: 'wards' },
+      params: { table: opts.table ?? 'wards' },
       headers: { Authorization: `Bearer ${token}` },
       signal: abort.signal,
       ...(opts.handle ? { handle: opts.handle, offset: opts.offset as `${number}_${number}` } : {}),
@@ -112,6 +112,16 @@ describe.each([
       'refetch',
     );
     expect(shape.currentRows.map((r) => r.code).sort()).toEqual(['A', 'C']);
+    shape.unsubscribeAll();
+  });
+
+  it('delivers every row of a transaction larger than one response (a bulk import)', async () => {
+    const shape = new Shape(stream({ table: 'system_settings' }));
+    const before = (await shape.rows).length;
+    await server.database.query(
+      `INSERT INTO system_settings (key, value) SELECT 'bulk.' || g, 'v' || g FROM generate_series(1, 12000) g`,
+    );
+    await until(() => shape.currentRows.length === before + 12_000, 'all 12,000 rows', 30_000);
     shape.unsubscribeAll();
   });
 
