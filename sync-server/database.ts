@@ -67,14 +67,37 @@ async function openPostgres(url: string): Promise<Database> {
     kind: 'postgres',
     db: db as unknown as ServerDb,
     async listen(channel, onPayload) {
-      const client = await pool.connect();
-      client.on('notification', (n) => {
-        if (n.channel === channel) onPayload(n.payload ?? '');
-      });
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      // A dedicated connection. If it drops (Postgres restarted, network blip) it is re-established,
+      // and listeners get a '*' payload: changes may have been missed while it was down.
+      let closed = false;
+      let client: pg.PoolClient | null = null;
+      const connect = async (): Promise<void> => {
+        const c = await pool.connect();
+        c.on('notification', (n) => {
+          if (n.channel === channel) onPayload(n.payload ?? '');
+        });
+        c.on('error', () => {
+          c.release(true);
+          if (client === c) client = null;
+          if (!closed) setTimeout(reconnect, 1_000).unref();
+        });
+        await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        client = c;
+      };
+      const reconnect = () => {
+        if (closed) return;
+        connect().then(
+          () => onPayload('*'),
+          () => setTimeout(reconnect, 1_000).unref(),
+        );
+      };
+      await connect();
       return async () => {
-        await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
-        client.release();
+        closed = true;
+        const c = client;
+        client = null;
+        // Closing the connection ends the LISTEN; no query, so a half-dead connection cannot hang it.
+        c?.release(true);
       };
     },
     async query<R>(text: string, params: unknown[] = []) {

@@ -215,6 +215,9 @@ export class ShapeService {
       if (page.messages.length === 0 && wait) {
         await wait.promise;
         if (signal?.aborted) throw new ShapeError(499, 'aborted', 'client went away');
+        // Woken by a notification (head already fresh) or by the timeout: refresh the head anyway,
+        // shared by every waiter, so a lost notification delays a change by one poll, not forever.
+        await this.refreshHead();
         page = await this.sharedRead(ws, table, rule, scope, offset.seq, this.head);
       }
       const headers: Record<string, string> = {

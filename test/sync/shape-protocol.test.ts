@@ -42,9 +42,10 @@ describe.each([
   // Each stream is aborted when its test ends: `unsubscribeAll()` alone leaves its long-poll running,
   // and a stale stream would mark handles expired under the next test's feet.
   const aborts: AbortController[] = [];
-  afterEach(() => {
+  const stopStreams = () => {
     for (const a of aborts.splice(0)) a.abort();
-  });
+  };
+  afterEach(stopStreams);
   const stream = (opts: { handle?: string; offset?: string; url?: string; table?: string } = {}) => {
     const abort = new AbortController();
     aborts.push(abort);
@@ -131,7 +132,7 @@ describe.each([
     await shape.rows;
     const handle = s.shapeHandle as string;
     const offset = s.lastOffset;
-    shape.unsubscribeAll();
+    stopStreams();
     await insertWard('E');
     await insertWard('F');
     const compacted = await compactChangeLog(server.database, new Date(Date.now() + 60_000));
@@ -181,6 +182,45 @@ describe.each([
         await restarted.stop();
       }
     });
+});
+
+describe('the shape endpoint after the server loses its LISTEN connection', () => {
+  let server: TestServer;
+  afterAll(async () => server?.close());
+
+  it('keeps delivering changes (the listener reconnects and wakes every poll)', async () => {
+    server = await startTestServer();
+    const ws = await server.enrol({ name: 'Admin desk', kind: 'admin' });
+    const abort = new AbortController();
+    const shape = new Shape(
+      new ShapeStream<Row>({
+        url: `${server.url}/v1/shape`,
+        params: { table: 'wards' },
+        headers: { Authorization: `Bearer ${ws.token}` },
+        signal: abort.signal,
+        backoffOptions: { initialDelay: 50, maxDelay: 500, multiplier: 1.5 },
+      }),
+    );
+    try {
+      await shape.rows;
+      const killed = await server.database.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND query ILIKE 'LISTEN%'`,
+      );
+      expect(killed.length).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 200));
+      await server.database.query(
+        `INSERT INTO wards (name, code, ward_type, capacity) VALUES ('Ward L', 'L', 'general', 4)`,
+      );
+      await until(
+        () => shape.currentRows.some((r) => r.code === 'L'),
+        'the change after the lost connection',
+        15_000,
+      );
+    } finally {
+      abort.abort();
+    }
+  });
 });
 
 async function databaseUrl(server: TestServer): Promise<string> {
