@@ -89,6 +89,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     requestIdHeader: false,
     trustProxy: false,
     return503OnClosing: true,
+    // Held long-polls and uploads are resumable and idempotent: shutting down closes their sockets
+    // rather than waiting for them (a poll whose client vanished could otherwise hold it for a minute).
+    forceCloseConnections: true,
     // fastify's request log carries the full URL, and query strings can hold patient names: log
     // the route pattern instead (below).
     logController: new LogController({ disableRequestLogging: true }),

@@ -160,7 +160,7 @@ describe.each([
       await shape.rows;
       const handle = s.shapeHandle as string;
       const offset = s.lastOffset;
-      shape.unsubscribeAll();
+      stopStreams();
 
       const url = (server.app.server.address() as { port: number }).port;
       await server.app.close();
