@@ -10,7 +10,7 @@ import { ROLE_NAMES, type RoleName } from '../../db/schema/accounts.ts';
 import * as s from '../../db/schema/pg.ts';
 import { appendAudit } from '../auth/audit.ts';
 import { clientInfo, currentUser, requireAdmin, requireUser } from '../auth/guard.ts';
-import { publicUser } from '../auth/service.ts';
+import { profileOf, selectProfiles } from '../auth/service.ts';
 import type { ServerDb } from '../database.ts';
 import { HttpError, parseBody, parseParams, parseQuery } from '../http/errors.ts';
 import { isoTime } from '../http/time.ts';
@@ -107,17 +107,7 @@ async function resolveRole(db: ServerDb, ref: { role_id?: string | undefined; ro
 }
 
 async function loadUser(db: ServerDb, id: string) {
-  const [row] = await db
-    .select({
-      user: s.users,
-      role: s.roles.name,
-      totp: s.user_credentials.totp_enabled,
-      last_login: s.user_credentials.last_login_at,
-    })
-    .from(s.users)
-    .innerJoin(s.roles, eq(s.roles.id, s.users.role_id))
-    .leftJoin(s.user_credentials, eq(s.user_credentials.user_id, s.users.id))
-    .where(and(eq(s.users.id, id), isNull(s.users.deleted_at)));
+  const [row] = await selectProfiles(db).where(and(eq(s.users.id, id), isNull(s.users.deleted_at)));
   if (!row) throw new HttpError(404, 'not_found', 'no such user');
   return row;
 }
@@ -198,24 +188,13 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     }
     if (q.role) where.push(eq(s.roles.name, q.role));
     if (q.active) where.push(eq(s.users.is_active, q.active === 'true'));
-    const rows = await db
-      .select({
-        user: s.users,
-        role: s.roles.name,
-        totp: s.user_credentials.totp_enabled,
-        last_login: s.user_credentials.last_login_at,
-      })
-      .from(s.users)
-      .innerJoin(s.roles, eq(s.roles.id, s.users.role_id))
-      .leftJoin(s.user_credentials, eq(s.user_credentials.user_id, s.users.id))
+    const rows = await selectProfiles(db)
       .where(and(...where))
       .orderBy(asc(s.users.username))
       .limit(q.limit)
       .offset(q.offset);
     return {
-      users: rows.map((r) =>
-        publicUser(r.user, r.role, { totp_enabled: r.totp ?? false, last_login_at: r.last_login ?? null }),
-      ),
+      users: rows.map((r) => profileOf(r)),
     };
   });
 
@@ -223,10 +202,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     const { id } = parseParams(IdParams, request);
     const row = await loadUser(db, id);
     return {
-      user: publicUser(row.user, row.role, {
-        totp_enabled: row.totp ?? false,
-        last_login_at: row.last_login ?? null,
-      }),
+      user: profileOf(row),
     };
   });
 
@@ -277,10 +253,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     });
     const row = await loadUser(db, id);
     return reply.code(201).send({
-      user: publicUser(row.user, row.role, {
-        totp_enabled: row.totp ?? false,
-        last_login_at: row.last_login ?? null,
-      }),
+      user: profileOf(row),
     });
   });
 
@@ -352,10 +325,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     });
     const row = await loadUser(db, id);
     return {
-      user: publicUser(row.user, row.role, {
-        totp_enabled: row.totp ?? false,
-        last_login_at: row.last_login ?? null,
-      }),
+      user: profileOf(row),
     };
   });
 
@@ -502,10 +472,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
       }
       const after = await loadUser(tx, body.user_id);
       return {
-        user: publicUser(after.user, after.role, {
-          totp_enabled: after.totp ?? false,
-          last_login_at: after.last_login ?? null,
-        }),
+        user: profileOf(after),
       };
     });
   };

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import * as s from '../../db/schema/pg.ts';
 import { HttpError, parseBody } from '../http/errors.ts';
 import { bearerToken, clientInfo, currentUser, requireUser } from './guard.ts';
-import { publicUser } from './service.ts';
+import { profileOf, selectProfiles } from './service.ts';
 
 const login = z.string().trim().min(1).max(200);
 const password = z.string().min(1).max(1024);
@@ -55,23 +55,10 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/api/auth/me', { preHandler: requireUser() }, async (request) => {
     const me = currentUser(request);
-    const [row] = await app.hms.database.db
-      .select({
-        user: s.users,
-        role: s.roles.name,
-        totp: s.user_credentials.totp_enabled,
-        last_login: s.user_credentials.last_login_at,
-      })
-      .from(s.users)
-      .innerJoin(s.roles, eq(s.roles.id, s.users.role_id))
-      .leftJoin(s.user_credentials, eq(s.user_credentials.user_id, s.users.id))
-      .where(eq(s.users.id, me.id));
+    const [row] = await selectProfiles(app.hms.database.db).where(eq(s.users.id, me.id));
     if (!row) throw new HttpError(404, 'not_found');
     return {
-      user: publicUser(row.user, row.role, {
-        totp_enabled: row.totp ?? false,
-        last_login_at: row.last_login ?? null,
-      }),
+      user: profileOf(row),
     };
   });
 

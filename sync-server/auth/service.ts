@@ -59,6 +59,27 @@ export function publicUser(
 }
 export type PublicUser = ReturnType<typeof publicUser>;
 
+/** Users with their role and the server-only facts the API shows (2FA on, last log-in); add `.where`. */
+export const selectProfiles = (db: ServerDb) =>
+  db
+    .select({
+      user: s.users,
+      role: s.roles.name,
+      totp: s.user_credentials.totp_enabled,
+      last_login: s.user_credentials.last_login_at,
+    })
+    .from(s.users)
+    .innerJoin(s.roles, eq(s.roles.id, s.users.role_id))
+    .leftJoin(s.user_credentials, eq(s.user_credentials.user_id, s.users.id));
+
+/** One row of `selectProfiles` as the API shows it. */
+export const profileOf = (row: {
+  user: UserRow;
+  role: RoleName;
+  totp: boolean | null;
+  last_login: string | null;
+}) => publicUser(row.user, row.role, { totp_enabled: row.totp ?? false, last_login_at: row.last_login });
+
 export interface TokenPair {
   access: string;
   refresh: string;
