@@ -9,11 +9,12 @@ import { v7 as uuidv7 } from 'uuid';
 import { APPEND_ONLY_UPDATABLE, authorizeWrite } from '../../db/policy.ts';
 import { type ValidationIssue, validateWrite } from '../../db/validation.ts';
 import type { HybridLogicalClock } from './hlc.ts';
-import type { FieldChange, Outbox } from './outbox.ts';
+import type { FieldChange, NewOutboxEntry, Outbox } from './outbox.ts';
 import {
   quoteIdent,
   type Row,
   rowFromSqlite,
+  type SqlValue,
   sameValue,
   syncedTable,
   type TableInfo,
@@ -108,22 +109,19 @@ export class Writes {
       };
       const cols = Object.keys(row);
       const id = data.id as string;
-      this.sqlite.transaction(() => {
-        this.stmt(
-          `INSERT INTO ${quoteIdent(table)} (${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
-        ).run(...cols.map((c) => toSqlite(info.columns.get(c), row[c])));
-        this.opts.outbox.append({
-          table,
+      this.commit(
+        table,
+        `INSERT INTO ${quoteIdent(table)} (${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+        cols.map((c) => toSqlite(info.columns.get(c), row[c])),
+        {
           rowId: id,
           operation: 'insert',
           payload: data,
           baseVersion: null,
           authorId: actor.id,
-          hlc: this.opts.hlc.now(),
           deviceTime: now,
-        });
-      })();
-      this.committed(table);
+        },
+      );
       return { ok: true, value: this.read(info, id) ?? row };
     } catch (e) {
       return dbError(e);
@@ -157,22 +155,19 @@ export class Writes {
       const now = this.now().toISOString();
       const set = [...cols, 'updated_at', 'updated_by'];
       const values = [...cols.map((c) => toSqlite(info.columns.get(c), changes[c]?.value)), now, actor.id];
-      this.sqlite.transaction(() => {
-        this.stmt(
-          `UPDATE ${quoteIdent(table)} SET ${set.map((c) => `${quoteIdent(c)} = ?`).join(', ')} WHERE "id" = ?`,
-        ).run(...values, id);
-        this.opts.outbox.append({
-          table,
+      this.commit(
+        table,
+        `UPDATE ${quoteIdent(table)} SET ${set.map((c) => `${quoteIdent(c)} = ?`).join(', ')} WHERE "id" = ?`,
+        [...values, id],
+        {
           rowId: id,
           operation: 'update',
           payload: changes,
           baseVersion: typeof current.version === 'number' ? current.version : null,
           authorId: actor.id,
-          hlc: this.opts.hlc.now(),
           deviceTime: now,
-        });
-      })();
-      this.committed(table);
+        },
+      );
       return { ok: true, value: this.read(info, id) ?? current };
     } catch (e) {
       return dbError(e);
@@ -191,26 +186,32 @@ export class Writes {
       const denied = authorizeWrite(actor.role, 'delete', table, [], { userId: actor.id, row: current });
       if (denied) return fail('forbidden', denied);
       const now = this.now().toISOString();
-      this.sqlite.transaction(() => {
-        this.stmt(
-          `UPDATE ${quoteIdent(table)} SET "deleted_at" = ?, "updated_at" = ?, "updated_by" = ? WHERE "id" = ?`,
-        ).run(now, now, actor.id, id);
-        this.opts.outbox.append({
-          table,
+      this.commit(
+        table,
+        `UPDATE ${quoteIdent(table)} SET "deleted_at" = ?, "updated_at" = ?, "updated_by" = ? WHERE "id" = ?`,
+        [now, now, actor.id, id],
+        {
           rowId: id,
           operation: 'delete',
           payload: { deleted_at: now },
           baseVersion: typeof current.version === 'number' ? current.version : null,
           authorId: actor.id,
-          hlc: this.opts.hlc.now(),
           deviceTime: now,
-        });
-      })();
-      this.committed(table);
+        },
+      );
       return { ok: true, value: this.read(info, id) ?? current };
     } catch (e) {
       return dbError(e);
     }
+  }
+
+  /** The row change and its outbox entry in one transaction: both are stored, or neither. */
+  private commit(table: string, sql: string, args: SqlValue[], entry: Omit<NewOutboxEntry, 'table' | 'hlc'>) {
+    this.sqlite.transaction(() => {
+      this.stmt(sql).run(...args);
+      this.opts.outbox.append({ ...entry, table, hlc: this.opts.hlc.now() });
+    })();
+    this.committed(table);
   }
 
   /** A row in application form (booleans, parsed JSON), or null. Applies no read policy. */
