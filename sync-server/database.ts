@@ -14,6 +14,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import * as schema from '../db/schema/pg.ts';
+import { installChangeLog } from './sync/change-log.ts';
 
 export type Schema = typeof schema;
 export type ServerDb = PgDatabase<PgQueryResultHKT, Schema>;
@@ -50,10 +51,16 @@ export interface DatabaseConfig {
   dataDir?: string | undefined;
 }
 
+/**
+ * Opens and migrates the database, then (re)installs the triggers every synced table carries: the
+ * change log and the version bump are invariants of the data, so they hold for every writer — the
+ * API, the seed, or plain SQL — not only once the sync endpoints are up.
+ */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const database = config.url
     ? await openPostgres(config.url)
     : await openPglite(config.dataDir ?? 'memory://');
+  await installChangeLog(database);
   return database;
 }
 

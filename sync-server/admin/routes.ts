@@ -133,7 +133,7 @@ async function keepAnAdmin(db: ServerDb, userId: string) {
 async function changeRole(
   tx: ServerDb,
   request: FastifyRequest,
-  target: { id: string; role_id: string; role: RoleName; version: number },
+  target: { id: string; role: RoleName },
   role: { id: string; name: RoleName },
   why: string,
   now: Date,
@@ -146,7 +146,6 @@ async function changeRole(
       role_id: role.id,
       updated_at: now.toISOString(),
       updated_by: admin.id,
-      version: target.version + 1,
     })
     .where(eq(s.users.id, target.id));
   await appendAudit(tx, {
@@ -301,7 +300,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
       if (Object.keys(set).length > 0) {
         await tx
           .update(s.users)
-          .set({ ...set, updated_at: at.toISOString(), updated_by: admin.id, version: user.version + 1 })
+          .set({ ...set, updated_at: at.toISOString(), updated_by: admin.id })
           .where(eq(s.users.id, id));
       }
       if (body.password !== undefined) {
@@ -422,12 +421,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
         await changeRole(
           tx,
           request,
-          {
-            id: target.user.id,
-            role_id: target.user.role_id,
-            role: target.role,
-            version: target.user.version,
-          },
+          { id: target.user.id, role: target.role },
           { id: row.request.requested_role_id, name: row.role },
           `approved role-change request ${id}`,
           at,
@@ -459,12 +453,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
         await changeRole(
           tx,
           request,
-          {
-            id: target.user.id,
-            role_id: target.user.role_id,
-            role: target.role,
-            version: target.user.version,
-          },
+          { id: target.user.id, role: target.role },
           { id: role.id, name: role.name },
           body.review_notes ? `assigned role: ${body.review_notes}` : 'assigned role',
           at,

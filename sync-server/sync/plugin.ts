@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { parseWith } from '../http/errors.ts';
-import { compactChangeLog, installChangeLog } from './change-log.ts';
+import { compactChangeLog } from './change-log.ts';
 import { mutationRoutes } from './mutations.ts';
 import { ShapeError, ShapeService } from './shapes.ts';
 import { requireWorkstation, workstationRoutes } from './workstations.ts';
@@ -27,7 +27,6 @@ const ShapeQuery = z
 
 export const syncPlugin: FastifyPluginAsync = async (app) => {
   const { database } = app.hms;
-  await installChangeLog(database);
   const shapes = new ShapeService(database);
   await shapes.start();
   // preClose: answer held long-polls now, so closing does not wait out their 20 s.
