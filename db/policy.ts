@@ -156,17 +156,29 @@ const G = {
     updateExcept: ['code', 'enrolled_at', 'last_seen_at', 'app_version', 'schema_version'],
   },
   grantsAdmin: { can: 'ru', hide: ['grant_hash'], updateOnly: ['revoked_at'] },
-  conflictsAdmin: { can: 'ru', updateOnly: ['status', 'resolution_value', 'resolved_by', 'resolved_at'] },
+  conflictsAdmin: {
+    can: 'ru',
+    updateOnly: ['status', 'resolution_value', 'resolved_by', 'resolved_at', 'resolution_note'],
+  },
   conflictsOwn: {
     can: 'ru',
     own: {
       read: userIs('local_author_id', 'server_author_id'),
       update: userIs('local_author_id', 'server_author_id'),
     },
-    updateOnly: ['status', 'resolution_value', 'resolved_by', 'resolved_at'],
+    updateOnly: ['status', 'resolution_value', 'resolved_by', 'resolved_at', 'resolution_note'],
   },
-  quarantineAdmin: { can: 'ru', updateOnly: ['status', 'reviewed_by', 'reviewed_at'] },
-  quarantineOwn: { can: 'r', own: { read: userIs('author_id') } },
+  quarantineAdmin: { can: 'ru', updateOnly: ['status', 'reviewed_by', 'reviewed_at', 'review_note'] },
+  /** The author retries (after editing) or dismisses their own refused write. */
+  quarantineOwn: {
+    can: 'ru',
+    own: { read: userIs('author_id'), update: userIs('author_id') },
+    updateOnly: ['status', 'reviewed_by', 'reviewed_at', 'review_note'],
+  },
+  /** Whoever can act on an alert closes it; who raised it and about what is the server's. */
+  alertsWork: { can: 'ru', updateOnly: ['status', 'resolved_by', 'resolved_at'] },
+  mergeRequest: { can: 'rc', createExcept: ['status', 'reviewed_by', 'reviewed_at', 'review_note'] },
+  mergeReview: { can: 'rcu', updateOnly: ['status', 'reviewed_by', 'reviewed_at', 'review_note'] },
 } satisfies Record<string, Grant>;
 
 // ---- the matrix ---------------------------------------------------------------------------------
@@ -191,6 +203,7 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = {
   // wards, patients, care
   wards:                      ['rcud',                'r',                   'r',                   'r',                    'r',                    'r'],
   beds:                       ['rcud',                G.bedBoard,            G.bedBoard,            'r',                    '',                     ''],
+  patient_merges:             [G.mergeReview,         G.mergeRequest,        G.mergeRequest,        G.mergeRequest,         '',                     ''],
   patients:                   ['rcud',                G.patientsClinician,   G.patientsClinician,   G.patientsReception,    G.patientsPharmacy,     G.patientsLab],
   admissions:                 ['rcud',                'rcu',                 'rcu',                 G.admissionsReception,  '',                     ''],
   patient_doctor_assignments: ['rcud',                'rcu',                 'r',                   'rcu',                  '',                     ''],
@@ -231,6 +244,7 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = {
   payments:                   ['rcd',                 '',                    '',                    'rc',                   '',                     ''],
   // communication
   notifications:              ['rcud',                G.ownNotifications,    G.ownNotifications,    G.ownNotifications,     G.ownNotifications,     G.ownNotifications],
+  alerts:                     [G.alertsWork,          G.alertsWork,          G.alertsWork,          G.alertsWork,           G.alertsWork,           ''],
   tasks:                      ['rcud',                'rcu',                 'rcu',                 G.ownTasks,             G.ownTasks,             G.ownTasks],
   note_templates:             ['rcud',                G.templates,           G.templates,           '',                     '',                     ''],
   secure_messages:            ['rcd',                 G.messages,            G.messages,            G.messages,             G.messages,             G.messages],

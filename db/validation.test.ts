@@ -26,6 +26,7 @@ function sample(table: string, field: string, m: ColumnMeta): unknown {
   if (table === 'patient_documents' && field === 'sha256') return 'a'.repeat(64);
   if (field === 'end_time') return '2024-05-01T10:00:00.000Z';
   if (field.endsWith('email') && m.kind === 'text') return 'someone@example.org';
+  if (table === 'patient_merges' && field === 'merged_id') return ID.replace(/ab$/, 'ac');
   switch (m.kind as string) {
     case 'uuid':
       return ID;
@@ -380,9 +381,14 @@ function rowArb(t: TableMeta): fc.Arbitrary<Record<string, unknown>> {
     if (m.notNull && !m.hasDefault) requiredKeys.push(field);
   }
   return fc.record(shape, { requiredKeys }).map((row) => {
-    // the one cross-field CHECK: end after start
-    if (t.name === 'resource_bookings' && typeof row.start_time === 'string')
+        if (t.name === 'resource_bookings' && typeof row.start_time === 'string')
       row.end_time = new Date(Date.parse(row.start_time) + 60_000).toISOString();
+    // discharge after admission, validity in order, two distinct records
+    if (t.name === 'admissions' && typeof row.discharged_at === 'string')
+      row.discharged_at = row.admitted_at;
+    if (t.name === 'insurance_details' && typeof row.valid_until === 'string' && row.valid_from !== undefined)
+      row.valid_from = row.valid_from === null ? null : row.valid_until;
+    if (t.name === 'patient_merges' && row.survivor_id === row.merged_id) row.merged_id = ID;
     return row;
   });
 }

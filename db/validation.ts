@@ -112,7 +112,9 @@ const IMMUTABLE: Record<string, readonly string[]> = {
   goods_received_notes: ['grn_number'],
   lab_results: ['lab_order_id'],
   bill_items: ['bill_id'],
-  payments: ['bill_id'],
+  payments: ['bill_id', 'receipt_number'],
+  patient_merges: ['survivor_id', 'merged_id'],
+  alerts: ['kind', 'subject_key'],
   grn_items: ['goods_received_note_id'],
   purchase_order_items: ['purchase_order_id'],
   stock_movements: ['stock_batch_id', 'medication_item_id'],
@@ -174,6 +176,26 @@ export const TABLE_RULES: Readonly<Record<string, readonly TableRule[]>> = {
       holds: (r) => num(r.temperature_c) > 20 && num(r.temperature_c) < 45,
     },
   ],
+  admissions: [
+    {
+      check: 'discharge_order',
+      fields: ['admitted_at', 'discharged_at'],
+      field: 'discharged_at',
+      rule: 'after',
+      message: 'discharged_at must not be before admitted_at',
+      holds: (r) => time(r.discharged_at) >= time(r.admitted_at),
+    },
+  ],
+  patient_merges: [
+    {
+      check: 'distinct_records',
+      fields: ['survivor_id', 'merged_id'],
+      field: 'merged_id',
+      rule: 'distinct',
+      message: 'a record cannot be merged into itself',
+      holds: (r) => r.survivor_id !== r.merged_id,
+    },
+  ],
   resource_bookings: [
     {
       check: 'time_order',
@@ -192,6 +214,14 @@ export const TABLE_RULES: Readonly<Record<string, readonly TableRule[]>> = {
       rule: 'max',
       message: 'coverage_percent must be at most 100',
       holds: (r) => num(r.coverage_percent) <= 100,
+    },
+    {
+      check: 'validity_order',
+      fields: ['valid_from', 'valid_until'],
+      field: 'valid_until',
+      rule: 'after',
+      message: 'valid_until must not be before valid_from',
+      holds: (r) => String(r.valid_until) >= String(r.valid_from),
     },
   ],
   stock_movements: [

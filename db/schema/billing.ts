@@ -22,7 +22,13 @@ export const insurance_details = syncedTable(
     valid_until: c.date(),
     is_active: c.bool().notNull().default(true),
   },
-  { indexes: [['patient_id']], checks: { coverage_max: '"coverage_percent" <= 100' } },
+  {
+    indexes: [['patient_id']],
+    checks: {
+      coverage_max: '"coverage_percent" <= 100',
+      validity_order: '"valid_until" IS NULL OR "valid_from" IS NULL OR "valid_until" >= "valid_from"',
+    },
+  },
 );
 
 export const bills = syncedTable(
@@ -35,6 +41,10 @@ export const bills = syncedTable(
     insurance_id: c.uuid().references('insurance_details'),
     issued_at: c.timestamp().notNull(),
     due_date: c.date(),
+    /**
+     * The bill's lifecycle (draft → issued → void). Whether it is paid is *derived* from its payments
+     * (db/derived/billing.ts); `partially_paid` and `paid` remain readable for rows written before that.
+     */
     status: c.enum(['draft', 'issued', 'partially_paid', 'paid', 'void']).notNull().default('issued'),
     notes: c.text(),
   },
@@ -60,7 +70,10 @@ export const payments = syncedTable(
     bill_id: c.uuid().notNull().references('bills'),
     amount: c.money().notNull().positive(),
     method: c.enum(['cash', 'card', 'mobile_money', 'insurance', 'bank_transfer', 'refund']).notNull(),
+    /** External reference (card slip, mobile-money transaction id). */
     reference: c.text(),
+    /** Our receipt number, made on the workstation that took the payment (`R-<code>-000001`). */
+    receipt_number: c.text().unique(),
     received_by: c.uuid().references('users'),
     paid_at: c.timestamp().notNull(),
     amends_id: c.uuid().references('payments'),

@@ -71,7 +71,10 @@ export const admissions = syncedTable(
     attending_doctor_id: c.uuid().references('users'),
     status: c.enum(['admitted', 'transferred', 'discharged']).notNull().default('admitted'),
   },
-  { indexes: [['patient_id'], ['ward_id']] },
+  {
+    indexes: [['patient_id'], ['ward_id'], ['bed_id']],
+    checks: { discharge_order: '"discharged_at" IS NULL OR "discharged_at" >= "admitted_at"' },
+  },
 );
 
 export const patient_doctor_assignments = syncedTable(
@@ -101,8 +104,9 @@ export const appointments = syncedTable(
       .default('scheduled'),
     reason: c.text(),
     notes: c.text(),
-    /** Place in the day's queue once checked in. */
-    queue_number: c.int(),
+    /** Ticket in the day's queue once checked in, e.g. `R1A2-007`: the desk's code and its own count
+     * of the day, so two desks issuing numbers offline never hand out the same one. */
+    queue_number: c.text(),
     checked_in_at: c.timestamp(),
     completed_at: c.timestamp(),
   },
@@ -366,4 +370,26 @@ export const resource_bookings = syncedTable(
     status: c.enum(['booked', 'cancelled', 'completed']).notNull().default('booked'),
   },
   { indexes: [['resource_id', 'start_time']], checks: { time_order: '"end_time" > "start_time"' } },
+);
+
+/**
+ * A request to merge two records of one person (registered twice, often on two PCs cut off from each
+ * other). An admin completes it; the server then re-points every row of `merged_id` to `survivor_id`
+ * and keeps the merged record, marked `merged_into_id`, for the audit trail.
+ */
+export const patient_merges = syncedTable(
+  'patient_merges',
+  {
+    survivor_id: c.uuid().notNull().references('patients'),
+    merged_id: c.uuid().notNull().references('patients'),
+    reason: c.text().notNull(),
+    status: c.enum(['requested', 'completed', 'rejected', 'cancelled']).notNull().default('requested'),
+    reviewed_by: c.uuid().references('users'),
+    reviewed_at: c.timestamp(),
+    review_note: c.text(),
+  },
+  {
+    indexes: [['survivor_id'], ['merged_id']],
+    checks: { distinct_records: '"survivor_id" <> "merged_id"' },
+  },
 );

@@ -32,6 +32,45 @@ export const tasks = syncedTable(
   { indexes: [['assigned_to', 'status'], ['patient_id']] },
 );
 
+/** The cross-row rules that offline work can break (DESIGN §4a); see db/rules/invariants.ts. */
+export const ALERT_KINDS = [
+  'bed_double_occupancy',
+  'two_open_admissions',
+  'doctor_double_booked',
+  'resource_double_booked',
+  'stock_below_zero',
+  'bill_overpaid',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/**
+ * A cross-row rule found broken on the server after merging work from PCs that were cut off (two
+ * admissions into one bed, a batch below zero): never a silent rejection, but this alert and a task
+ * for the person who can put it right. Resolved by that person, or by the server when the rule holds
+ * again.
+ */
+export const alerts = syncedTable(
+  'alerts',
+  {
+    kind: c.enum(ALERT_KINDS).notNull(),
+    /** What the rule is about: a bed, patient, batch or bill id, or `doctor/date` for a slot. */
+    subject_key: c.text().notNull(),
+    /** A sentence for the assignee, without clinical detail. */
+    message: c.text().notNull(),
+    status: c.enum(['open', 'resolved']).notNull().default('open'),
+    assigned_to: c.uuid().references('users'),
+    task_id: c.uuid().references('tasks'),
+    /** The ward whose PCs should see it (bed and admission rules). */
+    ward_id: c.uuid().references('wards'),
+    patient_id: c.uuid().references('patients'),
+    /** Ids of the rows involved, e.g. the two admissions. */
+    related_ids: c.json<string[]>(),
+    resolved_by: c.uuid().references('users'),
+    resolved_at: c.timestamp(),
+  },
+  { indexes: [['kind', 'subject_key'], ['status'], ['assigned_to'], ['ward_id']] },
+);
+
 export const note_templates = syncedTable('note_templates', {
   name: c.text().notNull(),
   owner_id: c.uuid().references('users'),

@@ -9,6 +9,9 @@ export const outbox = localTable(
   'outbox',
   {
     seq: c.int().notNull().unique(),
+    /** The unit of work (one operation): its entries upload together and the server applies them
+     * all or none. */
+    tx_id: c.text().notNull(),
     table_name: c.text().notNull(),
     row_id: c.uuid().notNull(),
     operation: c.enum(['insert', 'update', 'delete']).notNull(),
@@ -27,6 +30,7 @@ export const outbox = localTable(
     indexes: [
       ['status', 'seq'],
       ['table_name', 'row_id'],
+      ['tx_id'],
     ],
   },
 );
@@ -66,4 +70,25 @@ export const offline_users = localTable('offline_users', {
   /** The authoring grant the server issued for this user on this workstation. */
   grant: c.text().notNull(),
   last_online_login_at: c.timestamp().notNull(),
+});
+
+/**
+ * The server's row as last delivered, for rows with writes still in flight (see Outbox
+ * `keepServerRow`): put back if the server decides against the local write.
+ */
+export const server_rows = localTable(
+  'server_rows',
+  {
+    table_name: c.text().notNull(),
+    row_id: c.text().notNull(),
+    /** The stored row, column → SQLite value, as JSON. */
+    row: c.text().notNull(),
+  },
+  { uniques: [['table_name', 'row_id']] },
+);
+
+/** This workstation's counters for human numbers (MRN, bill, receipt, …; queue tickets per day). */
+export const number_sequences = localTable('number_sequences', {
+  name: c.text().notNull().unique(),
+  value: c.int().notNull(),
 });

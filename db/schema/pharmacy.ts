@@ -85,6 +85,7 @@ export const stock_movements = syncedTable(
   },
 );
 
+/** A purchase order; its total is derived from its items (db/derived/purchasing.ts), never stored. */
 export const purchase_orders = syncedTable(
   'purchase_orders',
   {
@@ -96,7 +97,6 @@ export const purchase_orders = syncedTable(
       .default('draft'),
     ordered_on: c.date(),
     expected_on: c.date(),
-    total_amount: c.money().notNull().default(0).nonNegative(),
     notes: c.text(),
   },
   { indexes: [['supplier_id']] },

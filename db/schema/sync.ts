@@ -80,6 +80,8 @@ export const sync_conflicts = syncedTable(
     resolution_value: c.json<unknown>(),
     resolved_by: c.uuid().references('users'),
     resolved_at: c.timestamp(),
+    /** Why the resolver chose this value (shown to the authors whose value lost). */
+    resolution_note: c.text(),
   },
   { indexes: [['status'], ['table_name', 'row_id']] },
 );
@@ -93,14 +95,18 @@ export const quarantined_mutations = syncedTable(
     author_id: c.uuid(),
     table_name: c.text().notNull(),
     row_id: c.uuid(),
+    /** The unit of work it belonged to: a unit is quarantined whole, and retried whole. */
+    tx_id: c.uuid(),
     operation: c.text().notNull(),
     payload: c.json<unknown>().notNull(),
     reason: c.text().notNull(),
     status: c.enum(['open', 'reapplied', 'dismissed']).notNull().default('open'),
     reviewed_by: c.uuid().references('users'),
     reviewed_at: c.timestamp(),
+    /** What the reviewer did and why (required to dismiss). */
+    review_note: c.text(),
   },
-  { indexes: [['status']] },
+  { indexes: [['status'], ['tx_id']] },
 );
 
 /**

@@ -10,6 +10,7 @@
  * Pure: no database driver, no clock, no `Math.random`. The same options give the same rows, ids
  * included (see `random.ts`). Timestamps count back from `referenceDate`.
  */
+import { formatNumber, queueTicket } from '../numbers.ts';
 import { ROLE_NAMES, type RoleName } from '../schema/accounts.ts';
 import * as s from '../schema/index.ts';
 import { IdMaker, Rng } from './random.ts';
@@ -273,6 +274,7 @@ class Hospital {
   /** Patient index → the occupied bed that will hold them. */
   readonly admitted = new Map<number, Bed>();
   billCounter = 0;
+  receiptCounter = 0;
   lastPatient: { id: string; person: Person; index: number } | null = null;
 
   constructor(private readonly opts: GenerateOptions) {
@@ -617,17 +619,16 @@ class Hospital {
       const supplier = supplierIds[k % supplierIds.length]!;
       const po = {
         ...this.std(orderedMs, pharmacist(), receivedMs),
-        order_number: `PO-${this.code}-${pad(k + 1, 5)}`,
+        order_number: formatNumber('purchase_order', this.code, k + 1),
         supplier_id: supplier,
         status: 'received' as const,
         ordered_on: ymd(orderedMs),
         expected_on: ymd(orderedMs + 21 * DAY),
-        total_amount: 0,
         notes: null,
       };
       const grn = {
         ...this.std(receivedMs, pharmacist()),
-        grn_number: `GRN-${this.code}-${pad(k + 1, 5)}`,
+        grn_number: formatNumber('grn', this.code, k + 1),
         purchase_order_id: po.id,
         supplier_id: supplier,
         received_on: ymd(receivedMs),
@@ -641,7 +642,6 @@ class Hospital {
         const qty = rng.int(20, 200) * 10 * scale;
         lines.push({ item, qty, cost: Math.max(1, Math.round(item.spec.price * rng.real(0.45, 0.7, 2))) });
       });
-      po.total_amount = lines.reduce((sum, l) => sum + l.qty * l.cost, 0);
       out.add('purchase_orders', po);
       out.add('goods_received_notes', grn);
       for (const line of lines) {
@@ -792,7 +792,7 @@ class Hospital {
       kinFirst = rng.pick(person.gender === 'female' ? person.pool.male : person.pool.female);
     const row = {
       ...this.std(regMs, receptionist),
-      mrn: `P-${this.code}-${pad(index + 1, 6)}`,
+      mrn: formatNumber('mrn', this.code, index + 1),
       first_name: person.first,
       middle_name: person.middle,
       last_name: person.last,
@@ -1071,7 +1071,9 @@ class Hospital {
           reason: null as string | null,
           notes: null,
           queue_number:
-            status === 'scheduled' || status === 'cancelled' || status === 'no_show' ? null : rng.int(1, 40),
+            status === 'scheduled' || status === 'cancelled' || status === 'no_show'
+              ? null
+              : queueTicket(this.code, rng.int(1, 40)),
           checked_in_at:
             status === 'scheduled' || status === 'cancelled' || status === 'no_show'
               ? null
@@ -1587,18 +1589,14 @@ class Hospital {
             ] as const);
     const bill = {
       ...this.std(atMs, cashier),
-      bill_number: `B-${this.code}-${pad(this.billCounter, 7)}`,
+      bill_number: formatNumber('bill', this.code, this.billCounter),
       patient_id: id,
       encounter_id: encounterId,
       insurance_id: ctx.insuranceId,
       issued_at: iso(atMs),
       due_date: ymd(atMs + 30 * DAY),
-      status:
-        total === 0 || outcome === 'paid'
-          ? ('paid' as const)
-          : outcome === 'partial'
-            ? ('partially_paid' as const)
-            : ('issued' as const),
+      // Paid or not is derived from the payments below (db/derived/billing.ts).
+      status: 'issued' as const,
       notes: null,
     };
     out.add('bills', bill);
@@ -1625,6 +1623,7 @@ class Hospital {
           amount: covered,
           method: 'insurance',
           reference: `CLM-${pad(rng.int(0, 9999999), 7)}`,
+          receipt_number: formatNumber('receipt', this.code, ++this.receiptCounter),
           received_by: cashier,
           paid_at: iso(claimMs),
           amends_id: null,
@@ -1650,6 +1649,7 @@ class Hospital {
           : method === 'cash'
             ? null
             : `TX${pad(rng.int(0, 9999999), 7)}`,
+      receipt_number: formatNumber('receipt', this.code, ++this.receiptCounter),
       received_by: cashier,
       paid_at: iso(payMs),
       amends_id: null,
