@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { openLocalDatabase } from '../main/core/local-db.ts';
 import { quoteIdent } from '../main/core/tables.ts';
 import { startWorkstation } from '../main/core/workstation.ts';
-import type { Database } from '../sync-server/database.ts';
+import type { Database } from '../sync-server/platform/database.ts';
 import type { BenchClient } from './http.ts';
 import type { CpuProfiler } from './profile.ts';
 import { sleep } from './stats.ts';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startWorkstation, type Workstation } from '../main/core/workstation.ts';
-import { CHANGE_CHANNEL } from '../sync-server/sync/change-log.ts';
+import { CHANGE_CHANNEL } from '../sync-server/platform/triggers.ts';
 import type { BenchClient } from './http.ts';
 import { type Summary, sleep, summarize } from './stats.ts';
 

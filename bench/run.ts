@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../sync-server/database.ts';
+import { openDatabase } from '../sync-server/platform/database.ts';
 import { seedDemo } from '../sync-server/seed.ts';
 import { createTestDatabase } from '../test/support/postgres.ts';
 import { BenchClient } from './http.ts';

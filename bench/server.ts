@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { bootstrap, buildApp } from '../sync-server/app.ts';
 import { testConfig } from '../sync-server/config.ts';
-import { openDatabase } from '../sync-server/database.ts';
+import { openDatabase } from '../sync-server/platform/database.ts';
 import { syncPlugin } from '../sync-server/sync/plugin.ts';
 import { ADMIN_PASSWORD } from './http.ts';
 

@@ -20,8 +20,8 @@ import { authRoutes } from './auth/routes.ts';
 import { loadServerKeys, type ServerKeys } from './auth/secrets.ts';
 import { AuthService, type AuthUser } from './auth/service.ts';
 import type { Config } from './config.ts';
-import type { Database } from './database.ts';
 import { installErrorHandling } from './http/errors.ts';
+import type { Database } from './platform/database.ts';
 
 export { bootstrap } from './admin/bootstrap.ts';
 export { appendAudit, verifyAuditChain } from './auth/audit.ts';

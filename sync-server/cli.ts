@@ -10,7 +10,7 @@ import { demoLogins } from '../db/seed/generate.ts';
 import { bootstrap } from './admin/bootstrap.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { type Database, openDatabase } from './database.ts';
+import { type Database, openDatabase } from './platform/database.ts';
 import { SeedRefusedError, seedDemo } from './seed.ts';
 import { syncPlugin } from './sync/plugin.ts';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoLogins } from '../db/seed/generate.ts';
 import { bootstrap } from './admin/bootstrap.ts';
-import { defaultDataDir, openDatabase } from './database.ts';
+import { defaultDataDir, openDatabase } from './platform/database.ts';
 import { SeedRefusedError, seedDemo } from './seed.ts';
 
 const USAGE = `usage: npm run seed -- [--patients N] [--seed S] [--reference-date 2026-11-02T11:00:00Z]

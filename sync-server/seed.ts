@@ -21,7 +21,7 @@ import {
   staffPlan,
 } from '../db/seed/generate.ts';
 import { hashPassword } from './auth/passwords.ts';
-import type { Database, RawQuery } from './database.ts';
+import type { Database, RawQuery } from './platform/database.ts';
 import { bumpEpoch } from './sync/change-log.ts';
 
 export interface SeedOptions {

@@ -9,7 +9,8 @@ import * as s from '../../db/schema/pg.ts';
 import { appendAudit } from '../auth/audit.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Config } from '../config.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../platform/database.ts';
+import { LOCK_KEYS } from '../platform/locks.ts';
 
 const ROLE_DESCRIPTIONS: Record<RoleName, string> = {
   admin: 'Administers users, roles, workstations, settings and the sync-conflict queue',
@@ -19,9 +20,6 @@ const ROLE_DESCRIPTIONS: Record<RoleName, string> = {
   pharmacist: 'Dispenses prescriptions, manages stock',
   lab_technician: 'Works lab orders and enters results',
 };
-
-/** Advisory lock serialising first starts (audit log: 7_310_001, change log: 7_310_002). */
-export const BOOTSTRAP_LOCK_KEY = 7_310_003;
 
 export interface BootstrapResult {
   /** Set when this call created the admin user. */
@@ -42,7 +40,7 @@ export async function bootstrap(
 
   return db.transaction(async (tx) => {
     // Serialises two servers starting on one database at once.
-    await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(BOOTSTRAP_LOCK_KEY))})`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(LOCK_KEYS.bootstrap))})`);
     const [adminRole] = await tx.select().from(s.roles).where(eq(s.roles.name, 'admin'));
     if (!adminRole) throw new Error('the admin role is missing');
     const admins = await tx

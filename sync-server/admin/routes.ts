@@ -11,9 +11,9 @@ import * as s from '../../db/schema/pg.ts';
 import { appendAudit } from '../auth/audit.ts';
 import { clientInfo, currentUser, requireAdmin, requireUser } from '../auth/guard.ts';
 import { profileOf, selectProfiles } from '../auth/service.ts';
-import type { ServerDb } from '../database.ts';
 import { HttpError, parseBody, parseParams, parseQuery } from '../http/errors.ts';
 import { isoTime } from '../http/time.ts';
+import type { ServerDb } from '../platform/database.ts';
 
 const IdParams = z.strictObject({ id: z.uuid() });
 const name = z.string().trim().min(1).max(100);

@@ -9,12 +9,10 @@
 import { createHash } from 'node:crypto';
 import { asc, desc, gt, sql } from 'drizzle-orm';
 import * as s from '../../db/schema/pg.ts';
-import { insertJsonRows } from '../bulk-insert.ts';
-import type { ServerDb } from '../database.ts';
 import { isoTime } from '../http/time.ts';
-
-/** Arbitrary constant naming the audit-log lock among the server's advisory locks. */
-export const AUDIT_LOCK_KEY = 7_310_001;
+import { insertJsonRows } from '../platform/bulk-insert.ts';
+import type { ServerDb } from '../platform/database.ts';
+import { LOCK_KEYS } from '../platform/locks.ts';
 
 export type AuditAction = (typeof s.audit_log.$inferInsert)['action'];
 
@@ -113,7 +111,7 @@ export async function appendAudit(tx: ServerDb, entry: AuditEntry): Promise<Audi
  */
 export async function appendAuditBatch(tx: ServerDb, entries: readonly AuditEntry[]): Promise<AuditRow[]> {
   if (entries.length === 0) return [];
-  await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(AUDIT_LOCK_KEY))})`);
+  await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(LOCK_KEYS.auditLog))})`);
   const [last] = await tx
     .select({ seq: s.audit_log.seq, hash: s.audit_log.hash })
     .from(s.audit_log)

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import * as s from '../../db/schema/pg.ts';
 import type { Config } from '../config.ts';
-import type { ServerDb } from '../database.ts';
+import type { ServerDb } from '../platform/database.ts';
 
 export interface ServerKeys {
   /** HS256 key for access tokens. */

@@ -30,10 +30,10 @@ import {
 } from '../../db/sync-contract.ts';
 import { formatIssues, SYSTEM_COLUMNS, validateWrite } from '../../db/validation.ts';
 import { type AuditAction, type AuditEntry, appendAuditBatch } from '../auth/audit.ts';
-import { insertJsonRows } from '../bulk-insert.ts';
-import type { ServerDb } from '../database.ts';
 import { HttpError, parseBody, toIssues } from '../http/errors.ts';
-import { CHANGE_LOG_LOCK_KEY } from './change-log.ts';
+import { insertJsonRows } from '../platform/bulk-insert.ts';
+import type { ServerDb } from '../platform/database.ts';
+import { LOCK_KEYS } from '../platform/locks.ts';
 import { type AuthenticatedWorkstation, requireWorkstation, sha256 } from './workstations.ts';
 
 type Row = Record<string, unknown>;
@@ -127,7 +127,7 @@ export class MutationApplier {
       // commit. Taken only at a batch's first write, it came after that batch's row locks, so two
       // batches touching the same rows deadlocked (row lock ↔ change-log lock). Take it first:
       // batches then queue up instead of aborting each other.
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(${sql.raw(String(CHANGE_LOG_LOCK_KEY))})`);
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${sql.raw(String(LOCK_KEYS.changeLog))})`);
       const seen = await tx
         .select()
         .from(s.applied_mutations)

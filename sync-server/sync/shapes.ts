@@ -13,8 +13,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AnyTableModel } from '../../db/schema/dsl.ts';
 import { tableByName } from '../../db/schema/index.ts';
-import type { Database, RawQuery } from '../database.ts';
-import { CHANGE_CHANNEL, type LogPosition, logPosition } from './change-log.ts';
+import type { Database, RawQuery } from '../platform/database.ts';
+import { CHANGE_CHANNEL } from '../platform/triggers.ts';
+import { currentSeq, type LogPosition, logPosition } from './change-log.ts';
 import { bindPredicate, ruleFor, scopeKey, type TableRule, type WorkstationScope } from './scopes.ts';
 import { changeMessageSql, deleteMessage, electricSchema } from './wire.ts';
 
@@ -471,14 +472,6 @@ interface LogPage {
   messages: string[];
   lastSeq: number;
   upToDate: boolean;
-}
-
-/** The log position every committed change is at or below. */
-async function currentSeq(q: RawQuery): Promise<number> {
-  const [row] = await q<{ head: string }>(
-    `SELECT greatest(coalesce((SELECT max(seq) FROM change_log), 0), (SELECT value::bigint FROM sync_counters WHERE key = 'floor'))::text AS head`,
-  );
-  return Number(row?.head ?? 0);
 }
 
 export class ShapeError extends Error {

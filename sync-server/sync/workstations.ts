@@ -19,8 +19,8 @@ import { WORKSTATION_KINDS } from '../../db/schema/sync.ts';
 import { EnrollRequestSchema, SYNC_SCHEMA_VERSION } from '../../db/sync-contract.ts';
 import { appendAudit } from '../auth/audit.ts';
 import { bearerToken, clientInfo, currentUser, requireAdmin, requireUser } from '../auth/guard.ts';
-import type { ServerDb } from '../database.ts';
 import { HttpError, parseBody, parseParams } from '../http/errors.ts';
+import type { ServerDb } from '../platform/database.ts';
 import { notifyAll } from './change-log.ts';
 import { tablesFor, type WorkstationScope } from './scopes.ts';
 

@@ -12,7 +12,7 @@ import { bootstrap, buildApp, verifyAuditChain } from '../../sync-server/app.ts'
 import { appendAudit } from '../../sync-server/auth/audit.ts';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../../sync-server/auth/tokens.ts';
 import { testConfig } from '../../sync-server/config.ts';
-import { type Database, openDatabase } from '../../sync-server/database.ts';
+import { type Database, openDatabase } from '../../sync-server/platform/database.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 
 const ADMIN_PASSWORD = 'admin-password-for-tests';

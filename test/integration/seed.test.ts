@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../sync-server/auth/passwords.ts';
-import { type Database, openDatabase } from '../../sync-server/database.ts';
+import { type Database, openDatabase } from '../../sync-server/platform/database.ts';
 import { SeedRefusedError, type SeedSummary, seedDemo } from '../../sync-server/seed.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { bootstrap, buildApp } from '../../sync-server/app.ts';
 import { testConfig } from '../../sync-server/config.ts';
-import { type Database, openDatabase } from '../../sync-server/database.ts';
+import { type Database, openDatabase } from '../../sync-server/platform/database.ts';
 import { syncPlugin } from '../../sync-server/sync/plugin.ts';
 import { createTestDatabase } from './postgres.ts';
 

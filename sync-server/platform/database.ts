@@ -13,8 +13,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
-import * as schema from '../db/schema/pg.ts';
-import { installChangeLog } from './sync/change-log.ts';
+import * as schema from '../../db/schema/pg.ts';
+import { installTriggers } from './triggers.ts';
 
 export type Schema = typeof schema;
 export type ServerDb = PgDatabase<PgQueryResultHKT, Schema>;
@@ -42,7 +42,7 @@ export interface Database {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const PG_MIGRATIONS = resolve(here, '../db/migrations/pg');
+export const PG_MIGRATIONS = resolve(here, '../../db/migrations/pg');
 
 export interface DatabaseConfig {
   /** A `postgres://` URL; when absent the embedded database is used. */
@@ -60,7 +60,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const database = config.url
     ? await openPostgres(config.url)
     : await openPglite(config.dataDir ?? 'memory://');
-  await installChangeLog(database);
+  await installTriggers(database);
   return database;
 }
 

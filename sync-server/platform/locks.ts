@@ -1,0 +1,21 @@
+/**
+ * Every Postgres advisory-lock key the server takes, in one registry: a key is a bare number, and
+ * two subsystems that picked the same one would serialise (or skip) each other without a word.
+ * Each key names what it serialises; `locks.test.ts` fails when two keys collide.
+ *
+ * All are transaction-level (`pg_advisory_xact_lock` / `pg_try_advisory_xact_lock`): released at
+ * commit or rollback, so a crashed process never leaves one held.
+ */
+export const LOCK_KEYS = {
+  /** Appends to the audit hash chain: concurrent appends (from any process) chain one after another. */
+  auditLog: 7_310_001,
+  /**
+   * Writes to the change log: taken by the change-log trigger before it draws a sequence number and
+   * held to the commit, so `seq` order is commit order.
+   */
+  changeLog: 7_310_002,
+  /** First starts (roles, the first admin): two servers starting on one database at once. */
+  bootstrap: 7_310_003,
+} as const satisfies Record<string, number>;
+
+export type LockName = keyof typeof LOCK_KEYS;
