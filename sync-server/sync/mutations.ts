@@ -34,7 +34,7 @@ import { HttpError, parseBody, toIssues } from '../http/errors.ts';
 import { insertJsonRows } from '../platform/bulk-insert.ts';
 import type { ServerDb } from '../platform/database.ts';
 import { LOCK_KEYS } from '../platform/locks.ts';
-import { type AuthenticatedWorkstation, requireWorkstation, sha256 } from './workstations.ts';
+import { type AuthenticatedWorkstation, requireWorkstation, sha256 } from './workstations/device-auth.ts';
 
 type Row = Record<string, unknown>;
 

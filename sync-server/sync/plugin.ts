@@ -8,7 +8,9 @@ import { parseWith } from '../http/errors.ts';
 import { compactChangeLog } from './change-log.ts';
 import { mutationRoutes } from './mutations.ts';
 import { ShapeError, ShapeService } from './shapes.ts';
-import { requireWorkstation, workstationRoutes } from './workstations.ts';
+import { workstationAdminRoutes } from './workstations/admin-routes.ts';
+import { requireWorkstation } from './workstations/device-auth.ts';
+import { enrolmentRoutes } from './workstations/enrolment.ts';
 
 /** The query of `GET /v1/shape`. Electric's own protocol parameters we do not use are accepted and ignored. */
 const ShapeQuery = z
@@ -43,7 +45,8 @@ export const syncPlugin: FastifyPluginAsync = async (app) => {
   compaction.unref();
   app.addHook('onClose', async () => clearInterval(compaction));
 
-  await app.register(workstationRoutes);
+  await app.register(workstationAdminRoutes);
+  await app.register(enrolmentRoutes);
   await app.register(mutationRoutes);
 
   app.get('/v1/shape', async (request, reply) => {

@@ -1,103 +1,20 @@
 /**
- * Workstation enrolment and device authentication.
- *
- * An admin registers a PC (name, kind, ward) and gets a one-time enrolment code; the PC exchanges
- * the code for a long-lived device token. The device token decides the sync scope and authenticates
- * shape reads and outbox uploads, with no user logged in. A revoked workstation is refused at once:
- * every request looks the token up (one indexed query).
- *
- * Authoring grants: when a user logs in online on an enrolled PC, the PC asks for a grant bound to
- * (user, workstation). Mutations made later, even offline, carry the author's grant; the server
- * checks it at apply time together with the user's current role.
+ * The admin's side of workstations: register a PC (name, kind, ward) and get its one-time enrolment
+ * code, list, re-scope, revoke, and issue a fresh code. The PC's side is `enrolment.ts`.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import * as s from '../../db/schema/pg.ts';
-import { WORKSTATION_KINDS } from '../../db/schema/sync.ts';
-import { EnrollRequestSchema, SYNC_SCHEMA_VERSION } from '../../db/sync-contract.ts';
-import { appendAudit } from '../auth/audit.ts';
-import { bearerToken, clientInfo, currentUser, requireAdmin, requireUser } from '../auth/guard.ts';
-import { HttpError, parseBody, parseParams } from '../http/errors.ts';
-import type { ServerDb } from '../platform/database.ts';
-import { notifyAll } from './change-log.ts';
-import { tablesFor, type WorkstationScope } from './scopes.ts';
-
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** Enrolment codes avoid look-alike characters (0/O, 1/I/L): they are read aloud and typed by IT. */
-const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-export function enrollmentCode(): string {
-  const bytes = randomBytes(8);
-  const chars = Array.from(bytes, (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]);
-  return `${chars.slice(0, 4).join('')}-${chars.slice(4).join('')}`;
-}
-const normalizeCode = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, '');
-
-export const ENROLLMENT_TTL_MS = 24 * 60 * 60 * 1000;
-
-export interface AuthenticatedWorkstation extends WorkstationScope {
-  name: string;
-  code: string;
-}
-
-/**
- * Device tokens seen in the last few seconds. Every shape long-poll and upload authenticates, and
- * twenty PCs × forty shapes is a lot of identical lookups. Revoking, re-scoping or re-enrolling a
- * workstation clears the cache at once, so "a revoked token is refused at once" still holds.
- */
-const TOKEN_CACHE_MS = 5_000;
-const tokenCache = new Map<string, { ws: AuthenticatedWorkstation; at: number }>();
-const forgetWorkstationTokens = () => tokenCache.clear();
-
-/** The workstation behind a device token, or null (unknown, revoked, never enrolled). */
-export async function workstationForToken(
-  db: ServerDb,
-  token: string,
-): Promise<AuthenticatedWorkstation | null> {
-  const hash = sha256(token);
-  const cached = tokenCache.get(hash);
-  if (cached && Date.now() - cached.at < TOKEN_CACHE_MS) return cached.ws;
-  const ws = await lookupToken(db, hash);
-  if (ws) tokenCache.set(hash, { ws, at: Date.now() });
-  else tokenCache.delete(hash);
-  return ws;
-}
-
-async function lookupToken(db: ServerDb, hash: string): Promise<AuthenticatedWorkstation | null> {
-  const [row] = await db
-    .select({
-      id: s.workstations.id,
-      name: s.workstations.name,
-      code: s.workstations.code,
-      kind: s.workstations.kind,
-      ward_id: s.workstations.ward_id,
-    })
-    .from(s.workstations)
-    .where(and(eq(s.workstations.token_hash, hash), isNull(s.workstations.revoked_at)));
-  return row ?? null;
-}
-
-const revokedOrUnknown = () =>
-  new HttpError(
-    401,
-    'workstation_unauthorized',
-    'this workstation is not enrolled or was revoked',
-    {},
-    {
-      'www-authenticate': 'Bearer',
-    },
-  );
-
-/** For routes called by a workstation with its device token as the bearer token. */
-export async function requireWorkstation(request: FastifyRequest): Promise<AuthenticatedWorkstation> {
-  const token = bearerToken(request);
-  if (!token) throw revokedOrUnknown();
-  const ws = await workstationForToken(request.server.hms.database.db, token);
-  if (!ws) throw revokedOrUnknown();
-  return ws;
-}
+import * as s from '../../../db/schema/pg.ts';
+import { WORKSTATION_KINDS } from '../../../db/schema/sync.ts';
+import { appendAudit } from '../../auth/audit.ts';
+import { clientInfo, currentUser, requireAdmin } from '../../auth/guard.ts';
+import { HttpError, parseBody, parseParams } from '../../http/errors.ts';
+import type { ServerDb } from '../../platform/database.ts';
+import { notifyAll } from '../change-log.ts';
+import { forgetWorkstationTokens } from './device-auth.ts';
+import { newEnrollment } from './enrolment.ts';
 
 const CreateWorkstation = z
   .strictObject({
@@ -153,7 +70,7 @@ async function uniqueCode(db: ServerDb, kind: string): Promise<string> {
   throw new HttpError(500, 'internal', 'could not allocate a workstation code');
 }
 
-export const workstationRoutes: FastifyPluginAsync = async (app) => {
+export const workstationAdminRoutes: FastifyPluginAsync = async (app) => {
   const { database, now } = app.hms;
   const db = database.db;
   // Any change to a workstation (re-scope, revoke, new code) drops cached tokens once it committed.
@@ -179,8 +96,7 @@ export const workstationRoutes: FastifyPluginAsync = async (app) => {
         });
     }
     const code = body.code ?? (await uniqueCode(db, body.kind));
-    const enrollment = enrollmentCode();
-    const expires = new Date(now().getTime() + ENROLLMENT_TTL_MS);
+    const enrollment = newEnrollment(now());
     const row = await db.transaction(async (tx) => {
       const [created] = await tx
         .insert(s.workstations)
@@ -189,8 +105,8 @@ export const workstationRoutes: FastifyPluginAsync = async (app) => {
           kind: body.kind,
           ward_id: body.ward_id ?? null,
           code,
-          enrollment_code_hash: sha256(normalizeCode(enrollment)),
-          enrollment_expires_at: expires.toISOString(),
+          enrollment_code_hash: enrollment.codeHash,
+          enrollment_expires_at: enrollment.expiresAt,
           created_by: admin.id,
         })
         .returning()
@@ -214,8 +130,8 @@ export const workstationRoutes: FastifyPluginAsync = async (app) => {
     });
     return reply.code(201).send({
       ...publicWorkstation(row),
-      enrollment_code: enrollment,
-      enrollment_expires_at: expires.toISOString(),
+      enrollment_code: enrollment.code,
+      enrollment_expires_at: enrollment.expiresAt,
     });
   });
 
@@ -291,14 +207,13 @@ export const workstationRoutes: FastifyPluginAsync = async (app) => {
   app.post('/api/workstations/:id/enrollment-code', { preHandler: requireAdmin() }, async (request) => {
     const { id } = parseParams(IdParams, request);
     const admin = currentUser(request);
-    const enrollment = enrollmentCode();
-    const expires = new Date(now().getTime() + ENROLLMENT_TTL_MS);
+    const enrollment = newEnrollment(now());
     await db.transaction(async (tx) => {
       const [updated] = await tx
         .update(s.workstations)
         .set({
-          enrollment_code_hash: sha256(normalizeCode(enrollment)),
-          enrollment_expires_at: expires.toISOString(),
+          enrollment_code_hash: enrollment.codeHash,
+          enrollment_expires_at: enrollment.expiresAt,
           token_hash: null,
           revoked_at: null,
         })
@@ -314,78 +229,6 @@ export const workstationRoutes: FastifyPluginAsync = async (app) => {
         ip_address: clientInfo(request).ip,
       });
     });
-    return { enrollment_code: enrollment, enrollment_expires_at: expires.toISOString() };
-  });
-
-  app.post('/api/workstations/enroll', async (request) => {
-    const { code } = parseBody(EnrollRequestSchema, request);
-    const token = randomBytes(32).toString('base64url');
-    const at = now();
-    const enrolled = await db.transaction(async (tx) => {
-      const [ws] = await tx
-        .select()
-        .from(s.workstations)
-        .where(eq(s.workstations.enrollment_code_hash, sha256(normalizeCode(code))))
-        .for('update');
-      if (!ws?.enrollment_expires_at || new Date(ws.enrollment_expires_at) < at) {
-        throw new HttpError(
-          400,
-          'invalid_enrollment_code',
-          'this enrolment code is unknown, used or expired',
-        );
-      }
-      await tx
-        .update(s.workstations)
-        .set({
-          token_hash: sha256(token),
-          enrollment_code_hash: null,
-          enrollment_expires_at: null,
-          enrolled_at: at.toISOString(),
-          revoked_at: null,
-          last_seen_at: at.toISOString(),
-        })
-        .where(eq(s.workstations.id, ws.id));
-      await appendAudit(tx, {
-        action: 'admin',
-        object_type: 'workstations',
-        object_id: ws.id,
-        workstation_id: ws.id,
-        description: 'workstation enrolled',
-        ip_address: clientInfo(request).ip,
-      });
-      return ws;
-    });
-    return { workstation_id: enrolled.id, token, code: enrolled.code, kind: enrolled.kind };
-  });
-
-  app.get('/api/sync/scope', async (request) => {
-    const ws = await requireWorkstation(request);
-    return {
-      workstation_id: ws.id,
-      kind: ws.kind,
-      ward_id: ws.ward_id,
-      code: ws.code,
-      tables: tablesFor(ws.kind),
-      schema_version: SYNC_SCHEMA_VERSION,
-    };
-  });
-
-  app.post('/api/sync/grants', { preHandler: requireUser() }, async (request) => {
-    const user = currentUser(request);
-    const header = request.headers['x-workstation-token'];
-    const ws = typeof header === 'string' ? await workstationForToken(db, header) : null;
-    if (!ws) throw revokedOrUnknown();
-    const grant = randomBytes(24).toString('base64url');
-    // Earlier grants stay valid: an outbox may still be uploading mutations signed with one. They end
-    // with the workstation (revocation) or the user (disabled accounts are refused at apply time).
-    await db.transaction(async (tx) => {
-      await tx.insert(s.authoring_grants).values({
-        user_id: user.id,
-        workstation_id: ws.id,
-        grant_hash: sha256(grant),
-        issued_at: now().toISOString(),
-      });
-    });
-    return { user_id: user.id, grant };
+    return { enrollment_code: enrollment.code, enrollment_expires_at: enrollment.expiresAt };
   });
 };
