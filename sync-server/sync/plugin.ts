@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { parseWith } from '../http/errors.ts';
 import { compactChangeLog } from './change-log.ts';
-import { mutationRoutes } from './mutations.ts';
+import { mutationRoutes } from './mutations/routes.ts';
 import { ShapeError, ShapeService } from './shapes.ts';
 import { workstationAdminRoutes } from './workstations/admin-routes.ts';
 import { requireWorkstation } from './workstations/device-auth.ts';

@@ -22,7 +22,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mutation, SYNC_SCHEMA_VERSION } from '../../db/sync-contract.ts';
 import { type Row, rowFromSqlite, syncedTable } from '../../main/core/tables.ts';
-import { normalize } from '../../sync-server/sync/mutations.ts';
+import { normalize } from '../../sync-server/sync/mutations/conflict-rules.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { type Station, startStation } from '../support/stations.ts';
 

@@ -1,0 +1,209 @@
+/**
+ * What a batch writes about its mutations, inside the batch's transaction: the `applied_mutations`
+ * record of every outcome (so a retried batch changes nothing twice), quarantined mutations, conflict
+ * rows, field clocks, and audit entries. This module is the only writer of those sync tables.
+ *
+ * Records and audit entries are deferred and written in bulk when the batch ends (`flush`): one
+ * multi-row insert and one append to the audit chain, however many mutations the batch holds.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Row } from '../../../db/primitives/index.ts';
+import * as s from '../../../db/schema/pg.ts';
+import type { Mutation, Outcome } from '../../../db/sync-contract.ts';
+import { SYSTEM_COLUMNS } from '../../../db/validation.ts';
+import { type AuditAction, type AuditEntry, appendAuditBatch } from '../../auth/audit.ts';
+import { insertJsonRows } from '../../platform/bulk-insert.ts';
+import type { ServerDb } from '../../platform/database.ts';
+
+const SYSTEM = new Set<string>(SYSTEM_COLUMNS);
+
+const RECORD_COLUMNS = [
+  'mutation_id',
+  'workstation_id',
+  'author_id',
+  'table_name',
+  'row_id',
+  'operation',
+  'outcome',
+  'hlc',
+  'detail',
+] as const;
+
+export type AppliedRecord = typeof s.applied_mutations.$inferSelect;
+
+/** The recorded outcomes of those of `mutationIds` an earlier upload already applied. */
+export async function recordedOutcomes(
+  tx: ServerDb,
+  mutationIds: string[],
+): Promise<Map<string, AppliedRecord>> {
+  const seen = await tx
+    .select()
+    .from(s.applied_mutations)
+    .where(inArray(s.applied_mutations.mutation_id, mutationIds));
+  return new Map(seen.map((r) => [r.mutation_id, r]));
+}
+
+/** The values a conflict row keeps: both sides, the provisional winner, and the server side's author. */
+export interface ConflictValues {
+  local: unknown;
+  server: unknown;
+  provisional: unknown;
+  serverAuthor: string | null;
+  serverHlc: string | null;
+}
+
+/** One batch's bookkeeping: written as it goes (conflicts, clocks, quarantine) or at the end (`flush`). */
+export class BatchBookkeeping {
+  private readonly records: (typeof s.applied_mutations.$inferInsert)[] = [];
+  private readonly audits: AuditEntry[] = [];
+
+  constructor(
+    private readonly tx: ServerDb,
+    private readonly workstationId: string,
+  ) {}
+
+  /** Where the deferred lists stand: `rollBack(mark)` drops what a rolled-back attempt added. */
+  mark(): { records: number; audits: number } {
+    return { records: this.records.length, audits: this.audits.length };
+  }
+
+  rollBack(mark: { records: number; audits: number }): void {
+    this.records.length = mark.records;
+    this.audits.length = mark.audits;
+  }
+
+  /** Deferred: written with one multi-row insert when the batch ends. */
+  record(m: Mutation, outcome: Outcome, detail: Row): void {
+    this.records.push({
+      mutation_id: m.id,
+      workstation_id: this.workstationId,
+      author_id: m.author_id,
+      table_name: m.table,
+      row_id: m.row_id,
+      operation: m.op,
+      outcome,
+      hlc: m.hlc,
+      detail,
+    });
+  }
+
+  /** Field names only: the audit trail says who changed what, not the clinical values. Deferred
+   * like `record`, chained in one go when the batch ends. */
+  audit(m: Mutation, action: AuditAction, table: string, fields: string[], outcome: Outcome): void {
+    this.audits.push({
+      action,
+      object_type: table,
+      object_id: m.row_id,
+      user_id: m.author_id,
+      description: `sync ${outcome}`,
+      details: {
+        mutation_id: m.id,
+        fields: fields.filter((f) => !SYSTEM.has(f) || f === 'deleted_at'),
+        hlc: m.hlc,
+      },
+      device_time: m.device_time,
+    });
+  }
+
+  /** Keeps the mutation whole (`payload`: exactly what was sent) with the reason; never drops it. */
+  async quarantine(m: Mutation, reason: string, payload: unknown = m): Promise<void> {
+    await this.tx.insert(s.quarantined_mutations).values({
+      mutation_id: m.id,
+      workstation_id: this.workstationId,
+      author_id: m.author_id,
+      table_name: m.table,
+      row_id: m.row_id,
+      operation: m.op,
+      payload,
+      reason,
+    });
+    this.record(m, 'quarantined', { reason });
+    this.audits.push({
+      action: m.op === 'insert' ? 'create' : m.op,
+      object_type: m.table,
+      object_id: m.row_id,
+      user_id: null,
+      workstation_id: this.workstationId,
+      description: 'mutation quarantined',
+      details: { mutation_id: m.id, claimed_author_id: m.author_id, reason },
+      device_time: m.device_time,
+    });
+  }
+
+  /** A `sync_conflicts` row keeping both values; returns its id. */
+  async conflict(
+    m: Mutation,
+    table: string,
+    field: string | null,
+    kind: 'field' | 'delete_update',
+    v: ConflictValues,
+  ): Promise<string> {
+    const [row] = await this.tx
+      .insert(s.sync_conflicts)
+      .values({
+        table_name: table,
+        row_id: m.row_id,
+        field,
+        kind,
+        local_value: v.local,
+        server_value: v.server,
+        provisional_value: v.provisional,
+        local_author_id: m.author_id,
+        local_workstation_id: this.workstationId,
+        local_device_time: m.device_time,
+        local_hlc: m.hlc,
+        server_author_id: v.serverAuthor,
+        server_hlc: v.serverHlc,
+        mutation_id: m.id,
+      })
+      .returning({ id: s.sync_conflicts.id });
+    return row?.id as string;
+  }
+
+  /** Which write last set each of `fields` of a row (by HLC). */
+  async clocks(table: string, rowId: string, fields: string[]) {
+    const rows = await this.tx
+      .select()
+      .from(s.field_clocks)
+      .where(
+        and(
+          eq(s.field_clocks.table_name, table),
+          eq(s.field_clocks.row_id, rowId),
+          inArray(s.field_clocks.field, fields),
+        ),
+      );
+    return new Map(rows.map((r) => [r.field, r]));
+  }
+
+  async setClocks(table: string, m: Mutation, fields: string[]): Promise<void> {
+    if (fields.length === 0) return;
+    await this.tx
+      .insert(s.field_clocks)
+      .values(
+        fields.map((field) => ({
+          table_name: table,
+          row_id: m.row_id,
+          field,
+          hlc: m.hlc,
+          author_id: m.author_id,
+          workstation_id: this.workstationId,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: [s.field_clocks.table_name, s.field_clocks.row_id, s.field_clocks.field],
+        set: {
+          hlc: sql`excluded.hlc`,
+          author_id: sql`excluded.author_id`,
+          workstation_id: sql`excluded.workstation_id`,
+        },
+        // A later-arriving but older write never moves the clock backwards.
+        setWhere: sql`${s.field_clocks.hlc} < excluded.hlc`,
+      });
+  }
+
+  /** Writes the deferred records and audit entries: once, when the batch ends. */
+  async flush(): Promise<void> {
+    await insertJsonRows(this.tx, 'applied_mutations', RECORD_COLUMNS, this.records);
+    await appendAuditBatch(this.tx, this.audits);
+  }
+}
