@@ -1,0 +1,114 @@
+/**
+ * Held long-polls and what wakes them. One LISTEN on the change channel keeps the log head (the
+ * highest committed position) fresh and wakes the live requests watching the notified table. A `*`
+ * notification (bulk load, compaction, a workstation re-scoped or revoked) wakes them all and makes
+ * the epoch and floor be read again.
+ */
+import type { Database } from '../../platform/database.ts';
+import { CHANGE_CHANNEL } from '../../platform/triggers.ts';
+import { currentSeq, type LogPosition, logPosition } from '../change-log.ts';
+
+export class LongPoll {
+  /** Live requests waiting for a commit, by table name. */
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private unlisten: (() => Promise<void>) | undefined;
+  /** Set while the server shuts down: live requests answer at once instead of holding. */
+  private stopping = false;
+  /** Epoch and compaction floor, re-read after a `*` notification (bulk load, compaction). */
+  private position: LogPosition | null = null;
+  /** The highest committed log position seen, refreshed on every change notification. */
+  private seenHead = 0;
+  private headRefresh: Promise<void> | null = null;
+  private headStale = false;
+
+  constructor(private readonly database: Database) {}
+
+  async start(): Promise<void> {
+    this.unlisten = await this.database.listen(CHANGE_CHANNEL, (table) => this.onNotify(table));
+    await this.refreshHead();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const set of this.waiters.values()) for (const w of set) w();
+    this.waiters.clear();
+    await this.unlisten?.();
+  }
+
+  /** Whether a live request may still be held (not while the server shuts down). */
+  get holding(): boolean {
+    return !this.stopping;
+  }
+
+  /** The highest committed log position notified so far. */
+  get head(): number {
+    return this.seenHead;
+  }
+
+  async logPosition(): Promise<LogPosition> {
+    this.position ??= await logPosition(this.database);
+    return this.position;
+  }
+
+  private onNotify(table: string) {
+    if (table === '*') this.position = null;
+    void this.refreshHead().then(() => this.wake(table));
+  }
+
+  /** Re-reads the head; a notification arriving during a read triggers one more read after it. */
+  refreshHead(): Promise<void> {
+    if (this.headRefresh) {
+      this.headStale = true;
+      return this.headRefresh;
+    }
+    this.headRefresh = (async () => {
+      do {
+        this.headStale = false;
+        try {
+          this.seenHead = Math.max(this.seenHead, await currentSeq(this.database.query.bind(this.database)));
+        } catch {
+          // the next notification or request retries
+        }
+      } while (this.headStale);
+      this.headRefresh = null;
+    })();
+    return this.headRefresh;
+  }
+
+  private wake(table: string) {
+    const wakeAll = table === '*';
+    for (const [t, set] of this.waiters) {
+      if (!wakeAll && t !== table) continue;
+      for (const w of set) w();
+      set.clear();
+    }
+  }
+
+  /** Resolves on the next commit touching one of `tables`, or after `ms`. */
+  waitFor(
+    tables: string[],
+    ms: number,
+    signal?: AbortSignal,
+  ): { promise: Promise<void>; cancel: () => void } {
+    let done!: () => void;
+    const promise = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const timer = setTimeout(() => done(), ms);
+    const cancel = () => {
+      clearTimeout(timer);
+      for (const t of tables) this.waiters.get(t)?.delete(done);
+      done();
+    };
+    for (const t of tables) {
+      let set = this.waiters.get(t);
+      if (!set) {
+        set = new Set();
+        this.waiters.set(t, set);
+      }
+      set.add(done);
+    }
+    signal?.addEventListener('abort', cancel, { once: true });
+    return { promise: promise.then(cancel), cancel };
+  }
+}

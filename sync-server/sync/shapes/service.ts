@@ -1,0 +1,126 @@
+/**
+ * The read path: Electric's HTTP shape protocol served from the change log (`protocol.ts` has the
+ * offsets and handles). A request either starts or continues a snapshot (`snapshot-plan.ts`) or
+ * reads the log after its offset (`log-reader.ts`), holding a live request until a commit touches
+ * its tables (`long-poll.ts`).
+ */
+import type { AnyTableModel } from '../../../db/schema/dsl.ts';
+import { tableByName } from '../../../db/schema/index.ts';
+import type { Database } from '../../platform/database.ts';
+import { currentSeq } from '../change-log.ts';
+import { ruleFor, scopeKey, type TableRule, type WorkstationScope } from '../scopes.ts';
+import { electricSchema } from '../wire.ts';
+import { LogReader } from './log-reader.ts';
+import { LongPoll } from './long-poll.ts';
+import {
+  LIVE_TIMEOUT_MS,
+  logAnswer,
+  mustRefetch,
+  newHandle,
+  parseHandle,
+  parseOffset,
+  type ShapeAnswer,
+  ShapeError,
+  type ShapeRequest,
+  scopeHash,
+  snapshotAnswer,
+} from './protocol.ts';
+import { SnapshotPlanner } from './snapshot-plan.ts';
+
+export class ShapeService {
+  private readonly poll: LongPoll;
+  private readonly snapshots: SnapshotPlanner;
+  private readonly log: LogReader;
+
+  constructor(private readonly database: Database) {
+    this.poll = new LongPoll(database);
+    this.snapshots = new SnapshotPlanner(database);
+    this.log = new LogReader(database);
+  }
+
+  start(): Promise<void> {
+    return this.poll.start();
+  }
+
+  stop(): Promise<void> {
+    return this.poll.stop();
+  }
+
+  async serve(ws: WorkstationScope, req: ShapeRequest, signal?: AbortSignal): Promise<ShapeAnswer> {
+    const table = tableByName(req.table);
+    const rule = ruleFor(ws.kind, req.table);
+    if (!table || !rule)
+      throw new ShapeError(400, 'unknown_shape', `table "${req.table}" is not in this workstation's scope`);
+    const offset = parseOffset(req.offset);
+    if (!offset) throw new ShapeError(400, 'invalid_offset', 'offset must be -1 or <seq>_<n>');
+    const pos = await this.poll.logPosition();
+    const scope = scopeHash(scopeKey(ws, req.table));
+
+    if (offset === 'snapshot') return this.snapshotStart(ws, table, rule, scope, pos.epoch);
+
+    const handle = parseHandle(req.handle);
+    if (!handle) throw new ShapeError(400, 'invalid_handle', 'a handle is required with this offset');
+    const stale =
+      handle.scope !== scope ||
+      handle.epoch !== pos.epoch ||
+      offset.seq < pos.floor ||
+      offset.seq < handle.snapshotSeq ||
+      (typeof offset.part === 'number' && offset.part > 0 && !this.snapshots.has(req.handle as string));
+    if (stale) return mustRefetch(scope, pos.epoch);
+
+    const schema = JSON.stringify(electricSchema(table));
+    if (typeof offset.part === 'number' && offset.part > 0) {
+      const chunk = await this.snapshots.chunk(req.handle as string, ws, table, rule, offset.part);
+      return snapshotAnswer(
+        req.handle as string,
+        handle.snapshotSeq,
+        offset.part + 1,
+        chunk.last,
+        chunk.rows,
+        schema,
+      );
+    }
+    const deps = (rule.dependsOn ?? []).map((d) => d.table);
+    const watched = [table.name, ...deps];
+    // Register before reading, so a commit between the read and the wait still wakes us.
+    const wait =
+      req.live && this.poll.holding ? this.poll.waitFor(watched, LIVE_TIMEOUT_MS, signal) : undefined;
+    try {
+      // A live request trusts the notified head (a commit not yet notified will wake it); a catch-up
+      // request asks the database, so "up to date" is never older than the request.
+      const head = wait ? this.poll.head : await currentSeq(this.database.query.bind(this.database));
+      let page = await this.log.read(ws, table, rule, scope, offset.seq, head);
+      if (page.messages.length === 0 && wait) {
+        await wait.promise;
+        if (signal?.aborted) throw new ShapeError(499, 'aborted', 'client went away');
+        // Woken by a notification (head already fresh) or by the timeout: refresh the head anyway,
+        // shared by every waiter, so a lost notification delays a change by one poll, not forever.
+        await this.poll.refreshHead();
+        page = await this.log.read(ws, table, rule, scope, offset.seq, this.poll.head);
+      }
+      return logAnswer(req, offset.seq, page, schema);
+    } finally {
+      wait?.cancel();
+    }
+  }
+
+  private async snapshotStart(
+    ws: WorkstationScope,
+    table: AnyTableModel,
+    rule: TableRule,
+    scope: string,
+    epoch: number,
+  ): Promise<ShapeAnswer> {
+    const first = await this.snapshots.begin(ws, table, rule);
+    const handle = newHandle(scope, epoch, first.seq);
+    if (!first.last) this.snapshots.keep(handle, first.boundaries);
+    return snapshotAnswer(
+      handle,
+      first.seq,
+      1,
+      first.last,
+      first.rows,
+      JSON.stringify(electricSchema(table)),
+    );
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Snapshots: a shape's rows read from the table itself at one log position S, in chunks. The chunk
+ * boundaries are fixed when the snapshot starts, so the client can page through a big table while
+ * it changes, and then follow the log from S.
+ */
+import { quoteIdent } from '../../../db/primitives/index.ts';
+import type { AnyTableModel } from '../../../db/schema/dsl.ts';
+import type { Database, RawQuery } from '../../platform/database.ts';
+import { currentSeq } from '../change-log.ts';
+import { bindPredicate, type TableRule, type WorkstationScope } from '../scopes.ts';
+import { changeMessageSql } from '../wire.ts';
+
+export const SNAPSHOT_CHUNK = 10_000;
+/** A plan unused for this long is dropped; a client that comes back later re-snapshots (409). */
+const PLAN_TTL_MS = 30 * 60 * 1000;
+
+interface SnapshotPlan {
+  boundaries: string[];
+  createdAt: number;
+}
+
+export class SnapshotPlanner {
+  /** The chunk boundaries of snapshots being paged through, by handle (on this server only). */
+  private readonly plans = new Map<string, SnapshotPlan>();
+
+  constructor(private readonly database: Database) {}
+
+  /** Whether the later chunks of `handle`'s snapshot can still be served. */
+  has(handle: string): boolean {
+    return this.plans.has(handle);
+  }
+
+  /**
+   * Starts a snapshot: its position S, the chunk boundaries and the first chunk, all read in one
+   * REPEATABLE READ transaction. `last` when the first chunk is the whole snapshot.
+   */
+  async begin(
+    ws: WorkstationScope,
+    table: AnyTableModel,
+    rule: TableRule,
+  ): Promise<{ seq: number; boundaries: string[]; rows: string[]; last: boolean }> {
+    const where = bindPredicate(rule.where, ws, { r: 'r' }, 1);
+    const result = await this.database.transaction(
+      async (q) => {
+        const seq = await currentSeq(q);
+        // Every SNAPSHOT_CHUNK-th id: chunk k holds ids in (b[k-1], b[k]]. Fixed now, so rows
+        // deleted or inserted while the client pages cannot shift a row out of every chunk.
+        const boundaries = (
+          await q<{ id: string }>(
+            `SELECT id::text AS id FROM (SELECT r.id, row_number() OVER (ORDER BY r.id) AS n FROM ${quoteIdent(table.name)} r WHERE ${where.sql}) x
+             WHERE n % ${SNAPSHOT_CHUNK} = 0 ORDER BY id`,
+            where.params,
+          )
+        ).map((r) => r.id);
+        const rows = await chunkRows(q, ws, table, rule, null, boundaries[0] ?? null);
+        return { seq, boundaries, rows };
+      },
+      { isolation: 'repeatable read' },
+    );
+    return { ...result, last: result.boundaries.length === 0 };
+  }
+
+  /** Keeps the boundaries of a snapshot with more chunks to come, under its handle. */
+  keep(handle: string, boundaries: string[]): void {
+    const cutoff = Date.now() - PLAN_TTL_MS;
+    for (const [h, p] of this.plans) if (p.createdAt < cutoff) this.plans.delete(h);
+    this.plans.set(handle, { boundaries, createdAt: Date.now() });
+  }
+
+  /** Chunk `part` (1-based after the first) of `handle`'s snapshot; `last` ends the snapshot. */
+  async chunk(
+    handle: string,
+    ws: WorkstationScope,
+    table: AnyTableModel,
+    rule: TableRule,
+    part: number,
+  ): Promise<{ rows: string[]; last: boolean }> {
+    const plan = this.plans.get(handle) as SnapshotPlan;
+    const lo = plan.boundaries[part - 1] ?? null;
+    const hi = plan.boundaries[part] ?? null;
+    const rows = await this.database.transaction((q) => chunkRows(q, ws, table, rule, lo, hi));
+    const last = hi === null;
+    if (last) this.plans.delete(handle);
+    return { rows, last };
+  }
+}
+
+/** The shape's rows with ids in (lo, hi], as insert messages. */
+async function chunkRows(
+  q: RawQuery,
+  ws: WorkstationScope,
+  table: AnyTableModel,
+  rule: TableRule,
+  lo: string | null,
+  hi: string | null,
+): Promise<string[]> {
+  const params: unknown[] = [];
+  const bounds: string[] = [];
+  if (lo) {
+    params.push(lo);
+    bounds.push(`r.id > $${params.length}::uuid`);
+  }
+  if (hi) {
+    params.push(hi);
+    bounds.push(`r.id <= $${params.length}::uuid`);
+  }
+  const where = bindPredicate(rule.where, ws, { r: 'r' }, params.length + 1);
+  const rows = await q<{ m: string }>(
+    `SELECT ${changeMessageSql(table, 'r', `'insert'`)} AS m FROM ${quoteIdent(table.name)} r
+     WHERE (${where.sql})${bounds.map((b) => ` AND ${b}`).join('')} ORDER BY r.id`,
+    [...params, ...where.params],
+  );
+  return rows.map((r) => r.m);
+}
