@@ -1,33 +1,34 @@
 /**
- * The sync server's HTTP application. `buildApp` returns a fastify instance that is not listening
- * and not yet `ready`, so more route plugins can be registered on it:
+ * The sync server, composed once: `buildApp` returns a fastify instance with every part of the
+ * server registered (auth, admin, workstations, the shape and mutation endpoints) and its jobs
+ * scheduled from `ready` to `close`. It is not listening; the CLI, the test server and the
+ * benchmark each call it and then `listen`.
  *
- * ```ts
- * const app = await buildApp({ database, config });
- * await app.register(shapeRoutes);          // uses app.hms, requireUser(), parseBody(), …
- * await app.listen({ port: config.port, host: config.host });
- * ```
- *
- * Every plugin sees `app.hms` (database, config, clock, keys, auth service) and may guard its routes
- * with `requireUser(roles?)` from `./auth/guard.ts`; request bodies are parsed with `parseBody` from
- * `./http/errors.ts` (zod; a failure answers 400 naming the field and rule).
+ * Every route plugin sees `app.hms` (database, config, clock, keys, auth service) and may guard its
+ * routes with `requireUser(roles?)` from `./auth/guard.ts`; request bodies are parsed with
+ * `parseBody` from `./http/errors.ts` (zod; a failure answers 400 naming the field and rule).
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  LogController,
+} from 'fastify';
 import { adminRoutes } from './admin/routes.ts';
-import { clientInfo, currentUser, requireAdmin, requireUser } from './auth/guard.ts';
 import { authRoutes } from './auth/routes.ts';
 import { loadServerKeys, type ServerKeys } from './auth/secrets.ts';
 import { AuthService, type AuthUser } from './auth/service.ts';
 import type { Config } from './config.ts';
 import { installErrorHandling } from './http/errors.ts';
+import { compactionJob } from './jobs/compaction.ts';
+import { Scheduler } from './jobs/scheduler.ts';
 import type { Database } from './platform/database.ts';
-
-export { bootstrap } from './admin/bootstrap.ts';
-export { appendAudit, verifyAuditChain } from './auth/audit.ts';
-export { HttpError, parseBody, parseParams, parseQuery } from './http/errors.ts';
-export type { AuthUser };
-export { clientInfo, currentUser, requireAdmin, requireUser };
+import { createLogger } from './platform/log.ts';
+import { mutationRoutes } from './sync/mutations/routes.ts';
+import { shapeRoutes } from './sync/shapes/routes.ts';
+import { workstationAdminRoutes } from './sync/workstations/admin-routes.ts';
+import { enrolmentRoutes } from './sync/workstations/enrolment.ts';
 
 /** What every route plugin can reach through `app.hms`. */
 export interface HmsContext {
@@ -53,7 +54,7 @@ export interface BuildAppOptions {
   config: Config;
   /** The clock (tests move it); defaults to the wall clock. */
   now?: () => Date;
-  /** Extra route plugins, registered after the built-in ones. */
+  /** Extra route plugins, registered after the server's own: for tests that need a route of their own. */
   plugins?: FastifyPluginAsync[];
 }
 
@@ -64,24 +65,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const now = options.now ?? (() => new Date());
   const keys = await loadServerKeys(database.db, config);
   const auth = new AuthService(database.db, keys, config, now);
+  const log = createLogger(config.logLevel);
+  // Typed as fastify's base logger, so the app keeps the instance type every route plugin is typed against.
+  const httpLog: FastifyBaseLogger = log;
 
   const app = Fastify({
-    logger:
-      config.logLevel === 'silent'
-        ? false
-        : {
-            level: config.logLevel,
-            // Bodies are never logged by fastify; headers that carry secrets are masked.
-            redact: {
-              paths: [
-                'req.headers.authorization',
-                'req.headers.cookie',
-                'req.body',
-                'res.headers["set-cookie"]',
-              ],
-              censor: '[redacted]',
-            },
-          },
+    loggerInstance: httpLog,
     bodyLimit: BODY_LIMIT,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -129,6 +118,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(authRoutes);
   await app.register(adminRoutes);
+  // Sync: workstations (the admin's side, then the PC's), the read path, the write path.
+  await app.register(workstationAdminRoutes);
+  await app.register(enrolmentRoutes);
+  await app.register(shapeRoutes);
+  await app.register(mutationRoutes);
+
+  const jobs = new Scheduler(database, log.child({ module: 'jobs' }));
+  jobs.add(compactionJob({ retentionDays: config.changeLogRetentionDays, now }));
+  app.addHook('onReady', async () => jobs.start());
+  // onClose: after the last request, before the caller closes the database (a run in progress ends first).
+  app.addHook('onClose', async () => jobs.stop());
+
   for (const plugin of options.plugins ?? []) await app.register(plugin);
   return app;
 }

@@ -12,7 +12,6 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { type Database, openDatabase } from './platform/database.ts';
 import { SeedRefusedError, seedDemo } from './seed.ts';
-import { syncPlugin } from './sync/plugin.ts';
 
 async function maybeSeedDemo(database: Database): Promise<void> {
   const [row] = await database.query<{ n: number }>('select count(*)::int as n from patients');
@@ -59,7 +58,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (demo) await maybeSeedDemo(database);
 
-  const app = await buildApp({ database, config, plugins: [syncPlugin] });
+  const app = await buildApp({ database, config });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

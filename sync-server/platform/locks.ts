@@ -16,6 +16,8 @@ export const LOCK_KEYS = {
   changeLog: 7_310_002,
   /** First starts (roles, the first admin): two servers starting on one database at once. */
   bootstrap: 7_310_003,
+  /** The change-log compaction job: one server instance compacts at a time. */
+  compactionJob: 7_310_004,
 } as const satisfies Record<string, number>;
 
 export type LockName = keyof typeof LOCK_KEYS;

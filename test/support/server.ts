@@ -1,12 +1,13 @@
 /**
- * A real sync server for integration tests: fresh Postgres database (or PGlite), bootstrap, the sync
- * plugin, listening on a random loopback port. Helpers act as the admin over real HTTP.
+ * A real sync server for integration tests: fresh Postgres database (or PGlite), bootstrap, the
+ * whole server from `buildApp`, listening on a random loopback port. Helpers act as the admin over
+ * real HTTP.
  */
 import type { FastifyInstance } from 'fastify';
-import { bootstrap, buildApp } from '../../sync-server/app.ts';
+import { bootstrap } from '../../sync-server/admin/bootstrap.ts';
+import { buildApp } from '../../sync-server/app.ts';
 import { testConfig } from '../../sync-server/config.ts';
 import { type Database, openDatabase } from '../../sync-server/platform/database.ts';
-import { syncPlugin } from '../../sync-server/sync/plugin.ts';
 import { createTestDatabase } from './postgres.ts';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
@@ -53,7 +54,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const database = await openDatabase({ url: options.embedded ? undefined : dbUrl });
   const config = testConfig({ adminPassword: ADMIN_PASSWORD, databaseUrl: dbUrl });
   await bootstrap(database, config);
-  const app = await buildApp({ database, config, plugins: [syncPlugin] });
+  const app = await buildApp({ database, config });
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

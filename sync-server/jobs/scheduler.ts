@@ -1,0 +1,120 @@
+/**
+ * A small runner for the server's periodic jobs. Each job has a name, a schedule (node-cron) and a
+ * lock key from `platform/locks.ts`.
+ *
+ * Several server instances may share one Postgres, and a job must run in one of them at a time: a
+ * run opens a transaction, takes the job's lock with `pg_try_advisory_xact_lock`, and skips when
+ * another instance holds it. The job runs inside that transaction, so the lock lasts exactly as
+ * long as the run and a crashed instance cannot keep it. (On the embedded PGlite, which has one
+ * connection, the job's transaction holds that connection: it is also why the job gets the
+ * transaction's query function rather than the database.) A run still going when the next one is
+ * due is skipped in this process too. Runs, skips, failures and durations go to the job's logger.
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Database, RawQuery } from '../platform/database.ts';
+import type { Logger } from '../platform/log.ts';
+
+export interface Job {
+  /** Names the job in logs and in `run(name)`. */
+  name: string;
+  /** When it runs: a cron expression (minute hour day month weekday, with optional leading seconds). */
+  schedule: string;
+  /** Its key in `LOCK_KEYS`. */
+  lockKey: number;
+  /** The work, inside the transaction that holds the lock; what it returns is logged with the run. */
+  run(query: RawQuery): Promise<Record<string, unknown> | undefined>;
+}
+
+export type RunOutcome =
+  | { status: 'ran'; ms: number }
+  | { status: 'skipped'; reason: 'running here' | 'locked by another instance' }
+  | { status: 'failed'; ms: number; error: unknown };
+
+interface Entry {
+  job: Job;
+  log: Logger;
+  running: Promise<RunOutcome> | null;
+}
+
+export class Scheduler {
+  private readonly entries = new Map<string, Entry>();
+  private tasks: ScheduledTask[] = [];
+
+  constructor(
+    private readonly database: Database,
+    private readonly log: Logger,
+  ) {}
+
+  add(job: Job): void {
+    if (this.entries.has(job.name)) throw new Error(`job "${job.name}" is already scheduled`);
+    if (!cron.validate(job.schedule))
+      throw new Error(`job "${job.name}": invalid schedule "${job.schedule}"`);
+    this.entries.set(job.name, { job, log: this.log.child({ job: job.name }), running: null });
+  }
+
+  /** Starts every job's schedule. Its timers do not keep the process alive. */
+  start(): void {
+    for (const { job, log } of this.entries.values()) {
+      const task = cron.schedule(job.schedule, () => this.run(job.name), {
+        name: job.name,
+        unref: true,
+        logger: {
+          info: (message) => log.info(message),
+          warn: (message) => log.warn(message),
+          error: (message, err) => log.error({ err: err ?? message }, 'scheduler error'),
+          debug: (message) => log.debug(String(message)),
+        },
+      });
+      this.tasks.push(task);
+    }
+  }
+
+  /** Stops the schedules and waits for runs in progress, so the database is not closed under them. */
+  async stop(): Promise<void> {
+    const tasks = this.tasks;
+    this.tasks = [];
+    await Promise.all(tasks.map((t) => t.destroy()));
+    await Promise.all([...this.entries.values()].map((e) => e.running));
+  }
+
+  /** Runs the job now, as its schedule does; skipped when a run of it is under way here or elsewhere. */
+  run(name: string): Promise<RunOutcome> {
+    const entry = this.entries.get(name);
+    if (!entry) throw new Error(`no job "${name}"`);
+    if (entry.running) {
+      entry.log.info('job skipped: the previous run is still going');
+      return Promise.resolve({ status: 'skipped', reason: 'running here' });
+    }
+    const running = this.runLocked(entry).finally(() => {
+      entry.running = null;
+    });
+    entry.running = running;
+    return running;
+  }
+
+  private async runLocked({ job, log }: Entry): Promise<RunOutcome> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    try {
+      const result = await this.database.transaction(async (query) => {
+        const [lock] = await query<{ taken: boolean }>(
+          'SELECT pg_try_advisory_xact_lock($1::bigint) AS taken',
+          [job.lockKey],
+        );
+        if (!lock?.taken) return null;
+        return { summary: await job.run(query) };
+      });
+      if (!result) {
+        log.info('job skipped: another server instance holds its lock');
+        return { status: 'skipped', reason: 'locked by another instance' };
+      }
+      const ms = elapsed();
+      log.info({ ms, ...result.summary }, 'job ran');
+      return { status: 'ran', ms };
+    } catch (error) {
+      const ms = elapsed();
+      log.error({ err: error, ms }, 'job failed');
+      return { status: 'failed', ms, error };
+    }
+  }
+}
