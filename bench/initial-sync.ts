@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openLocalDatabase } from '../main/core/local-db.ts';
-import { quoteIdent } from '../main/core/tables.ts';
+import { openLocalDatabase } from '../main/core/store/local-db.ts';
+import { quoteIdent } from '../main/core/store/tables.ts';
 import { startWorkstation } from '../main/core/workstation.ts';
 import type { Database } from '../sync-server/platform/database.ts';
 import type { BenchClient } from './http.ts';

@@ -10,8 +10,11 @@
  */
 import { z } from 'zod';
 
-/** Bumped whenever the synced tables change shape; a workstation on another version is told to update. */
-export const SYNC_SCHEMA_VERSION = 1;
+/**
+ * Bumped whenever the synced tables or the mutation format change shape; a workstation on another
+ * version is told to update (its outbox is kept). 2: units of work, alerts, merges, receipts.
+ */
+export const SYNC_SCHEMA_VERSION = 2;
 
 /**
  * Hybrid logical clock, `<ms since epoch, 13 digits>-<counter, 6 digits>-<node id>`: compares as a
@@ -32,6 +35,11 @@ const columnValue = z.union([
 export const MutationSchema = z.strictObject({
   /** Client-made UUID: the server applies a given id once, however often it is uploaded. */
   id: z.uuid(),
+  /**
+   * The unit of work (one operation on the workstation). The mutations of a unit are consecutive in
+   * a batch and applied all or none: if one is quarantined, all are, with the same reason.
+   */
+  tx_id: z.uuid().optional(),
   table: fieldName,
   row_id: z.uuid(),
   op: z.enum(['insert', 'update', 'delete']),
@@ -55,8 +63,9 @@ export const MutationBatchSchema = z.strictObject({
   grants: z.record(z.uuid(), z.string().min(16).max(200)),
   /**
    * Each mutation is checked on its own (`MutationSchema`): one malformed mutation is quarantined
-   * with its reason instead of failing the batch, so it cannot block the outbox behind it. Only an
-   * entry without a usable id fails the whole batch (the client could not match the answer).
+   * with its reason (with the rest of its unit) instead of failing the batch, so it cannot block the
+   * outbox behind it. Only an entry without a usable id fails the whole batch (the client could not
+   * match the answer).
    */
   mutations: z
     .array(z.looseObject({ id: z.uuid() }))
@@ -102,6 +111,11 @@ export const EnrollResponseSchema = z.strictObject({
   token: z.string(),
   code: z.string(),
   kind: z.enum(['ward', 'pharmacy', 'reception', 'lab', 'admin']),
+  /**
+   * The highest sequence of each kind of human number already used with this code (MRN, bill, …),
+   * so a re-installed PC continues after them instead of handing them out again.
+   */
+  sequences: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 
 /**

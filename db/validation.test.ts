@@ -381,11 +381,10 @@ function rowArb(t: TableMeta): fc.Arbitrary<Record<string, unknown>> {
     if (m.notNull && !m.hasDefault) requiredKeys.push(field);
   }
   return fc.record(shape, { requiredKeys }).map((row) => {
-        if (t.name === 'resource_bookings' && typeof row.start_time === 'string')
+    if (t.name === 'resource_bookings' && typeof row.start_time === 'string')
       row.end_time = new Date(Date.parse(row.start_time) + 60_000).toISOString();
     // discharge after admission, validity in order, two distinct records
-    if (t.name === 'admissions' && typeof row.discharged_at === 'string')
-      row.discharged_at = row.admitted_at;
+    if (t.name === 'admissions' && typeof row.discharged_at === 'string') row.discharged_at = row.admitted_at;
     if (t.name === 'insurance_details' && typeof row.valid_until === 'string' && row.valid_from !== undefined)
       row.valid_from = row.valid_from === null ? null : row.valid_until;
     if (t.name === 'patient_merges' && row.survivor_id === row.merged_id) row.merged_id = ID;

@@ -13,7 +13,10 @@ export interface BatchStock {
 }
 
 /** On hand per batch, for the given batches (or the given items' batches). */
-export function stockByBatch(filter: { batchIds?: readonly string[]; itemIds?: readonly string[] }): DerivedQuery<BatchStock> {
+export function stockByBatch(filter: {
+  batchIds?: readonly string[];
+  itemIds?: readonly string[];
+}): DerivedQuery<BatchStock> {
   const where = filter.batchIds
     ? inList(sql`b.id`, filter.batchIds)
     : inList(sql`b.medication_item_id`, filter.itemIds ?? []);

@@ -4,9 +4,10 @@
  */
 export { canonicalJson } from './canonical-json.ts';
 export { formatIssues, type ValidationIssue } from './issue.ts';
-export { err, ok, type OperationError, type Result } from './result.ts';
+export { err, type OperationError, ok, type Result } from './result.ts';
 export type { Row } from './row.ts';
 export { comparable, sameValue } from './same-value.ts';
 export { sha256Hex } from './sha256.ts';
 export { quoteIdent } from './sql-ident.ts';
 export { isRealDate, normalizeTimestamp, toNormalTimestamp, utcDate } from './timestamp.ts';
+export { issuesFromZod } from './zod-issues.ts';

@@ -11,7 +11,8 @@ import type { ValidationIssue } from '../primitives/issue.ts';
 import type { Row } from '../primitives/row.ts';
 
 const DAY_MS = 86_400_000;
-const dayOffset = (now: string, days: number) => new Date(Date.parse(now) + days * DAY_MS).toISOString().slice(0, 10);
+const dayOffset = (now: string, days: number) =>
+  new Date(Date.parse(now) + days * DAY_MS).toISOString().slice(0, 10);
 
 export interface DateRule {
   table: string;
@@ -53,7 +54,8 @@ export function checkDateRules(
   for (const r of DATE_RULES) {
     if (r.table !== table || (op === 'update' && r.appliesTo === 'insert')) continue;
     const v = write[r.field];
-    if (typeof v === 'string' && !r.holds(v, now)) issues.push({ field: r.field, rule: r.rule, message: r.message });
+    if (typeof v === 'string' && !r.holds(v, now))
+      issues.push({ field: r.field, rule: r.rule, message: r.message });
   }
   return issues;
 }

@@ -13,12 +13,12 @@
  *   again is closed.
  */
 import { type SQL, sql } from 'drizzle-orm';
-import { toNormalTimestamp } from '../primitives/timestamp.ts';
-import type { Row } from '../primitives/row.ts';
-import type { AlertKind } from '../schema/communication.ts';
 import { billSummaries } from '../derived/billing.ts';
 import { inList, numberOf } from '../derived/portable-sql.ts';
 import { stockByBatch } from '../derived/stock.ts';
+import type { Row } from '../primitives/row.ts';
+import { toNormalTimestamp } from '../primitives/timestamp.ts';
+import type { AlertKind } from '../schema/communication.ts';
 
 export interface Verdict {
   kind: AlertKind;
@@ -47,7 +47,8 @@ export interface Invariant {
   refusal: string;
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : v == null ? null : String(v));
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' ? v : v == null ? null : String(v);
 const groupBy = (rows: readonly Row[], key: string) => {
   const out = new Map<string, Row[]>();
   for (const r of rows) {
@@ -316,7 +317,10 @@ export const INVARIANTS: readonly Invariant[] = [
 ];
 
 /** The subject keys, per rule, that rows of `table` (old and new versions) belong to. */
-export function subjectsOf(table: string, rows: readonly (Readonly<Row> | null | undefined)[]): Map<Invariant, Set<string>> {
+export function subjectsOf(
+  table: string,
+  rows: readonly (Readonly<Row> | null | undefined)[],
+): Map<Invariant, Set<string>> {
   const out = new Map<Invariant, Set<string>>();
   for (const inv of INVARIANTS) {
     const of = inv.subjects[table];

@@ -152,7 +152,8 @@ export function stampTransition(
         issue(c, 'stamped', `${c} is set when the ${table} row changes status, it cannot be typed`),
       ),
     };
-  const to = typeof write.status === 'string' ? write.status : from === null ? (machine.initial[0] ?? null) : null;
+  const to =
+    typeof write.status === 'string' ? write.status : from === null ? (machine.initial[0] ?? null) : null;
   const out: Row = { ...write };
   if (to !== null && to !== from) {
     for (const [col, kind] of Object.entries(machine.stamps?.[to] ?? {}))
@@ -200,7 +201,9 @@ export function checkTransition(
     if (!(col in write) || write[col] === null) continue;
     const kind = entering[col];
     if (!kind)
-      issues.push(issue(col, 'stamped', `${col} is set when the ${table} row changes status, it cannot be typed`));
+      issues.push(
+        issue(col, 'stamped', `${col} is set when the ${table} row changes status, it cannot be typed`),
+      );
     else if (kind === 'actor' && write[col] !== actorId)
       issues.push(issue(col, 'stamped', `${col} must be the user who made the change`));
   }

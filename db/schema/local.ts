@@ -27,11 +27,7 @@ export const outbox = localTable(
     acked_at: c.timestamp(),
   },
   {
-    indexes: [
-      ['status', 'seq'],
-      ['table_name', 'row_id'],
-      ['tx_id'],
-    ],
+    indexes: [['status', 'seq'], ['table_name', 'row_id'], ['tx_id']],
   },
 );
 

@@ -1,8 +1,13 @@
 /**
  * Headless workstation: `npm run workstation -- --headless --server <url> --data <dir> [--enroll <code>]`.
  * Prints status lines (never patient data); stops gracefully on SIGTERM/SIGINT. Bad flags exit 2.
+ * The entry point reads the environment (`HMS_DB_KEY`, `HMS_ENROLLMENT_CODE`, `HMS_LOG_LEVEL`) and
+ * hands the core its key, code and logger; the core reads none of it.
  */
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { loadOrCreateKeyFile } from './key-file.ts';
+import { createLogger, type LogLevel } from './logger.ts';
 import { startWorkstation, type WorkstationStatus } from './workstation.ts';
 
 const USAGE = `usage: npm run workstation -- --headless --server <url> --data <dir> [--enroll <code>]
@@ -58,13 +63,19 @@ const line = (s: WorkstationStatus) =>
 async function main() {
   const args = parse();
   const log = (l: string) => process.stdout.write(`${new Date().toISOString()} ${l}\n`);
+  const level = (process.env.HMS_LOG_LEVEL ?? 'warn') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level))
+    die(`HMS_LOG_LEVEL: unknown level ${level}`);
+  const enrollmentCode = args.enroll ?? process.env.HMS_ENROLLMENT_CODE;
   let ws: Awaited<ReturnType<typeof startWorkstation>>;
   try {
+    mkdirSync(args.data, { recursive: true, mode: 0o700 });
     ws = await startWorkstation({
       server: args.server,
       dataDir: args.data,
-      ...(args.enroll ? { enrollmentCode: args.enroll } : {}),
-      log,
+      key: process.env.HMS_DB_KEY || loadOrCreateKeyFile(args.data),
+      ...(enrollmentCode ? { enrollmentCode } : {}),
+      log: createLogger(level),
     });
   } catch (e) {
     die(e instanceof Error ? e.message : String(e), 1);

@@ -8,24 +8,17 @@
 import { hash, verify } from '@node-rs/argon2';
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
+import type { Result } from '../../db/primitives/index.ts';
 import { GrantResponseSchema } from '../../db/sync-contract.ts';
-import type { FetchLike } from './shape-sync.ts';
-import type { Result } from './writes.ts';
+import type { SessionUser } from '../common/session.ts';
+import type { FetchLike } from './sync/shape-sync.ts';
 
 // Argon2id (= 2; the enum is a const enum), OWASP parameters, as on the server.
 const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 const OFFLINE_MAX_FAILURES = 5;
 const OFFLINE_LOCK_MS = 60_000;
 
-export interface SessionUser {
-  id: string;
-  username: string;
-  first_name: string;
-  last_name: string;
-  role: string;
-  /** True when the login was checked against the local verifier (the server was unreachable). */
-  offline: boolean;
-}
+export type { SessionUser };
 
 export type LoginErrorCode =
   | 'invalid_credentials'

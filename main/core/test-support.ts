@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { HybridLogicalClock } from './hlc.ts';
-import { type LocalDatabase, openLocalDatabase } from './local-db.ts';
-import { Outbox } from './outbox.ts';
-import { Writes } from './writes.ts';
+import { type LocalDatabase, openLocalDatabase } from './store/local-db.ts';
+import { Outbox } from './store/outbox.ts';
+import { Writes } from './store/writes.ts';
+import { HybridLogicalClock } from './sync/hlc.ts';
 
 export interface TestDb {
   dir: string;
@@ -37,6 +37,7 @@ export function makeWrites(t: TestDb, actor: { id: string; role: string } | null
   let current = actor;
   const writes = new Writes({
     sqlite: t.local.sqlite,
+    db: t.local.db,
     hlc: new HybridLogicalClock({ node: 'ws-test' }),
     outbox: t.outbox,
     actor: () => current,

@@ -1,41 +1,57 @@
 /**
- * The headless workstation core: local encrypted SQLite, local writes with an outbox, shape
- * consumption, the uploader, the session, and a status for the UI. Plain Node (never imports
- * electron): the Electron shell, the browser-mode server, the CLI and the tests all start it here.
+ * The headless workstation core: local encrypted SQLite, units of work with an outbox, shape
+ * consumption, the uploader, the session, and the operations of every domain behind one registry.
+ * Plain Node (never imports electron): the Electron shell, the browser-mode server, the CLI and the
+ * tests all start it here, handing in its key, enrolment code and options (it never reads the
+ * environment).
+ *
+ * The UI reaches it only through `call(channel, args)` (the IPC door) or its typed twin `api`.
  */
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readableFields } from '../../db/policy.ts';
+import { NUMBER_KIND_NAMES } from '../../db/numbers.ts';
+import type { Row } from '../../db/primitives/index.ts';
 import {
   EnrollResponseSchema,
   type Scope,
   ScopeSchema,
   SYNC_SCHEMA_VERSION,
 } from '../../db/sync-contract.ts';
-import { HybridLogicalClock } from './hlc.ts';
-import { type LocalDatabase, openLocalDatabase } from './local-db.ts';
-import { Outbox } from './outbox.ts';
-import { Session, type SessionUser } from './session.ts';
-import { SETTING, Settings } from './settings.ts';
-import { type FetchLike, type ShapeEvent, ShapeSync } from './shape-sync.ts';
-import { quoteIdent, type Row, rowFromSqlite, syncedTable } from './tables.ts';
-import { Uploader, type UploaderEvent } from './uploader.ts';
-import { Writes } from './writes.ts';
+import type { Envelope } from '../common/contract.ts';
+import { type Api, contract } from '../common/index.ts';
+import type { WorkstationStatus } from '../common/sync.ts';
+import { patientHandlers } from './features/patients/handlers.ts';
+import { PatientSearch } from './features/patients/search.ts';
+import { sessionHandlers } from './features/session/handlers.ts';
+import { syncHandlers } from './features/sync/handlers.ts';
+import { type Logger, silentLogger } from './logger.ts';
+import { Registry } from './registry.ts';
+import { Session } from './session.ts';
+import { type LocalDatabase, openLocalDatabase } from './store/local-db.ts';
+import { Outbox } from './store/outbox.ts';
+import { Reader } from './store/reader.ts';
+import { Sequences } from './store/sequences.ts';
+import { SETTING, Settings } from './store/settings.ts';
+import { Writes } from './store/writes.ts';
+import { HybridLogicalClock } from './sync/hlc.ts';
+import { type FetchLike, type ShapeEvent, ShapeSync } from './sync/shape-sync.ts';
+import { Uploader, type UploaderEvent } from './sync/uploader.ts';
+
+export type { WorkstationStatus };
 
 export interface WorkstationOptions {
   /** Base URL of the sync server, e.g. `http://10.0.0.2:8080`. */
   server: string;
-  /** Directory holding `workstation.db` (and `db.key` when no key is given). */
+  /** Directory holding `workstation.db`. */
   dataDir: string;
-  /** Database key; else `HMS_DB_KEY`; else a random key kept in `<dataDir>/db.key` (mode 0600). */
-  key?: string;
-  /** One-time enrolment code (first run only); else `HMS_ENROLLMENT_CODE`. */
+  /** The local database key (from the OS keychain in the app; from the CLI's key file when headless). */
+  key: string;
+  /** One-time enrolment code (first run only). */
   enrollmentCode?: string;
   fetch?: FetchLike;
-  /** Status/diagnostic lines (never patient data). */
-  log?: (line: string) => void;
+  /** Diagnostics (never patient data). Default: silent. */
+  log?: Logger;
   /** How often the server is probed for connectivity and scope changes (ms, default 3000). */
   heartbeatMs?: number;
   /**
@@ -45,22 +61,6 @@ export interface WorkstationOptions {
   clock?: () => number;
   /** Per-request timeout of uploads (ms, default 10 000). */
   uploadTimeoutMs?: number;
-}
-
-export interface WorkstationStatus {
-  workstationId: string;
-  code: string | null;
-  kind: string | null;
-  online: boolean;
-  lastSyncAt: string | null;
-  outboxPending: number;
-  openConflicts: number;
-  quarantined: number;
-  revoked: boolean;
-  updateRequired: boolean;
-  tables: string[];
-  user: { id: string; username: string; role: string; offline: boolean } | null;
-  lastError: string | null;
 }
 
 export interface WorkstationEvents {
@@ -78,34 +78,22 @@ export class WorkstationError extends Error {
   }
 }
 
-function resolveKey(opts: WorkstationOptions): string {
-  if (opts.key) return opts.key;
-  const env = process.env.HMS_DB_KEY;
-  if (env) return env;
-  const file = join(opts.dataDir, 'db.key');
-  try {
-    const k = readFileSync(file, 'utf8').trim();
-    if (k) return k;
-  } catch {
-    // no key yet: make one
-  }
-  const key = randomBytes(32).toString('hex');
-  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
-  return key;
-}
-
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
 
 export class Workstation {
   readonly writes: Writes;
   readonly session: Session;
-  readonly settings: Settings;
   readonly hlc: HybridLogicalClock;
+  /** The operations of every domain, typed: `ws.api.patients.search({query: 'fatou'})`. */
+  readonly api: Api;
+  private readonly settings: Settings;
+  private readonly reader: Reader;
+  private readonly registry: Registry<typeof contract>;
   private readonly emitter = new EventEmitter<WorkstationEvents>();
   private readonly outbox: Outbox;
   private readonly shapes: ShapeSync;
   private readonly uploader: Uploader;
+  private readonly log: Logger;
   private heartbeat: NodeJS.Timeout | null = null;
   private online = false;
   private revoked = false;
@@ -124,8 +112,10 @@ export class Workstation {
     private readonly opts: WorkstationOptions,
   ) {
     const sqlite = local.sqlite;
+    this.log = opts.log ?? silentLogger;
     this.settings = new Settings(sqlite);
     this.outbox = new Outbox(sqlite);
+    this.reader = new Reader(sqlite);
     this.hlc = new HybridLogicalClock({
       node: workstationId,
       last: this.settings.get(SETTING.hlc),
@@ -141,17 +131,19 @@ export class Workstation {
       onOnline: () => this.setOnline(true),
     });
     const clock = opts.clock;
+    const now = clock ? () => new Date(clock()) : () => new Date();
     this.writes = new Writes({
       sqlite,
+      db: local.db,
       hlc: this.hlc,
       outbox: this.outbox,
-      ...(clock ? { now: () => new Date(clock()) } : {}),
+      now,
       actor: () => {
         const u = this.session.currentUser();
         return u ? { id: u.id, role: u.role } : null;
       },
-      onCommit: (table) => {
-        this.emitter.emit('change', [table]);
+      onCommit: (tables) => {
+        this.emitter.emit('change', tables);
         this.uploader.kick();
         this.statusChanged();
       },
@@ -163,7 +155,7 @@ export class Workstation {
       token,
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       onEvent: (e) => this.onShapeEvent(e),
-      ...(opts.log ? { log: opts.log } : {}),
+      log: this.log.child('shapes'),
     });
     this.uploader = new Uploader({
       sqlite,
@@ -173,32 +165,64 @@ export class Workstation {
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       ...(opts.uploadTimeoutMs ? { timeoutMs: opts.uploadTimeoutMs } : {}),
       onEvent: (e) => this.onUploaderEvent(e),
-      ...(opts.log ? { log: opts.log } : {}),
+      log: this.log.child('uploader'),
     });
+
+    const sequences = new Sequences(sqlite, () => this.settings.get(SETTING.code));
+    this.registry = new Registry(contract, () => this.session.currentUser(), this.log.child('registry'));
+    this.registry.register('session', sessionHandlers({ session: this.session }));
+    this.registry.register(
+      'sync',
+      syncHandlers({
+        reader: this.reader,
+        writes: this.writes,
+        outbox: this.outbox,
+        status: () => this.status(),
+        syncNow: () => this.syncNow(),
+      }),
+    );
+    this.registry.register(
+      'patients',
+      patientHandlers({
+        db: local.db,
+        reader: this.reader,
+        writes: this.writes,
+        sequences,
+        search: new PatientSearch(sqlite),
+        now,
+      }),
+    );
+    this.registry.assertComplete();
+    this.api = this.registry.api();
   }
 
   /** Opens (and on first run enrols) the workstation and starts syncing. */
   static async start(opts: WorkstationOptions): Promise<Workstation> {
     mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     const server = trimSlash(opts.server);
-    const local = openLocalDatabase({ path: join(opts.dataDir, 'workstation.db'), key: resolveKey(opts) });
+    const local = openLocalDatabase({ path: join(opts.dataDir, 'workstation.db'), key: opts.key });
     try {
       const settings = new Settings(local.sqlite);
       let id = settings.get(SETTING.workstationId);
       let token = settings.get(SETTING.token);
       if (!id || !token) {
-        const code = opts.enrollmentCode ?? process.env.HMS_ENROLLMENT_CODE;
-        if (!code)
+        if (!opts.enrollmentCode)
           throw new WorkstationError(
             'not_enrolled',
-            'this workstation is not enrolled: give the one-time enrolment code (--enroll or HMS_ENROLLMENT_CODE)',
+            'this workstation is not enrolled: give the one-time enrolment code',
           );
-        const enrolled = await enroll(server, code, opts.fetch);
+        const enrolled = await enroll(server, opts.enrollmentCode, opts.fetch);
+        const sequences = new Sequences(local.sqlite, () => enrolled.code);
         local.sqlite.transaction(() => {
           settings.set(SETTING.workstationId, enrolled.workstation_id);
           settings.set(SETTING.token, enrolled.token);
           settings.set(SETTING.code, enrolled.code);
           settings.set(SETTING.kind, enrolled.kind);
+          // A re-installed PC keeps its code: continue its numbers where the server saw them end.
+          for (const kind of NUMBER_KIND_NAMES) {
+            const used = enrolled.sequences?.[kind];
+            if (used) sequences.raise(kind, used);
+          }
         })();
         id = enrolled.workstation_id;
         token = enrolled.token;
@@ -210,6 +234,11 @@ export class Workstation {
       local.close();
       throw e;
     }
+  }
+
+  /** The IPC door: one call by channel name with untrusted arguments; answers the envelope. */
+  call(channel: unknown, args: unknown): Promise<Envelope<unknown>> {
+    return this.registry.call(channel, args);
   }
 
   private async begin() {
@@ -254,9 +283,7 @@ export class Workstation {
     if (scope.schema_version !== SYNC_SCHEMA_VERSION) {
       if (!this.updateRequired) {
         this.updateRequired = true;
-        this.opts.log?.(
-          `server sync schema ${scope.schema_version}, this build ${SYNC_SCHEMA_VERSION}: update required`,
-        );
+        this.log.warn('update required', { server: scope.schema_version, build: SYNC_SCHEMA_VERSION });
         void this.uploader.stop();
         this.statusChanged();
       }
@@ -265,7 +292,8 @@ export class Workstation {
     if (key === this.scopeTables.join(',')) return;
     this.scopeTables = [...scope.tables];
     const unknown = this.shapes.setTables(scope.tables);
-    if (unknown.length) this.opts.log?.(`scope tables unknown to this build, skipped: ${unknown.join(', ')}`);
+    if (unknown.length)
+      this.log.warn('scope tables unknown to this build, skipped', { tables: unknown.join(',') });
   }
 
   private setOnline(v: boolean) {
@@ -309,7 +337,7 @@ export class Workstation {
         return this.markRevoked();
       case 'update_required':
         this.updateRequired = true;
-        this.opts.log?.('the server requires a newer build: uploads paused, the outbox is kept');
+        this.log.warn('the server requires a newer build: uploads paused, the outbox is kept');
         this.statusChanged();
         return;
       case 'acked':
@@ -326,7 +354,7 @@ export class Workstation {
   private markRevoked() {
     if (this.revoked) return;
     this.revoked = true;
-    this.opts.log?.('the server refused this workstation token (revoked): sync stopped, local data kept');
+    this.log.warn('the server refused this workstation token (revoked): sync stopped, local data kept');
     this.shapes.stop();
     void this.uploader.stop();
     this.statusChanged();
@@ -394,22 +422,10 @@ export class Workstation {
     return () => this.emitter.off(event, safe as never);
   }
 
-  /** Read access: the drizzle database (synced + local tables) and the raw SQLite handle. */
-  get query(): { db: LocalDatabase['db']; sqlite: LocalDatabase['sqlite'] } {
-    return { db: this.local.db, sqlite: this.local.sqlite };
-  }
-
-  /** One row of a synced table in application form, restricted to what the logged-in user may read. */
+  /** One row of a synced table as the logged-in user may read it (null: absent, hidden, or no one logged in). */
   get(table: string, id: string): Row | null {
-    const info = syncedTable(table);
-    const user: SessionUser | null = this.session.currentUser();
-    if (!info || !user) return null;
-    const fields = readableFields(user.role, table);
-    if (fields.length === 0) return null;
-    const raw = this.local.sqlite
-      .prepare(`SELECT ${fields.map(quoteIdent).join(', ')} FROM ${quoteIdent(table)} WHERE "id" = ?`)
-      .get(id) as Row | undefined;
-    return raw ? rowFromSqlite(info, raw) : null;
+    const user = this.session.currentUser();
+    return user ? this.reader.one(user, table, id, { withDeleted: true }) : null;
   }
 
   /** Uploads now and makes every shape catch up now (does not wait). */
@@ -467,11 +483,6 @@ export class Workstation {
         return;
       }
     }
-  }
-
-  /** Alias of `drain` for tests. */
-  waitForIdle(timeoutMs?: number): Promise<void> {
-    return this.drain(timeoutMs);
   }
 
   /** Graceful stop: streams ended, the upload in flight finished, the database closed. */

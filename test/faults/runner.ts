@@ -6,6 +6,9 @@
  * - mode `sync`: prints `N <local patient count>` every few milliseconds while the shapes sync.
  * Prints `READY` once started. Never exits by itself: the test kills it.
  */
+import { join } from 'node:path';
+import { createLogger } from '../../main/core/logger.ts';
+import { openLocalDatabase } from '../../main/core/store/local-db.ts';
 import { startWorkstation } from '../../main/core/workstation.ts';
 
 interface RunnerConfig {
@@ -27,11 +30,14 @@ const ws = await startWorkstation({
   dataDir: cfg.dataDir,
   key: cfg.key,
   ...(cfg.code ? { enrollmentCode: cfg.code } : {}),
-  ...(process.env.HMS_TEST_LOG ? { log: (l: string) => process.stderr.write(`[runner] ${l}\n`) } : {}),
+  ...(process.env.HMS_TEST_LOG ? { log: createLogger('debug') } : {}),
 });
 
 if (cfg.mode === 'sync') {
-  const count = ws.query.sqlite.prepare('SELECT COUNT(*) AS n FROM patients');
+  // A second connection to the file: the core hands out no SQL handle.
+  const count = openLocalDatabase({ path: join(cfg.dataDir, 'workstation.db'), key: cfg.key }).sqlite.prepare(
+    'SELECT COUNT(*) AS n FROM patients',
+  );
   out('READY');
   setInterval(() => out(`N ${(count.get() as { n: number }).n}`), 5);
 } else {

@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLocalDatabase } from '../../main/core/local-db.ts';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { openLocalDatabase } from '../../main/core/store/local-db.ts';
 import { startWorkstation } from '../../main/core/workstation.ts';
 import { type Child, sleep, spawnTs } from '../support/child.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -171,7 +171,11 @@ describe('kill -9 of a workstation', () => {
     try {
       await ws.drain(45_000);
       expect(ws.status().outboxPending).toBe(0);
-      const db = ws.query.sqlite;
+      // A second connection to the file: the core hands out no SQL handle.
+      const db = openLocalDatabase({ path: join(dir, 'workstation.db'), key: KEY }).sqlite;
+      onTestFinished(() => {
+        db.close();
+      });
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       const outbox = db.prepare('SELECT id, row_id, outcome FROM outbox').all() as {
         id: string;
@@ -246,7 +250,11 @@ describe('kill -9 of a workstation', () => {
     const ws = await startWorkstation({ server: url, dataDir: dir, key: KEY });
     try {
       await ws.drain(60_000);
-      const db = ws.query.sqlite;
+      // A second connection to the file: the core hands out no SQL handle.
+      const db = openLocalDatabase({ path: join(dir, 'workstation.db'), key: KEY }).sqlite;
+      onTestFinished(() => {
+        db.close();
+      });
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       const local = (db.prepare('SELECT id FROM patients ORDER BY id').all() as { id: string }[]).map(
         (r) => r.id,

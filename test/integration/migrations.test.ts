@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tablesIn } from '../../db/schema/index.ts';
-import { type LocalDatabase, openLocalDatabase } from '../../main/core/local-db.ts';
+import { type LocalDatabase, openLocalDatabase } from '../../main/core/store/local-db.ts';
 import { type Database, openDatabase } from '../../sync-server/platform/database.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 

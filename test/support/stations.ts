@@ -5,12 +5,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLogger } from '../../main/core/logger.ts';
+import { type LocalDatabase, openLocalDatabase } from '../../main/core/store/local-db.ts';
 import { startWorkstation, type Workstation, type WorkstationOptions } from '../../main/core/workstation.ts';
 import type { TestServer } from './server.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
+/** A second connection to a workstation's database file (the core's own handle never leaves it). */
+export function inspect(dir: string, key = KEY): LocalDatabase {
+  return openLocalDatabase({ path: join(dir, 'workstation.db'), key });
+}
+
 export interface Station {
   ws: Workstation;
+  /**
+   * The workstation's database file seen from outside (a second connection, WAL lets it read while
+   * the core writes): tests look at rows and the outbox here, since the core hands out no SQL handle.
+   */
+  sqlite: LocalDatabase['sqlite'];
   proxy: TcpProxy;
   dir: string;
   id: string;
@@ -46,9 +58,7 @@ export async function startStation(
   const dir = mkdtempSync(join(tmpdir(), 'hms-station-'));
   const password =
     input.password ?? (input.user === 'admin' ? 'admin-password-for-tests' : `password-${input.user}`);
-  const log = process.env.HMS_TEST_LOG
-    ? (line: string) => console.error(`[${input.name}] ${line}`)
-    : undefined;
+  const log = process.env.HMS_TEST_LOG ? createLogger('debug') : undefined;
   let ws = await startWorkstation({
     server: url,
     dataDir: dir,
@@ -59,9 +69,14 @@ export async function startStation(
   });
   const login = await ws.session.login(input.user, password);
   if (!login.ok) throw new Error(`login of ${input.user} failed: ${JSON.stringify(login.error)}`);
+  let outside: LocalDatabase | null = null;
   const station: Station = {
     get ws() {
       return ws;
+    },
+    get sqlite() {
+      outside ??= inspect(dir);
+      return outside.sqlite;
     },
     proxy,
     dir,
@@ -77,6 +92,7 @@ export async function startStation(
     },
     async close() {
       await ws.stop().catch(() => {});
+      outside?.close();
       await proxy.stop();
       rmSync(dir, { recursive: true, force: true });
     },
@@ -104,4 +120,4 @@ export async function eventually(
 
 /** Rows of a synced table on a workstation's local database. */
 export const localRows = (station: Station, sql: string, ...params: unknown[]) =>
-  station.ws.query.sqlite.prepare(sql).all(...params) as Record<string, unknown>[];
+  station.sqlite.prepare(sql).all(...params) as Record<string, unknown>[];

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLocalDatabase } from '../../main/core/local-db.ts';
+import { openLocalDatabase } from '../../main/core/store/local-db.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { eventually, KEY, localRows, type Station, startStation } from '../support/stations.ts';
 
@@ -101,7 +101,7 @@ describe('the local database is encrypted at rest', () => {
   });
 
   it('an online backup is encrypted too, and the unkeyed backup API refuses rather than writing plaintext', async () => {
-    const sqlite = station.ws.query.sqlite;
+    const sqlite = station.sqlite;
     // better-sqlite3's backup() opens the target without a key: SQLite3 Multiple Ciphers refuses
     // ("incompatible source and target"), so a plaintext copy cannot be made by accident.
     const unkeyed = join(station.dir, 'unkeyed-backup.db');

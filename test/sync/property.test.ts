@@ -20,8 +20,9 @@
 import fc from 'fast-check';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Row } from '../../db/primitives/index.ts';
 import { type Mutation, SYNC_SCHEMA_VERSION } from '../../db/sync-contract.ts';
-import { type Row, rowFromSqlite, syncedTable } from '../../main/core/tables.ts';
+import { rowFromSqlite, syncedTable } from '../../main/core/store/tables.ts';
 import { normalize } from '../../sync-server/sync/mutations/conflict-rules.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { type Station, startStation } from '../support/stations.ts';
@@ -144,14 +145,14 @@ describe('sync property: random operations, cuts, restarts and duplicate uploads
   const at = (i: StationIx): Station => stations[i] as Station;
 
   const lastMutationId = (s: Station): string =>
-    (s.ws.query.sqlite.prepare('SELECT id FROM outbox ORDER BY seq DESC LIMIT 1').get() as { id: string }).id;
+    (s.sqlite.prepare('SELECT id FROM outbox ORDER BY seq DESC LIMIT 1').get() as { id: string }).id;
 
   const outboxSize = (s: Station): number =>
-    (s.ws.query.sqlite.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+    (s.sqlite.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
 
   /** This run's living patients on a PC, in a stable order. */
   const livePatients = (s: Station, prefix: string) =>
-    s.ws.query.sqlite
+    s.sqlite
       .prepare(`SELECT id, mrn FROM patients WHERE mrn LIKE ? AND deleted_at IS NULL ORDER BY mrn, id`)
       .all(`${prefix}%`) as { id: string; mrn: string }[];
 
@@ -233,7 +234,7 @@ describe('sync property: random operations, cuts, restarts and duplicate uploads
         case 'resend': {
           // As if the replies to the last `n` uploads had been lost: the PC sends them again.
           const s = at(op.s);
-          const again = s.ws.query.sqlite
+          const again = s.sqlite
             .prepare(
               `UPDATE outbox SET status = 'pending', outcome = NULL, reason = NULL, acked_at = NULL
                WHERE id IN (SELECT id FROM outbox WHERE status = 'acked' ORDER BY seq DESC LIMIT ?)`,
@@ -282,9 +283,7 @@ describe('sync property: random operations, cuts, restarts and duplicate uploads
       ).map((r) => canonicalRow(r.row));
     const localRowsOf = (s: Station) =>
       (
-        s.ws.query.sqlite
-          .prepare(`SELECT * FROM patients WHERE mrn LIKE ? ORDER BY id`)
-          .all(`${prefix}%`) as Row[]
+        s.sqlite.prepare(`SELECT * FROM patients WHERE mrn LIKE ? ORDER BY id`).all(`${prefix}%`) as Row[]
       ).map((raw) => canonicalRow(rowFromSqlite(info as NonNullable<typeof info>, raw)));
     const deadline = Date.now() + 5_000;
     for (;;) {
@@ -332,7 +331,7 @@ describe('sync property: random operations, cuts, restarts and duplicate uploads
     for (const w of written) {
       const what = `${w.op} ${w.mutationId} from ${NAMES[w.station]}`;
       const local = at(w.station)
-        .ws.query.sqlite.prepare('SELECT status, outcome FROM outbox WHERE id = ?')
+        .sqlite.prepare('SELECT status, outcome FROM outbox WHERE id = ?')
         .get(w.mutationId) as { status: string; outcome: string } | undefined;
       expect(local?.status, `${what}: acknowledged locally`).toBe('acked');
       const a = byId.get(w.mutationId);

@@ -4,7 +4,7 @@
  * compare replicas with Postgres.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Row } from '../../main/core/tables.ts';
+import type { Row } from '../../db/primitives/index.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { eventually, localRows, type Station, startStation } from '../support/stations.ts';
 
@@ -189,19 +189,20 @@ describe('sync between workstations', () => {
     );
     // The workstation core refuses this locally; a tampered or outdated client would still send it.
     // Put it straight into the outbox, as such a client would, and let the uploader deliver it.
-    const sqlite = desk.ws.query.sqlite;
+    const sqlite = desk.sqlite;
     const seq = (sqlite.prepare('SELECT coalesce(max(seq), 0) + 1 AS n FROM outbox').get() as { n: number })
       .n;
     const mutationId = '01900000-0000-7000-8000-000000000007';
     sqlite
       .prepare(
-        `INSERT INTO outbox (id, created_at, seq, table_name, row_id, operation, payload, base_version, author_id, hlc, device_time, status)
-         VALUES (?, ?, ?, 'prescriptions', ?, 'update', ?, 1, ?, ?, ?, 'pending')`,
+        `INSERT INTO outbox (id, created_at, seq, tx_id, table_name, row_id, operation, payload, base_version, author_id, hlc, device_time, status)
+         VALUES (?, ?, ?, ?, 'prescriptions', ?, 'update', ?, 1, ?, ?, ?, 'pending')`,
       )
       .run(
         mutationId,
         new Date().toISOString(),
         seq,
+        mutationId,
         rx?.id,
         JSON.stringify({ dosage: { base: '500 mg', value: '2 g' } }),
         receptionist,

@@ -8,13 +8,13 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import * as schema from '../../db/schema/sqlite.ts';
+import * as schema from '../../../db/schema/sqlite.ts';
 
 export type LocalSchema = typeof schema;
 export type LocalDb = BetterSQLite3Database<LocalSchema>;
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const SQLITE_MIGRATIONS = resolve(here, '../../db/migrations/sqlite');
+export const SQLITE_MIGRATIONS = resolve(here, '../../../db/migrations/sqlite');
 
 export interface LocalDatabase {
   sqlite: Database.Database;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { syncedTable } from '../store/tables.ts';
+import { count, makeWrites, newId, openTestDb, patient, type TestDb } from '../test-support.ts';
 import { ShapeApplier, type ShapeMessage } from './shape-apply.ts';
-import { syncedTable } from './tables.ts';
-import { count, makeWrites, newId, openTestDb, patient, type TestDb } from './test-support.ts';
 
 const info = syncedTable('patients');
 if (!info) throw new Error('patients table missing');

@@ -1,21 +1,22 @@
 /**
- * The local outbox: every local write appends one entry in the same transaction as its row change.
- * Entries stay `pending` until the server answers; their values are re-applied on top of incoming
- * server rows meanwhile, so the user keeps seeing their own unacknowledged writes.
+ * The local outbox (`outbox`; the only module that writes it): every local write appends one entry in
+ * the same transaction as its row change, and the entries of one operation share a transaction id
+ * (a *unit of work*: uploaded together, applied by the server all or none). Entries stay `pending`
+ * until the server answers; their values are re-applied on top of incoming server rows meanwhile, so
+ * the user keeps seeing their own unacknowledged writes.
  */
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
-import { Settings } from './settings.ts';
-import { quoteIdent, type Row, type TableInfo, toSqlite } from './tables.ts';
-
-/** Settings key under which the server's last delivered version of a row with pending writes is kept. */
-const serverRowKey = (table: string, id: string) => `server_row:${table}:${id}`;
+import { quoteIdent, type Row } from '../../../db/primitives/index.ts';
+import { ServerRows } from './server-rows.ts';
+import { type TableInfo, toSqlite } from './tables.ts';
 
 export type OutboxOperation = 'insert' | 'update' | 'delete';
 
 export interface OutboxEntry {
   id: string;
   seq: number;
+  tx_id: string;
   table_name: string;
   row_id: string;
   operation: OutboxOperation;
@@ -32,6 +33,7 @@ export interface OutboxEntry {
 }
 
 export interface NewOutboxEntry {
+  txId: string;
   table: string;
   rowId: string;
   operation: OutboxOperation;
@@ -49,15 +51,21 @@ export class Outbox {
   private readonly pendingForTableStmt: Database.Statement<[string], OutboxEntry>;
   private readonly anyPendingForTableStmt: Database.Statement<[string], { n: number }>;
   private readonly pendingCountStmt: Database.Statement<[], { n: number }>;
+  private readonly pendingForRowStmt: Database.Statement<[string, string], { n: number }>;
+  private readonly headStmt: Database.Statement<[number], OutboxEntry>;
+  private readonly txStmt: Database.Statement<[string], OutboxEntry>;
+  private readonly entryStmt: Database.Statement<[string], OutboxEntry>;
+  private readonly ackStmt: Database.Statement<[string, string | null, string, string]>;
+  private readonly pruneStmt: Database.Statement<[string]>;
   private readonly stmtCache = new Map<string, Database.Statement>();
-  private readonly settings: Settings;
+  private readonly serverRows: ServerRows;
 
   constructor(private readonly sqlite: Database.Database) {
-    this.settings = new Settings(sqlite);
+    this.serverRows = new ServerRows(sqlite);
     this.appendStmt = sqlite.prepare(
-      `INSERT INTO outbox (id, created_at, seq, table_name, row_id, operation, payload, base_version,
+      `INSERT INTO outbox (id, created_at, seq, tx_id, table_name, row_id, operation, payload, base_version,
          author_id, hlc, device_time, status)
-       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox), ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox), ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
     );
     this.pendingForTableStmt = sqlite.prepare(
       `SELECT * FROM outbox WHERE status = 'pending' AND table_name = ? ORDER BY seq`,
@@ -66,6 +74,18 @@ export class Outbox {
       `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE status = 'pending' AND table_name = ? LIMIT 1)`,
     );
     this.pendingCountStmt = sqlite.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'`);
+    this.pendingForRowStmt = sqlite.prepare(
+      `SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND table_name = ? AND row_id = ?`,
+    );
+    this.headStmt = sqlite.prepare(`SELECT * FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?`);
+    this.txStmt = sqlite.prepare(`SELECT * FROM outbox WHERE tx_id = ? ORDER BY seq`);
+    this.entryStmt = sqlite.prepare(`SELECT * FROM outbox WHERE id = ?`);
+    this.ackStmt = sqlite.prepare(
+      `UPDATE outbox SET status = 'acked', outcome = ?, reason = ?, acked_at = ? WHERE id = ? AND status = 'pending'`,
+    );
+    this.pruneStmt = sqlite.prepare(
+      `DELETE FROM outbox WHERE status = 'acked' AND outcome IN ('applied', 'merged') AND acked_at < ?`,
+    );
   }
 
   /** Appends one entry; call inside the transaction that changes the row. Returns the mutation id. */
@@ -74,6 +94,7 @@ export class Outbox {
     this.appendStmt.run(
       id,
       new Date().toISOString(),
+      e.txId,
       e.table,
       e.rowId,
       e.operation,
@@ -94,6 +115,10 @@ export class Outbox {
     return (this.anyPendingForTableStmt.get(table)?.n ?? 0) > 0;
   }
 
+  hasPendingForRow(table: string, rowId: string): boolean {
+    return (this.pendingForRowStmt.get(table, rowId)?.n ?? 0) > 0;
+  }
+
   /** Pending entries of `table` (optionally only for `rowIds`), in seq order. */
   pendingFor(table: string, rowIds?: ReadonlySet<string>): OutboxEntry[] {
     const all = this.pendingForTableStmt.all(table);
@@ -103,6 +128,55 @@ export class Outbox {
   /** Row ids of `table` with pending entries. */
   pendingRowIds(table: string): Set<string> {
     return new Set(this.pendingForTableStmt.all(table).map((e) => e.row_id));
+  }
+
+  /**
+   * The next pending entries to upload, in seq order, about `max` of them and never part of a unit:
+   * the server applies a unit all or none, so it must see the whole unit in one batch. A unit larger
+   * than `max` is sent alone, whole.
+   */
+  nextBatch(max: number): OutboxEntry[] {
+    const head = this.headStmt.all(max + 1);
+    if (head.length <= max) return head;
+    const last = head[max - 1] as OutboxEntry;
+    const next = head[max] as OutboxEntry;
+    head.length = max;
+    if (next.tx_id !== last.tx_id) return head;
+    // The batch would end inside a unit: end before it, or (a unit alone) take it whole.
+    const cut = head.findIndex((e) => e.tx_id === last.tx_id);
+    if (cut > 0) return head.slice(0, cut);
+    return this.txStmt.all(last.tx_id).filter((e) => e.status === 'pending');
+  }
+
+  /** Every entry of a unit of work, in seq order. */
+  unit(txId: string): OutboxEntry[] {
+    return this.txStmt.all(txId);
+  }
+
+  entry(id: string): OutboxEntry | null {
+    return this.entryStmt.get(id) ?? null;
+  }
+
+  /**
+   * Writes of this PC the server refused whose quarantine record has not come back here yet (the
+   * record arrives through the shape a moment later), newest first; only `authorId`'s when given.
+   */
+  refusedWithoutRecord(authorId: string | null): OutboxEntry[] {
+    return this.stmt(
+      `SELECT * FROM outbox WHERE outcome = 'quarantined'
+         AND id NOT IN (SELECT mutation_id FROM quarantined_mutations)
+         AND (? IS NULL OR author_id = ?) ORDER BY seq DESC`,
+    ).all(authorId, authorId) as OutboxEntry[];
+  }
+
+  /** Records the server's answer; false when the entry was not pending (answered before). */
+  markAcked(id: string, outcome: string, reason: string | null, at: string): boolean {
+    return this.ackStmt.run(outcome, reason, at, id).changes > 0;
+  }
+
+  /** Forgets applied and merged entries acknowledged before `before` (quarantined and conflicting stay). */
+  prune(before: string): void {
+    this.pruneStmt.run(before);
   }
 
   /**
@@ -145,7 +219,7 @@ export class Outbox {
     const row = this.stmt(`SELECT * FROM ${quoteIdent(info.name)} WHERE "id" = ?`).get(id) as Row | undefined;
     if (!row) return;
     if (Object.values(row).some((v) => typeof v === 'bigint' || Buffer.isBuffer(v))) return;
-    this.settings.set(serverRowKey(info.name, id), JSON.stringify(row));
+    this.serverRows.keep(info.name, id, row);
   }
 
   /**
@@ -155,10 +229,8 @@ export class Outbox {
    * Call inside the transaction that marks the entries acknowledged. Returns true if the row changed.
    */
   restoreServerRow(info: TableInfo, id: string, minVersion: number): boolean {
-    const key = serverRowKey(info.name, id);
-    const kept = this.settings.getJson<Row>(key);
+    const kept = this.serverRows.take(info.name, id);
     if (kept === null) return false;
-    this.settings.delete(key);
     if (!(Number(kept.version) >= minVersion)) return false;
     const cols = Object.keys(kept).filter((c) => c !== 'id' && info.columns.has(c));
     const current = this.stmt(`SELECT * FROM ${quoteIdent(info.name)} WHERE "id" = ?`).get(id) as

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { count, makeWrites, newId, openTestDb, patient, type TestDb } from '../test-support.ts';
 import { openLocalDatabase } from './local-db.ts';
 import { rekeyLocalDatabase } from './rekey.ts';
-import { count, makeWrites, newId, openTestDb, patient, type TestDb } from './test-support.ts';
 
 describe('key rotation', () => {
   let t: TestDb;

@@ -7,7 +7,7 @@
  * advances. The high-water mark is persisted (the caller passes `save`), so a restart with a clock
  * that went back never issues an HLC below one already handed out.
  */
-import { HLC_PATTERN } from '../../db/sync-contract.ts';
+import { HLC_PATTERN } from '../../../db/sync-contract.ts';
 
 const MAX_COUNTER = 999_999;
 

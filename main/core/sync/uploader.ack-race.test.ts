@@ -5,10 +5,10 @@
  * (its row did not change again), so the workstation must restore the row it was last given.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MutationBatch } from '../../db/sync-contract.ts';
+import type { MutationBatch } from '../../../db/sync-contract.ts';
+import { syncedTable } from '../store/tables.ts';
+import { makeWrites, newId, openTestDb, patient, type TestDb } from '../test-support.ts';
 import { ShapeApplier } from './shape-apply.ts';
-import { syncedTable } from './tables.ts';
-import { makeWrites, newId, openTestDb, patient, type TestDb } from './test-support.ts';
 import { Uploader } from './uploader.ts';
 
 const json = (status: number, body: unknown) =>

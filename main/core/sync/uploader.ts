@@ -1,20 +1,23 @@
 /**
- * Write path: drains the outbox to `POST /api/sync/mutations` in seq order, in batches, with the
- * authors' grants. One upload in flight at most; kicked (debounced) after each local write and
- * periodically; retried with jittered back-off suited to a LAN; every request has a timeout so a
- * blackholed network is noticed. A retried batch is harmless: the server dedups by mutation id.
+ * Write path: drains the outbox to `POST /api/sync/mutations` in seq order, in batches of whole
+ * units of work, with the authors' grants. One upload in flight at most; kicked (debounced) after
+ * each local write and periodically; retried with jittered back-off suited to a LAN; every request
+ * has a timeout so a blackholed network is noticed. A retried batch is harmless: the server dedups
+ * by mutation id. A unit the server quarantined is reverted here as a whole, last write first.
  */
 import type Database from 'better-sqlite3';
+import { quoteIdent, type Row } from '../../../db/primitives/index.ts';
 import {
   type Mutation,
   type MutationBatch,
   type MutationResult,
   MutationResultsSchema,
   SYNC_SCHEMA_VERSION,
-} from '../../db/sync-contract.ts';
-import type { FieldChange, Outbox, OutboxEntry } from './outbox.ts';
+} from '../../../db/sync-contract.ts';
+import type { Logger } from '../logger.ts';
+import type { FieldChange, Outbox, OutboxEntry } from '../store/outbox.ts';
+import { syncedTable, toSqlite } from '../store/tables.ts';
 import type { FetchLike } from './shape-sync.ts';
-import { quoteIdent, type Row, syncedTable, toSqlite } from './tables.ts';
 
 export type UploaderEvent =
   | { type: 'online' }
@@ -26,17 +29,17 @@ export type UploaderEvent =
 
 export interface UploaderOptions {
   sqlite: Database.Database;
+  /** The outbox this uploader drains (and whose server rows it puts back once a row's writes are answered). */
+  outbox: Outbox;
   server: string;
   token: string;
   fetch?: FetchLike;
   onEvent: (e: UploaderEvent) => void;
-  log?: (line: string) => void;
+  log?: Logger;
   batchSize?: number;
   timeoutMs?: number;
   periodMs?: number;
   debounceMs?: number;
-  /** The outbox, to put back the server's row once a row's last pending write is acknowledged. */
-  outbox?: Outbox;
   /** Acked applied/merged entries older than this are pruned (default a day). */
   keepAckedMs?: number;
 }
@@ -49,6 +52,7 @@ export function toMutation(e: OutboxEntry): Mutation {
   const payload = JSON.parse(e.payload) as Record<string, unknown>;
   const m: Mutation = {
     id: e.id,
+    tx_id: e.tx_id,
     table: e.table_name,
     row_id: e.row_id,
     op: e.operation,
@@ -64,8 +68,8 @@ export function toMutation(e: OutboxEntry): Mutation {
 }
 
 export class Uploader {
-  private readonly o: Required<Omit<UploaderOptions, 'fetch' | 'log' | 'outbox'>> &
-    Pick<UploaderOptions, 'fetch' | 'log' | 'outbox'>;
+  private readonly o: Required<Omit<UploaderOptions, 'fetch' | 'log'>> &
+    Pick<UploaderOptions, 'fetch' | 'log'>;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -77,10 +81,7 @@ export class Uploader {
   private lastPrune = 0;
   blocked: 'revoked' | 'update_required' | null = null;
   lastError: string | null = null;
-  private readonly selectPending: Database.Statement<[number], OutboxEntry>;
-  private readonly markAcked: Database.Statement<[string, string | null, string, string]>;
-  private readonly pendingForRow: Database.Statement<[string, string], { n: number }>;
-  private readonly prune: Database.Statement<[string]>;
+  private readonly grantStmt: Database.Statement<[string], { grant: string }>;
 
   constructor(opts: UploaderOptions) {
     this.o = {
@@ -92,17 +93,7 @@ export class Uploader {
       ...opts,
     };
     this.batchSize = this.o.batchSize;
-    const db = opts.sqlite;
-    this.selectPending = db.prepare(`SELECT * FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?`);
-    this.markAcked = db.prepare(
-      `UPDATE outbox SET status = 'acked', outcome = ?, reason = ?, acked_at = ? WHERE id = ? AND status = 'pending'`,
-    );
-    this.pendingForRow = db.prepare(
-      `SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND table_name = ? AND row_id = ?`,
-    );
-    this.prune = db.prepare(
-      `DELETE FROM outbox WHERE status = 'acked' AND outcome IN ('applied', 'merged') AND acked_at < ?`,
-    );
+    this.grantStmt = opts.sqlite.prepare('SELECT "grant" FROM offline_users WHERE user_id = ?');
   }
 
   start(): void {
@@ -175,7 +166,7 @@ export class Uploader {
   private async pass(): Promise<void> {
     this.maybePrune();
     while (!this.stopped && !this.blocked) {
-      const entries = this.selectPending.all(this.batchSize);
+      const entries = this.o.outbox.nextBatch(this.batchSize);
       if (entries.length === 0) return;
       const outcome = await this.upload(entries);
       if (outcome === 'retry') {
@@ -257,7 +248,7 @@ export class Uploader {
     if (!res.ok) {
       this.emit({ type: 'online' });
       this.lastError = `upload refused: HTTP ${res.status}${errCode ? ` (${String(errCode)})` : ''}`;
-      this.o.log?.(this.lastError);
+      this.o.log?.warn('upload refused', { status: res.status, error: String(errCode ?? '') });
       this.emit({ type: 'error', message: this.lastError });
       // A 400 names no mutation: smaller batches isolate the one the server will not take.
       if (res.status === 400 && this.batchSize > 1)
@@ -287,11 +278,8 @@ export class Uploader {
   private grants(entries: readonly OutboxEntry[]): Record<string, string> {
     const authors = [...new Set(entries.map((e) => e.author_id))];
     const out: Record<string, string> = {};
-    const stmt = this.o.sqlite.prepare<[string], { grant: string }>(
-      'SELECT "grant" FROM offline_users WHERE user_id = ?',
-    );
     for (const a of authors) {
-      const g = stmt.get(a)?.grant;
+      const g = this.grantStmt.get(a)?.grant;
       if (g && g.length >= 16 && UUID_RE.test(a)) out[a] = g;
     }
     return out;
@@ -306,16 +294,18 @@ export class Uploader {
     const reverted = new Set<string>();
     let count = 0;
     const touchedRows = new Map<string, { e: OutboxEntry; need: number }>();
+    const quarantined: OutboxEntry[] = [];
     const now = new Date().toISOString();
+    const outbox = this.o.outbox;
     this.o.sqlite.transaction(() => {
       for (const r of results) {
         const e = byId.get(r.id);
         if (!e) continue;
         const reason = r.reason ?? (r.conflict_ids?.length ? `conflicts: ${r.conflict_ids.join(',')}` : null);
-        if (this.markAcked.run(r.outcome, reason, now, r.id).changes === 0) continue;
+        if (!outbox.markAcked(r.id, r.outcome, reason, now)) continue;
         count++;
         tables.add(e.table_name);
-        if (r.outcome === 'quarantined' && this.revertQuarantined(e)) reverted.add(e.table_name);
+        if (r.outcome === 'quarantined') quarantined.push(e);
         // The server row must already include this write's effect to be put back (a quarantined
         // write changed nothing there: any delivered row will do).
         const need = r.outcome === 'quarantined' ? 0 : (r.version ?? Number.POSITIVE_INFINITY);
@@ -323,10 +313,11 @@ export class Uploader {
         const prev = touchedRows.get(k);
         touchedRows.set(k, { e, need: Math.max(prev?.need ?? 0, need) });
       }
-      const outbox = this.o.outbox;
-      if (!outbox) return;
+      // A unit is refused whole: undo its writes last first, so each sees the row as it left it.
+      quarantined.sort((a, b) => b.seq - a.seq);
+      for (const e of quarantined) if (this.revertQuarantined(e)) reverted.add(e.table_name);
       for (const { e, need } of touchedRows.values()) {
-        if ((this.pendingForRow.get(e.table_name, e.row_id)?.n ?? 0) > 0) continue;
+        if (outbox.hasPendingForRow(e.table_name, e.row_id)) continue;
         const info = syncedTable(e.table_name);
         if (info && outbox.restoreServerRow(info, e.row_id, need)) reverted.add(e.table_name);
       }
@@ -342,7 +333,7 @@ export class Uploader {
   private revertQuarantined(e: OutboxEntry): boolean {
     const info = syncedTable(e.table_name);
     if (!info) return false;
-    if ((this.pendingForRow.get(e.table_name, e.row_id)?.n ?? 0) > 0) return false;
+    if (this.o.outbox.hasPendingForRow(e.table_name, e.row_id)) return false;
     const db = this.o.sqlite;
     const t = quoteIdent(info.name);
     const payload = JSON.parse(e.payload) as Record<string, unknown>;
@@ -376,18 +367,9 @@ export class Uploader {
     if (now - this.lastPrune < 3_600_000) return;
     this.lastPrune = now;
     try {
-      this.prune.run(new Date(now - this.o.keepAckedMs).toISOString());
+      this.o.outbox.prune(new Date(now - this.o.keepAckedMs).toISOString());
     } catch {
       // pruning is housekeeping; try again next hour
     }
-  }
-
-  /** Entries still waiting for the server. */
-  pendingCount(): number {
-    return (
-      this.o.sqlite.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'`).get() as {
-        n: number;
-      }
-    ).n;
   }
 }

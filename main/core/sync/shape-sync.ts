@@ -7,9 +7,11 @@
  */
 import { FetchError, type Offset, ShapeStream, type ShapeStreamOptions } from '@electric-sql/client';
 import type Database from 'better-sqlite3';
-import type { Outbox } from './outbox.ts';
+import { quoteIdent } from '../../../db/primitives/index.ts';
+import type { Logger } from '../logger.ts';
+import type { Outbox } from '../store/outbox.ts';
+import { syncedTable } from '../store/tables.ts';
 import { ShapeApplier, type ShapeMessage } from './shape-apply.ts';
-import { quoteIdent, syncedTable } from './tables.ts';
 
 export type FetchLike = typeof fetch;
 
@@ -54,7 +56,7 @@ export interface ShapeSyncOptions {
   token: string;
   fetch?: FetchLike;
   onEvent: (e: ShapeEvent) => void;
-  log?: (line: string) => void;
+  log?: Logger;
 }
 
 class TableStream {
@@ -123,9 +125,10 @@ class TableStream {
     } catch (e) {
       // Nothing of the batch was stored: start over from the stored position.
       this.lastError = e instanceof Error ? e.message : String(e);
-      this.opts.log?.(
-        `shape ${this.table}: apply failed, restarting from the stored position (${this.lastError})`,
-      );
+      this.opts.log?.warn('apply failed, restarting from the stored position', {
+        table: this.table,
+        error: this.lastError,
+      });
       this.sync.emit({ type: 'error', table: this.table, message: this.lastError });
       this.restart(gen);
     }
@@ -138,9 +141,10 @@ class TableStream {
       return;
     }
     this.lastError = err instanceof Error ? err.message : String(err);
-    this.opts.log?.(
-      `shape ${this.table}: ${err instanceof FetchError ? `HTTP ${err.status}` : 'error'}; retrying`,
-    );
+    this.opts.log?.info('stream failed; retrying', {
+      table: this.table,
+      status: err instanceof FetchError ? err.status : null,
+    });
     this.sync.emit({ type: 'error', table: this.table, message: this.lastError });
     this.restart(gen);
   }

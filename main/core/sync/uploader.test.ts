@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type MutationBatch, MutationSchema } from '../../db/sync-contract.ts';
-import type { OutboxEntry } from './outbox.ts';
-import { makeWrites, newId, openTestDb, patient, type TestDb } from './test-support.ts';
+import { type MutationBatch, MutationSchema, SYNC_SCHEMA_VERSION } from '../../../db/sync-contract.ts';
+import type { OutboxEntry } from '../store/outbox.ts';
+import { makeWrites, newId, openTestDb, patient, type TestDb } from '../test-support.ts';
 import { Uploader, type UploaderEvent } from './uploader.ts';
 
 type Handler = (batch: MutationBatch) => Response | Promise<Response>;
@@ -48,6 +48,7 @@ describe('uploader', () => {
   const make = (fetchFn: typeof fetch, events: UploaderEvent[] = [], batchSize = 200) =>
     new Uploader({
       sqlite: t.local.sqlite,
+      outbox: t.outbox,
       server: 'http://server',
       token: 'tok',
       fetch: fetchFn,
@@ -78,7 +79,7 @@ describe('uploader', () => {
       base_version: 1,
     });
     expect(server.batches[0]?.grants).toEqual({ [doctor.id]: 'grant-grant-grant-1234' });
-    expect(server.batches[0]?.schema_version).toBe(1);
+    expect(server.batches[0]?.schema_version).toBe(SYNC_SCHEMA_VERSION);
     expect(entries().every((e) => e.status === 'acked' && e.outcome === 'applied' && e.acked_at)).toBe(true);
     await up.stop();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HLC_PATTERN } from '../../db/sync-contract.ts';
+import { HLC_PATTERN } from '../../../db/sync-contract.ts';
 import { formatHlc, HybridLogicalClock, parseHlc } from './hlc.ts';
 
 describe('hybrid logical clock', () => {

@@ -9,8 +9,9 @@
  */
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
-import type { Outbox } from './outbox.ts';
-import { quoteIdent, type Row, type SqlValue, type TableInfo, toSqlite } from './tables.ts';
+import { quoteIdent, type Row } from '../../../db/primitives/index.ts';
+import type { Outbox } from '../store/outbox.ts';
+import { type SqlValue, type TableInfo, toSqlite } from '../store/tables.ts';
 
 /** The subset of `@electric-sql/client` messages the applier reads. */
 export type ShapeMessage =

@@ -3,10 +3,12 @@
  * value is stored in SQLite (booleans as 0/1, JSON as text, 64-bit integers as numbers) versus how
  * the application and the wire see it (booleans, parsed JSON).
  */
-import type { AnyTableModel, ColumnMeta } from '../../db/schema/dsl.ts';
-import { tableByName, tablesIn } from '../../db/schema/index.ts';
 
-export type Row = Record<string, unknown>;
+import type { Row } from '../../../db/primitives/row.ts';
+import { quoteIdent } from '../../../db/primitives/sql-ident.ts';
+import type { AnyTableModel, ColumnMeta } from '../../../db/schema/dsl.ts';
+import { tableByName, tablesIn } from '../../../db/schema/index.ts';
+
 export type SqlValue = string | number | bigint | Buffer | null;
 
 export interface TableInfo {
@@ -16,10 +18,6 @@ export interface TableInfo {
   columns: ReadonlyMap<string, ColumnMeta>;
   /** `"col1", "col2", …` for SELECT lists. */
   selectList: string;
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 const infos = new Map<string, TableInfo>();
@@ -91,12 +89,4 @@ export function rowFromSqlite(info: TableInfo, raw: Row): Row {
   const out: Row = {};
   for (const [k, v] of Object.entries(raw)) out[k] = fromSqlite(info.columns.get(k), v);
   return out;
-}
-
-/** Equality of two application-form values (JSON values compared structurally). */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a == null || b == null) return a == null && b == null;
-  if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
-  return false;
 }

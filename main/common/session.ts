@@ -1,0 +1,28 @@
+/** Who is working at this workstation: log-in (online, or offline against a local verifier), log-out. */
+import { z } from 'zod';
+import { op } from './contract.ts';
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  first_name: string;
+  last_name: string;
+  role: string;
+  /** True when the password was checked on this PC because the server could not be reached. */
+  offline: boolean;
+}
+
+const Login = z.strictObject({
+  username: z.string().trim().min(1, 'enter a user name').max(200),
+  password: z.string().min(1, 'enter a password').max(1000),
+  otp: z
+    .string()
+    .regex(/^\d{6}$/, 'the code has 6 digits')
+    .optional(),
+});
+
+export const session = {
+  login: op(Login, 'public').returns<SessionUser>(),
+  logout: op(z.strictObject({})).returns<null>(),
+  current: op(z.strictObject({}), 'public').returns<SessionUser | null>(),
+};

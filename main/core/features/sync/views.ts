@@ -1,0 +1,73 @@
+/** Rows of the sync queues as the screens see them (camelCase views of `sync_conflicts` and the quarantine). */
+import type { Row } from '../../../../db/primitives/index.ts';
+import type { ConflictView, QuarantineItem } from '../../../common/sync.ts';
+import type { OutboxEntry } from '../../store/outbox.ts';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : null);
+
+export function conflictView(r: Row): ConflictView {
+  return {
+    id: String(r.id),
+    table: String(r.table_name),
+    rowId: String(r.row_id),
+    field: str(r.field),
+    kind: r.kind === 'delete_update' ? 'delete_update' : 'field',
+    localValue: r.local_value ?? null,
+    serverValue: r.server_value ?? null,
+    provisionalValue: r.provisional_value ?? null,
+    localAuthorId: str(r.local_author_id),
+    serverAuthorId: str(r.server_author_id),
+    localDeviceTime: str(r.local_device_time),
+    status: r.status === 'resolved' ? 'resolved' : 'open',
+    resolutionValue: r.resolution_value ?? null,
+    resolvedBy: str(r.resolved_by),
+    resolvedAt: str(r.resolved_at),
+    resolutionNote: str(r.resolution_note),
+    createdAt: String(r.created_at),
+  };
+}
+
+const operationOf = (v: unknown): QuarantineItem['operation'] =>
+  v === 'insert' || v === 'delete' ? v : 'update';
+
+/** A quarantine record the server delivered (`quarantined_mutations`). */
+export function quarantineView(r: Row): QuarantineItem {
+  const payload = (r.payload ?? {}) as Record<string, unknown>;
+  const op = operationOf(r.operation);
+  return {
+    id: String(r.mutation_id),
+    txId: str(r.tx_id),
+    table: String(r.table_name),
+    rowId: str(r.row_id),
+    operation: op,
+    payload: op === 'insert' ? (payload.data ?? null) : op === 'update' ? (payload.changes ?? null) : null,
+    reason: String(r.reason),
+    authorId: str(r.author_id),
+    status: r.status === 'reapplied' || r.status === 'dismissed' ? r.status : 'open',
+    reviewNote: str(r.review_note),
+    at: String(r.created_at),
+  };
+}
+
+/** A write of this PC's outbox the server refused, before its record has come back here. */
+export function pendingRecordView(e: OutboxEntry): QuarantineItem {
+  let payload: unknown = null;
+  try {
+    payload = JSON.parse(e.payload);
+  } catch {
+    // shown without its payload
+  }
+  return {
+    id: e.id,
+    txId: e.tx_id,
+    table: e.table_name,
+    rowId: e.row_id,
+    operation: e.operation,
+    payload,
+    reason: e.reason ?? 'refused by the server',
+    authorId: e.author_id,
+    status: 'pending_record',
+    reviewNote: null,
+    at: e.acked_at ?? e.device_time,
+  };
+}
