@@ -27,6 +27,7 @@ describe('primitives', () => {
         const reversed = Object.fromEntries(Object.entries(o).reverse());
         expect(canonicalJson(reversed)).toBe(canonicalJson(o));
       }),
+      { seed: 20_261_125 },
     );
   });
 
@@ -47,6 +48,10 @@ describe('primitives', () => {
   it('has one "same value" for both ends: Postgres and SQLite renderings of one value agree', () => {
     expect(sameValue('timestamp', '2026-11-02T11:00:00.000Z', '2026-11-02T11:00:00+00:00')).toBe(true);
     expect(sameValue('timestamp', '2026-11-02T11:00:00.000Z', '2026-11-02T11:00:01+00:00')).toBe(false);
+    expect(sameValue('timestamp', '2026-01-02 03:04:05.678+00', '2026-01-02T03:04:05.678Z')).toBe(true);
+    expect(sameValue('timestamp', '2026-01-02T05:04:05.678+02:00', '2026-01-02T03:04:05.678Z')).toBe(true);
+    expect(comparable('json', { b: 1, a: [{ d: 2, c: 3 }] })).toBe('{"a":[{"c":3,"d":2}],"b":1}');
+    expect(sameValue('int', 0, null)).toBe(false);
     expect(sameValue('json', { a: 1, b: [2] }, { b: [2], a: 1 })).toBe(true);
     expect(sameValue('bool', 1, true)).toBe(true);
     expect(sameValue('bool', 0, true)).toBe(false);

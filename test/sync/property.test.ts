@@ -20,10 +20,9 @@
 import fc from 'fast-check';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Row } from '../../db/primitives/index.ts';
+import { comparable, type Row } from '../../db/primitives/index.ts';
 import { type Mutation, SYNC_SCHEMA_VERSION } from '../../db/sync-contract.ts';
 import { rowFromSqlite, syncedTable } from '../../main/core/store/tables.ts';
-import { normalize } from '../../sync-server/sync/mutations/conflict-rules.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { type Station, startStation } from '../support/stations.ts';
 
@@ -112,7 +111,7 @@ const COLUMNS = [...info.columns.entries()];
 
 /** A row in comparable form: every column normalised the way the server compares bases. */
 const canonicalRow = (row: Row): Record<string, string> =>
-  Object.fromEntries(COLUMNS.map(([name, meta]) => [name, normalize(meta.kind, row[name])]));
+  Object.fromEntries(COLUMNS.map(([name, meta]) => [name, comparable(meta.kind, row[name])]));
 
 interface Written {
   mutationId: string;

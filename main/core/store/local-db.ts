@@ -2,6 +2,11 @@
  * The workstation's local database: SQLite, encrypted at rest (SQLite3 Multiple Ciphers, chacha20),
  * WAL with synchronous=FULL (the cipher build defaults WAL to NORMAL, which can lose the last commits
  * on power loss), foreign keys on. Plain Node: never imports electron.
+ *
+ * Also: the patient-search functions registered before migrations (its triggers call them),
+ * recursive triggers on (an INSERT OR REPLACE from a shape batch that evicts a row must fire that
+ * row's delete trigger, or the search index keeps it), and a 64 MiB page cache (patient search on
+ * 200,000 patients answers in a few milliseconds with it, several times slower with the default 2 MiB).
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +14,7 @@ import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from '../../../db/schema/sqlite.ts';
+import { registerSearchFunctions } from './search-functions.ts';
 
 export type LocalSchema = typeof schema;
 export type LocalDb = BetterSQLite3Database<LocalSchema>;
@@ -39,6 +45,9 @@ export function openLocalDatabase({ path, key }: OpenLocalOptions): LocalDatabas
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('recursive_triggers = ON');
+    sqlite.pragma('cache_size = -65536');
+    registerSearchFunctions(sqlite);
     const db = drizzle(sqlite, { schema });
     migrate(db, { migrationsFolder: SQLITE_MIGRATIONS });
     return { sqlite, db, close: () => sqlite.close() };

@@ -8,6 +8,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { ageSql, bmiSql } from '../../../../db/derived/clinical.ts';
 import { inList, numberOf } from '../../../../db/derived/portable-sql.ts';
 import { err, ok, type Result, type Row } from '../../../../db/primitives/index.ts';
+import { phoneCanon } from '../../../../db/rules/name-keys.ts';
 import type {
   DuplicateCandidate,
   LabOrderRecord,
@@ -50,6 +51,22 @@ const SUMMARY_COLUMNS = [
 ];
 
 const RECENT = 20;
+
+/**
+ * Phone numbers are kept in one form, `+220 7012345`, however the desk typed them (`7012345`,
+ * `00220 701 2345`): search by a fragment then finds them, and duplicates by phone meet.
+ */
+function withCanonicalPhones<
+  T extends { phone?: string | null | undefined; next_of_kin_phone?: string | null | undefined },
+>(fields: T): T {
+  const canon = (v: string | null | undefined) =>
+    typeof v === 'string' && v.trim() !== '' ? (phoneCanon(v) ?? v) : v;
+  return {
+    ...fields,
+    ...(fields.phone !== undefined ? { phone: canon(fields.phone) } : {}),
+    ...(fields.next_of_kin_phone !== undefined ? { next_of_kin_phone: canon(fields.next_of_kin_phone) } : {}),
+  };
+}
 
 export function patientHandlers(core: PatientsCore): DomainHandlers<typeof patients> {
   const { reader, writes } = core;
@@ -97,7 +114,8 @@ export function patientHandlers(core: PatientsCore): DomainHandlers<typeof patie
   const mergeRecord = (r: Result<Row>): Result<MergeRecord> => (r.ok ? ok(r.value as MergeRecord) : r);
 
   return {
-    register: ({ confirmedNotDuplicateOf, ...fields }, { user }) => {
+    register: ({ confirmedNotDuplicateOf, ...typed }, { user }) => {
+      const fields = withCanonicalPhones(typed);
       const ruledOut = new Set(confirmedNotDuplicateOf ?? []);
       const candidates = core.search.duplicates(fields).filter((c) => !ruledOut.has(c.id));
       if (candidates.length > 0) {
@@ -123,7 +141,7 @@ export function patientHandlers(core: PatientsCore): DomainHandlers<typeof patie
     },
 
     update: ({ id, changes }, { user }) => {
-      const r = writes.update('patients', id, changes);
+      const r = writes.update('patients', id, withCanonicalPhones(changes));
       if (!r.ok) return r;
       const patient = record(user, id);
       return patient ? ok(patient) : err('not_found', 'no such patient');
