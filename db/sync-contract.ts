@@ -39,7 +39,7 @@ export const MutationSchema = z.strictObject({
    * The unit of work (one operation on the workstation). The mutations of a unit are consecutive in
    * a batch and applied all or none: if one is quarantined, all are, with the same reason.
    */
-  tx_id: z.uuid().optional(),
+  tx_id: z.uuid(),
   table: fieldName,
   row_id: z.uuid(),
   op: z.enum(['insert', 'update', 'delete']),

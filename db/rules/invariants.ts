@@ -112,7 +112,9 @@ const bedOccupancy: Invariant = {
         excess: list.length - 1,
         related_ids: list.map((r) => String(r.id)),
         ward_id: str(last.ward_id),
-        patient_id: null,
+        // The patient admitted last: the one most likely to need another bed (and the task shows
+        // on the ward's PCs through that patient).
+        patient_id: str(last.patient_id),
         assignee: str(last.nurse) ?? str(last.created_by),
         message: `${list.length} patients are admitted to bed ${str(last.bed_number) ?? '?'} on ${str(last.ward_name) ?? 'the ward'}: move all but one to another bed.`,
       };

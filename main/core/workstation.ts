@@ -81,7 +81,10 @@ export class WorkstationError extends Error {
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
 
 export class Workstation {
+  /** Units of work, for the domain handlers (and the sync engine's tests); the UI goes through `api`. */
   readonly writes: Writes;
+  /** This PC's human-number sequences, drawn inside a unit of work. */
+  readonly sequences: Sequences;
   readonly session: Session;
   readonly hlc: HybridLogicalClock;
   /** The operations of every domain, typed: `ws.api.patients.search({query: 'fatou'})`. */
@@ -168,7 +171,8 @@ export class Workstation {
       log: this.log.child('uploader'),
     });
 
-    const sequences = new Sequences(sqlite, () => this.settings.get(SETTING.code));
+    this.sequences = new Sequences(sqlite, () => this.settings.get(SETTING.code));
+    const sequences = this.sequences;
     this.registry = new Registry(contract, () => this.session.currentUser(), this.log.child('registry'));
     this.registry.register('session', sessionHandlers({ session: this.session }));
     this.registry.register(

@@ -96,32 +96,29 @@ describe.each([
   // A second instance needs a second connection to the same database: Postgres only (PGlite's
   // embedded database has one connection, and the in-process guard above covers it).
   const onPostgres = embedded ? () => {} : it;
-  onPostgres(
-    'skips the run in a second server instance while the first holds the lock',
-    async () => {
-      const other = await openDatabase({ url: fresh?.url });
-      try {
-        const here = new Scheduler(database, log);
-        const there = new Scheduler(other, log);
-        const slow = held(compactionJob({ retentionDays: 300, now }));
-        here.add(slow.job);
-        there.add(compactionJob({ retentionDays: 300, now }));
-        const first = here.run(COMPACTION_JOB);
-        await slow.started;
-        expect(await there.run(COMPACTION_JOB)).toEqual({
-          status: 'skipped',
-          reason: 'locked by another instance',
-        });
-        slow.release();
-        expect(await first).toMatchObject({ status: 'ran' });
-        // The lock ends with the run's transaction: the other instance runs the next time.
-        expect(await there.run(COMPACTION_JOB)).toMatchObject({ status: 'ran' });
-        await Promise.all([here.stop(), there.stop()]);
-      } finally {
-        await other.close();
-      }
-    },
-  );
+  onPostgres('skips the run in a second server instance while the first holds the lock', async () => {
+    const other = await openDatabase({ url: fresh?.url });
+    try {
+      const here = new Scheduler(database, log);
+      const there = new Scheduler(other, log);
+      const slow = held(compactionJob({ retentionDays: 300, now }));
+      here.add(slow.job);
+      there.add(compactionJob({ retentionDays: 300, now }));
+      const first = here.run(COMPACTION_JOB);
+      await slow.started;
+      expect(await there.run(COMPACTION_JOB)).toEqual({
+        status: 'skipped',
+        reason: 'locked by another instance',
+      });
+      slow.release();
+      expect(await first).toMatchObject({ status: 'ran' });
+      // The lock ends with the run's transaction: the other instance runs the next time.
+      expect(await there.run(COMPACTION_JOB)).toMatchObject({ status: 'ran' });
+      await Promise.all([here.stop(), there.stop()]);
+    } finally {
+      await other.close();
+    }
+  });
 
   it('runs a job on its schedule until stopped', async () => {
     const scheduler = new Scheduler(database, log);

@@ -96,6 +96,13 @@ const WARD_CLINICAL = [
 
 const reference = () => Object.fromEntries(REFERENCE.map((t) => [t, ALL]));
 
+const WARD_PATIENTS = '(SELECT id FROM patients WHERE ward_id = $ward)';
+
+/** Alerts of these kinds, and any assigned to someone who works here. */
+const alertsOf = (...kinds: string[]): TableRule => ({
+  where: `{r}.kind IN (${kinds.map((k) => `'${k}'`).join(', ')}) OR {r}.assigned_to IN ${USERS_HERE}`,
+});
+
 const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, TableRule>> = {
   ward: {
     ...reference(),
@@ -103,8 +110,20 @@ const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, TableRule>
     patients: { where: '{r}.ward_id = $ward' },
     ...Object.fromEntries(WARD_CLINICAL.map((t) => [t, inWard('patient_id')])),
     tasks: {
-      where: `{r}.assigned_to IN ${USERS_HERE} OR {r}.patient_id IN (SELECT id FROM patients WHERE ward_id = $ward)`,
+      where: `{r}.assigned_to IN ${USERS_HERE} OR {r}.patient_id IN ${WARD_PATIENTS}`,
       dependsOn: [{ table: 'patients', when: '{d}.ward_id = $ward', column: 'patient_id', via: 'id' }],
+    },
+    // The ward's own alerts (beds, admissions), those about its patients, and those for its staff.
+    alerts: {
+      where: `{r}.ward_id = $ward OR {r}.assigned_to IN ${USERS_HERE} OR {r}.patient_id IN ${WARD_PATIENTS}`,
+      dependsOn: [{ table: 'patients', when: '{d}.ward_id = $ward', column: 'patient_id', via: 'id' }],
+    },
+    patient_merges: {
+      where: `{r}.survivor_id IN ${WARD_PATIENTS} OR {r}.merged_id IN ${WARD_PATIENTS}`,
+      dependsOn: [
+        { table: 'patients', when: '{d}.ward_id = $ward', column: 'survivor_id', via: 'id' },
+        { table: 'patients', when: '{d}.ward_id = $ward', column: 'merged_id', via: 'id' },
+      ],
     },
   },
   pharmacy: {
@@ -122,6 +141,7 @@ const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, TableRule>
     goods_received_notes: ALL,
     grn_items: ALL,
     tasks: { where: `{r}.assigned_to IN ${USERS_HERE}` },
+    alerts: alertsOf('stock_below_zero'),
   },
   reception: {
     ...reference(),
@@ -137,7 +157,9 @@ const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, TableRule>
     resource_bookings: ALL,
     telemedicine_sessions: ALL,
     referrals: ALL,
+    patient_merges: ALL,
     tasks: { where: `{r}.assigned_to IN ${USERS_HERE}` },
+    alerts: alertsOf('doctor_double_booked', 'resource_double_booked', 'bill_overpaid'),
   },
   lab: {
     ...reference(),
@@ -146,6 +168,7 @@ const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, TableRule>
     lab_results: ALL,
     patients: patientsWith('lab_orders', 'id'),
     tasks: { where: `{r}.assigned_to IN ${USERS_HERE}` },
+    alerts: { where: `{r}.assigned_to IN ${USERS_HERE}` },
   },
 };
 

@@ -57,6 +57,7 @@ describe('kill -9 of the sync server', () => {
       const ms = Date.now();
       mutations.push({
         id: uuidv7(),
+        tx_id: uuidv7(),
         table: 'patients',
         row_id: uuidv7(),
         op: 'insert',

@@ -43,6 +43,7 @@ describe('POST /api/sync/mutations', () => {
 
   const insertPatient = (author: string, mrn: string, ms = Date.now()): Mutation => ({
     id: uuidv7(),
+    tx_id: uuidv7(),
     table: 'patients',
     row_id: uuidv7(),
     op: 'insert',
@@ -62,6 +63,7 @@ describe('POST /api/sync/mutations', () => {
     node: string,
   ): Mutation => ({
     id: uuidv7(),
+    tx_id: uuidv7(),
     table,
     row_id: rowId,
     op: 'update',
@@ -212,6 +214,7 @@ describe('POST /api/sync/mutations', () => {
       const t = Date.now();
       const del: Mutation = {
         id: uuidv7(),
+        tx_id: uuidv7(),
         table: 'patients',
         row_id: m.row_id,
         op: 'delete',
@@ -258,6 +261,7 @@ describe('POST /api/sync/mutations', () => {
     await post(deskA, [p]);
     const rx: Mutation = {
       id: uuidv7(),
+      tx_id: uuidv7(),
       table: 'prescriptions',
       row_id: uuidv7(),
       op: 'insert',

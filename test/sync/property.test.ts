@@ -403,6 +403,7 @@ describe('sync property: random operations, cuts, restarts and duplicate uploads
     const post = async (desk: (typeof desks)[number], rows: string[], round: number, node: string) => {
       const mutations: Mutation[] = rows.map((id, i) => ({
         id: uuidv7(),
+        tx_id: uuidv7(),
         table: 'patients',
         row_id: id,
         op: 'update',

@@ -2,8 +2,11 @@
  * Applies one batch of mutations (the write path behind `POST /api/sync/mutations`).
  *
  * A batch is one Postgres transaction (all or nothing, so a server killed mid-batch leaves no half
- * batch); each mutation inside runs under a savepoint and ends with exactly one outcome, recorded
- * in `applied_mutations` so a retried batch changes nothing twice:
+ * batch). Inside it, each *unit of work* (the mutations of one operation on a workstation, sharing a
+ * `tx_id`) runs under a savepoint and is applied all or none: if one of its mutations is refused, all
+ * are quarantined, with the reason, and the workstation undoes the whole operation. Every mutation
+ * ends with exactly one outcome, recorded in `applied_mutations` so a retried batch changes nothing
+ * twice:
  * - applied: every changed field still had the value the workstation based its change on;
  * - merged: the row changed meanwhile, but on other fields;
  * - conflict: a field changed meanwhile to something else. A `sync_conflicts` row keeps both
@@ -11,16 +14,22 @@
  *   same. A delete racing an update keeps the row alive with the update, and records the conflict;
  * - quarantined: invalid, or not allowed for the author's current role, or not provably authored
  *   here. Kept whole in `quarantined_mutations` with the reason, never dropped.
- * A client is never trusted for authorisation: the author's grant, account and role are re-checked
- * against db/policy.ts at apply time.
+ * A client is never trusted: the author's grant, account and role are re-checked against
+ * db/policy.ts, and the row rules (status moves, stamps, dates: db/rules) against the status the
+ * author saw, at apply time. After the units, the cross-row rules the batch touched are judged and a
+ * broken one raises an alert and a task (sync-server/notify/alerts.ts).
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { authorizeWrite } from '../../../db/policy.ts';
-import type { Row } from '../../../db/primitives/index.ts';
+import { formatIssues, type Row } from '../../../db/primitives/index.ts';
+import { checkRowRules } from '../../../db/rules/index.ts';
 import type { AnyTableModel, ColumnKind } from '../../../db/schema/dsl.ts';
 import { tableByName } from '../../../db/schema/index.ts';
 import { type Mutation, type MutationResult, MutationSchema } from '../../../db/sync-contract.ts';
-import { formatIssues, validateWrite } from '../../../db/validation.ts';
+import { validateWrite } from '../../../db/validation.ts';
+import { judgeRules, type TouchedRow } from '../../notify/alerts.ts';
+import { notifyConflictOutcomes } from '../../notify/conflict-outcomes.ts';
+import { mergePatients } from '../../patients/merge.ts';
 import { insertJsonRows } from '../../platform/bulk-insert.ts';
 import type { ServerDb } from '../../platform/database.ts';
 import { LOCK_KEYS } from '../../platform/locks.ts';
@@ -54,6 +63,43 @@ interface Batch {
   tx: ServerDb;
   authors: Map<string, Author | string>;
   book: BatchBookkeeping;
+  /** Rows the batch changed, for the cross-row rules and conflict outcomes judged at its end. */
+  touched: TouchedRow[];
+  /** `table/row/field` of conflicts a unit of this batch resolves: those writes need no legal status move. */
+  resolutions: Set<string>;
+}
+
+type Parsed = {
+  raw: { id: string } & Record<string, unknown>;
+  parsed: ReturnType<typeof MutationSchema.safeParse>;
+};
+
+/** Consecutive entries sharing a `tx_id` (an entry without one is a unit of its own). */
+export function unitsOf<T extends { raw: Record<string, unknown> & { id: string } }>(
+  entries: readonly T[],
+): T[][] {
+  const units: T[][] = [];
+  let key: string | null = null;
+  for (const e of entries) {
+    const tx = typeof e.raw.tx_id === 'string' ? e.raw.tx_id : `own:${e.raw.id}`;
+    if (tx === key) (units[units.length - 1] as T[]).push(e);
+    else {
+      units.push([e]);
+      key = tx;
+    }
+  }
+  return units;
+}
+
+/** The answer an earlier upload already got (its reply was lost): the same again, nothing changed. */
+function previousResult(id: string, previous: Partial<AppliedRecord> | undefined): MutationResult {
+  const detail = (previous?.detail ?? {}) as { reason?: string; version?: number };
+  return {
+    id,
+    outcome: previous?.outcome ?? 'quarantined',
+    ...(detail.reason ? { reason: detail.reason } : {}),
+    ...(detail.version ? { version: detail.version } : {}),
+  };
 }
 
 interface ReadyInsert {
@@ -90,27 +136,28 @@ export class MutationApplier {
         tx,
         authors: await batchAuthors(tx, ws, grants, mutations),
         book: new BatchBookkeeping(tx, ws.id),
+        touched: [],
+        resolutions: await this.resolutions(tx, mutations),
       };
       const results: MutationResult[] = [];
-      // Consecutive valid inserts into one table go in as one multi-row INSERT (the common case: an
-      // outbox drained after an offline shift); anything else, one savepoint per mutation.
+      // Consecutive valid single-row inserts into one table go in as one multi-row INSERT (the
+      // common case: an outbox drained after an offline shift); a unit of several rows under one
+      // savepoint; anything else, one savepoint per mutation.
       let group: ReadyInsert[] = [];
       const flush = async () => {
         if (group.length) await this.insertGroup(ctx, group, results);
         group = [];
       };
-      for (const { raw, parsed: p } of parsed) {
+      for (const unit of unitsOf(parsed)) {
+        if (unit.length > 1) {
+          await flush();
+          results.push(...(await this.applyUnit(ctx, unit, done)));
+          continue;
+        }
+        const { raw, parsed: p } = unit[0] as Parsed;
         if (done.has(raw.id)) {
           await flush();
-          // Already applied by an earlier upload whose answer was lost: same answer, no change.
-          const previous = done.get(raw.id);
-          const detail = (previous?.detail ?? {}) as { reason?: string; version?: number };
-          results.push({
-            id: raw.id,
-            outcome: previous?.outcome ?? 'quarantined',
-            ...(detail.reason ? { reason: detail.reason } : {}),
-            ...(detail.version ? { version: detail.version } : {}),
-          });
+          results.push(previousResult(raw.id, done.get(raw.id)));
           continue;
         }
         done.set(raw.id, { mutation_id: raw.id });
@@ -135,9 +182,91 @@ export class MutationApplier {
         else results.push(await this.applyOne(ctx, p.data));
       }
       await flush();
+      const at = this.now().toISOString();
+      for (const entry of await judgeRules(tx, ctx.touched, at))
+        ctx.book.note({ ...entry, workstation_id: ws.id });
+      await notifyConflictOutcomes(tx, ctx.touched, at);
       await ctx.book.flush();
       return results;
     });
+  }
+
+  /**
+   * The conflicts this batch resolves (a `sync_conflicts` row set to resolved): the resolving unit
+   * writes the chosen value, which need not be a legal status move from the value it replaces.
+   */
+  private async resolutions(tx: ServerDb, mutations: readonly Mutation[]): Promise<Set<string>> {
+    const ids = mutations
+      .filter(
+        (m) => m.table === 'sync_conflicts' && m.op === 'update' && m.changes?.status?.value === 'resolved',
+      )
+      .map((m) => m.row_id);
+    if (ids.length === 0) return new Set();
+    const rows = rowsOf<{ table_name: string; row_id: string; field: string | null }>(
+      await tx.execute(
+        sql`SELECT table_name, row_id::text AS row_id, field FROM sync_conflicts
+            WHERE status = 'open' AND id IN (${sql.join(
+              ids.map((id) => sql`${id}`),
+              sql`, `,
+            )})`,
+      ),
+    );
+    return new Set(rows.map((r) => `${r.table_name}/${r.row_id}/${r.field ?? ''}`));
+  }
+
+  /**
+   * A unit of several mutations, all or none, under one savepoint. If one is refused (or breaks a
+   * constraint), everything the unit did is rolled back and every mutation of it is quarantined: the
+   * refused one with its reason, the others naming it.
+   */
+  private async applyUnit(ctx: Batch, unit: Parsed[], done: Map<string, Partial<AppliedRecord>>) {
+    const { tx, book } = ctx;
+    if (unit.every((u) => done.has(u.raw.id)))
+      return unit.map((u) => previousResult(u.raw.id, done.get(u.raw.id)));
+    for (const u of unit) done.set(u.raw.id, { mutation_id: u.raw.id });
+    const refuseAll = async (failing: Parsed['raw'], reason: string) => {
+      const results: MutationResult[] = [];
+      for (const u of unit) {
+        const m = u.parsed.success ? u.parsed.data : malformed(u.raw);
+        const why =
+          u.raw === failing
+            ? reason
+            : `refused with the rest of its unit of work: its ${String(failing.op ?? 'write')} of ${String(failing.table ?? 'a row')} was refused (${reason})`;
+        await book.quarantine(m, why, u.parsed.success ? m : u.raw);
+        results.push({ id: u.raw.id, outcome: 'quarantined', reason: why });
+      }
+      return results;
+    };
+    const bad = unit.find((u) => !u.parsed.success);
+    if (bad && !bad.parsed.success) return refuseAll(bad.raw, malformedReason(bad.parsed.error));
+
+    const mark = book.mark();
+    const touched = ctx.touched.length;
+    await tx.execute(sql`SAVEPOINT unit`);
+    let current: Parsed | null = null;
+    try {
+      const results: MutationResult[] = [];
+      for (const u of unit) {
+        current = u;
+        results.push(await this.applyMutation(ctx, u.parsed.data as Mutation));
+      }
+      for (const [i, r] of results.entries())
+        book.record(unit[i]?.parsed.data as Mutation, r.outcome, {
+          version: r.version,
+          tx_id: unit[0]?.raw.tx_id,
+        });
+      await tx.execute(sql`RELEASE SAVEPOINT unit`);
+      return results;
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      await tx.execute(sql`ROLLBACK TO SAVEPOINT unit`);
+      book.rollBack(mark);
+      ctx.touched.length = touched;
+      const reason = err instanceof Quarantine ? err.message : databaseReason(err);
+      const results = await refuseAll((current as Parsed).raw, reason);
+      await tx.execute(sql`RELEASE SAVEPOINT unit`);
+      return results;
+    }
   }
 
   /** An insert that passes every check that needs no database: author, table, validation, policy. */
@@ -151,7 +280,13 @@ export class MutationApplier {
       userId: author.id,
       row: checked.value,
     });
-    return denied ? null : { m, table, author, value: checked.value };
+    if (denied) return null;
+    const broken = checkRowRules(table.name, 'insert', checked.value, {
+      from: null,
+      actorId: author.id,
+      now: m.device_time,
+    });
+    return broken.length ? null : { m, table, author, value: checked.value };
   }
 
   private async insertGroup(ctx: Batch, group: ReadyInsert[], results: MutationResult[]) {
@@ -187,6 +322,7 @@ export class MutationApplier {
       }
       ctx.book.record(g.m, 'applied', { version: 1 });
       ctx.book.audit(g.m, 'create', table.name, Object.keys(g.value), 'applied');
+      ctx.touched.push({ table: table.name, before: null, after: { ...g.value, id: g.m.row_id } });
       results.push({ id: g.m.id, outcome: 'applied', version: 1 });
     }
   }
@@ -225,18 +361,10 @@ export class MutationApplier {
   private async applyOne(ctx: Batch, m: Mutation): Promise<MutationResult> {
     const { tx, book } = ctx;
     const mark = book.mark();
+    const touched = ctx.touched.length;
     await tx.execute(sql`SAVEPOINT mutation`);
     try {
-      const author = ctx.authors.get(m.author_id);
-      if (typeof author !== 'object') throw new Quarantine(author ?? 'unknown author');
-      const table = tableByName(m.table);
-      if (table?.placement !== 'synced') throw new Quarantine(`"${m.table}" is not a synced table`);
-      const result =
-        m.op === 'insert'
-          ? await this.insert(ctx, table, author, m)
-          : m.op === 'update'
-            ? await this.update(ctx, table, author, m)
-            : await this.remove(ctx, table, author, m);
+      const result = await this.applyMutation(ctx, m);
       book.record(m, result.outcome, { version: result.version });
       await tx.execute(sql`RELEASE SAVEPOINT mutation`);
       return result;
@@ -247,11 +375,25 @@ export class MutationApplier {
       await tx.execute(sql`ROLLBACK TO SAVEPOINT mutation`);
       // Bookkeeping of the rolled-back attempt goes with it.
       book.rollBack(mark);
+      ctx.touched.length = touched;
       const reason = err instanceof Quarantine ? err.message : databaseReason(err);
       await book.quarantine(m, reason);
       await tx.execute(sql`RELEASE SAVEPOINT mutation`);
       return { id: m.id, outcome: 'quarantined', reason };
     }
+  }
+
+  /** One mutation, no savepoint of its own: throws `Quarantine` (or a database error) to refuse it. */
+  private async applyMutation(ctx: Batch, m: Mutation): Promise<MutationResult> {
+    const author = ctx.authors.get(m.author_id);
+    if (typeof author !== 'object') throw new Quarantine(author ?? 'unknown author');
+    const table = tableByName(m.table);
+    if (table?.placement !== 'synced') throw new Quarantine(`"${m.table}" is not a synced table`);
+    return m.op === 'insert'
+      ? this.insert(ctx, table, author, m)
+      : m.op === 'update'
+        ? this.update(ctx, table, author, m)
+        : this.remove(ctx, table, author, m);
   }
 
   private async insert(
@@ -270,10 +412,17 @@ export class MutationApplier {
       row: value,
     });
     if (denied) throw new Quarantine(`not allowed: ${denied}`);
+    const broken = checkRowRules(table.name, 'insert', value, {
+      from: null,
+      actorId: author.id,
+      now: m.device_time,
+    });
+    if (broken.length) throw new Quarantine(`invalid: ${formatIssues(broken)}`);
     const existing = await this.current(tx, table, m.row_id, false);
     if (existing) throw new Quarantine('a row with this id already exists');
     await this.insertRows(tx, table, [{ m, table, author, value }]);
     ctx.book.audit(m, 'create', table.name, Object.keys(value), 'applied');
+    ctx.touched.push({ table: table.name, before: null, after: { ...value, id: m.row_id } });
     return { id: m.id, outcome: 'applied', version: 1 };
   }
 
@@ -297,6 +446,16 @@ export class MutationApplier {
       row: current,
     });
     if (denied) throw new Quarantine(`not allowed: ${denied}`);
+    // Row rules against what the author saw: a status moves from its base (the workstation checked
+    // the same move), unless this write settles a conflict.
+    const statusBase = changes.status ? changes.status.base : current.status;
+    const broken = checkRowRules(table.name, 'update', checked.value, {
+      from: typeof statusBase === 'string' ? statusBase : null,
+      actorId: author.id,
+      now: m.device_time,
+      resolution: fields.some((f) => ctx.resolutions.has(`${table.name}/${m.row_id}/${f}`)),
+    });
+    if (broken.length) throw new Quarantine(`invalid: ${formatIssues(broken)}`);
 
     const clocks = await book.clocks(table.name, m.row_id, fields);
     const set: Row = {};
@@ -354,8 +513,30 @@ export class MutationApplier {
         Object.keys(set).filter((f) => f !== 'deleted_at' || fields.includes(f)),
       );
     }
+    if (table.name === 'patient_merges' && set.status === 'completed' && current.status !== 'completed') {
+      const merged = await mergePatients(tx, {
+        survivorId: String(current.survivor_id),
+        mergedId: String(current.merged_id),
+        authorId: author.id,
+      });
+      if (!merged.ok) throw new Quarantine(`cannot merge: ${merged.reason}`);
+      book.note({
+        action: 'merge',
+        object_type: 'patients',
+        object_id: String(current.merged_id),
+        user_id: author.id,
+        description: 'patient records merged',
+        details: {
+          survivor_id: current.survivor_id,
+          merged_id: current.merged_id,
+          repointed: merged.repointed,
+        },
+        device_time: m.device_time,
+      });
+    }
     const outcome = updateOutcome(conflictIds.length, m.base_version, Number(current.version));
     book.audit(m, 'update', table.name, fields, outcome);
+    ctx.touched.push({ table: table.name, before: current, after: { ...current, ...set } });
     return { id: m.id, outcome, version, ...(conflictIds.length ? { conflict_ids: conflictIds } : {}) };
   }
 
@@ -385,14 +566,10 @@ export class MutationApplier {
       book.audit(m, 'delete', table.name, [], 'conflict');
       return { id: m.id, outcome: 'conflict', version, conflict_ids: [id] };
     }
-    const version = await this.write(
-      tx,
-      table,
-      m.row_id,
-      { deleted_at: this.now().toISOString() },
-      author.id,
-    );
+    const deletedAt = this.now().toISOString();
+    const version = await this.write(tx, table, m.row_id, { deleted_at: deletedAt }, author.id);
     book.audit(m, 'delete', table.name, [], 'applied');
+    ctx.touched.push({ table: table.name, before: current, after: { ...current, deleted_at: deletedAt } });
     return { id: m.id, outcome: 'applied', version };
   }
 

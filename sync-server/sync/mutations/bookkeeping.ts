@@ -105,6 +105,11 @@ export class BatchBookkeeping {
     });
   }
 
+  /** An audit entry for something the server did itself while applying the batch (an alert raised, a merge). */
+  note(entry: AuditEntry): void {
+    this.audits.push(entry);
+  }
+
   /** Keeps the mutation whole (`payload`: exactly what was sent) with the reason; never drops it. */
   async quarantine(m: Mutation, reason: string, payload: unknown = m): Promise<void> {
     await this.tx.insert(s.quarantined_mutations).values({
@@ -113,6 +118,7 @@ export class BatchBookkeeping {
       author_id: m.author_id,
       table_name: m.table,
       row_id: m.row_id,
+      tx_id: m.tx_id ?? null,
       operation: m.op,
       payload,
       reason,

@@ -6,32 +6,11 @@ import {
   isTransient,
   malformed,
   malformedReason,
-  normalize,
-  same,
   updateOutcome,
 } from './conflict-rules.ts';
 
 const EARLY = '1760000000000-000000-pc-a';
 const LATE = '1760000000001-000000-pc-b';
-
-describe('comparing values as the workstation holds them', () => {
-  it('reads one instant the same whatever its offset or precision', () => {
-    expect(same('timestamp', '2026-01-02 03:04:05.678+00', '2026-01-02T03:04:05.678Z')).toBe(true);
-    expect(same('timestamp', '2026-01-02T05:04:05.678+02:00', '2026-01-02T03:04:05.678Z')).toBe(true);
-    expect(same('timestamp', '2026-01-02T03:04:05.679Z', '2026-01-02T03:04:05.678Z')).toBe(false);
-  });
-
-  it('reads JSON the same whatever the order of its keys', () => {
-    expect(normalize('json', { b: 1, a: [{ d: 2, c: 3 }] })).toBe('{"a":[{"c":3,"d":2}],"b":1}');
-    expect(same('json', { a: 1, b: 2 }, { b: 2, a: 1 })).toBe(true);
-  });
-
-  it('takes null and a missing value for the same thing', () => {
-    expect(normalize('text', undefined)).toBe('null');
-    expect(same('int', null, undefined)).toBe(true);
-    expect(same('int', 0, null)).toBe(false);
-  });
-});
 
 describe('deciding a changed field', () => {
   it('applies a change made from the value the server still holds', () => {

@@ -1,36 +1,13 @@
 /**
- * The rules that decide a mutation's outcome, with no database: how two values of a column compare,
- * what an update does to a field that changed on the server meanwhile, whether an error is the
+ * The rules that decide a mutation's outcome, with no database (how two values compare is
+ * db/primitives `sameValue`, shared with the workstation): what an update does to a field that changed on the server meanwhile, whether an error is the
  * database's state (retry the batch) or the mutation's (quarantine it), and the words of a rejection.
  */
 import type { z } from 'zod';
-import type { Row } from '../../../db/primitives/index.ts';
+import { sameValue } from '../../../db/primitives/index.ts';
 import type { ColumnKind } from '../../../db/schema/dsl.ts';
 import type { Mutation, Outcome } from '../../../db/sync-contract.ts';
 import { toIssues } from '../../http/errors.ts';
-
-/** A value as the workstation holds it, for comparing bases: ISO `Z` instants, canonical JSON. */
-export function normalize(kind: ColumnKind | undefined, value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (kind === 'timestamp' && typeof value === 'string') {
-    const t = Date.parse(value);
-    return Number.isNaN(t) ? JSON.stringify(value) : JSON.stringify(new Date(t).toISOString());
-  }
-  if (kind === 'json') return canonical(value);
-  return JSON.stringify(value);
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const keys = Object.keys(value as Row).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Row)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
-export const same = (kind: ColumnKind | undefined, a: unknown, b: unknown) =>
-  normalize(kind, a) === normalize(kind, b);
 
 /**
  * What an update does to one field it changes:
@@ -45,8 +22,8 @@ export function decideField(
   server: { value: unknown; hlc: string | undefined },
   change: { base: unknown; value: unknown; hlc: string },
 ): 'apply' | 'unchanged' | 'conflict-wins' | 'conflict-loses' {
-  if (same(kind, server.value, change.base)) return 'apply';
-  if (same(kind, server.value, change.value)) return 'unchanged';
+  if (sameValue(kind, server.value, change.base)) return 'apply';
+  if (sameValue(kind, server.value, change.value)) return 'unchanged';
   return server.hlc === undefined || change.hlc > server.hlc ? 'conflict-wins' : 'conflict-loses';
 }
 

@@ -19,6 +19,7 @@ import { clientInfo, currentUser, requireUser } from '../../auth/guard.ts';
 import { HttpError, parseBody } from '../../http/errors.ts';
 import { tablesFor } from '../scopes.ts';
 import { requireWorkstation, revokedOrUnknown, sha256, workstationForToken } from './device-auth.ts';
+import { usedSequences } from './numbering.ts';
 
 /** Enrolment codes avoid look-alike characters (0/O, 1/I/L): they are read aloud and typed by IT. */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -86,7 +87,13 @@ export const enrolmentRoutes: FastifyPluginAsync = async (app) => {
       });
       return ws;
     });
-    return { workstation_id: enrolled.id, token, code: enrolled.code, kind: enrolled.kind };
+    return {
+      workstation_id: enrolled.id,
+      token,
+      code: enrolled.code,
+      kind: enrolled.kind,
+      sequences: await usedSequences(db, enrolled.code),
+    };
   });
 
   app.get('/api/sync/scope', async (request) => {

@@ -1,0 +1,164 @@
+/**
+ * Cross-row rules judged on the server after a batch is merged (DESIGN §4a): a rule that offline work
+ * broke — two admissions into one bed, a batch below zero — becomes an alert, a task and a
+ * notification for the person who can put it right (the ward's nurse in charge, the pharmacist or
+ * cashier who made the last move, else an admin). Never a rejected write: both admissions land.
+ * An open alert whose rule holds again is closed, with its task. Runs inside the batch's
+ * transaction, with the same queries the workstations use (db/rules/invariants.ts).
+ */
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Row } from '../../db/primitives/index.ts';
+import { type Invariant, subjectsOf, type Verdict } from '../../db/rules/invariants.ts';
+import type { AlertKind } from '../../db/schema/communication.ts';
+import * as s from '../../db/schema/pg.ts';
+import type { AuditEntry } from '../auth/audit.ts';
+import type { ServerDb } from '../platform/database.ts';
+
+/** A row a batch changed: as it was (null for an insert) and as it is now. */
+export interface TouchedRow {
+  table: string;
+  before: Row | null;
+  after: Row;
+}
+
+const TITLES: Record<AlertKind, string> = {
+  bed_double_occupancy: 'Bed occupied twice',
+  two_open_admissions: 'Patient admitted twice',
+  doctor_double_booked: 'Doctor double-booked',
+  resource_double_booked: 'Resource double-booked',
+  stock_below_zero: 'Stock below zero',
+  bill_overpaid: 'Bill paid beyond its total',
+};
+
+function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** The subjects of every rule the touched rows can affect (old and new versions both count). */
+export function subjectsTouched(touched: readonly TouchedRow[]): Map<Invariant, string[]> {
+  const all = new Map<Invariant, Set<string>>();
+  for (const t of touched) {
+    for (const [inv, keys] of subjectsOf(t.table, [t.before, t.after])) {
+      const set = all.get(inv) ?? new Set<string>();
+      for (const k of keys) set.add(k);
+      all.set(inv, set);
+    }
+  }
+  return new Map([...all].map(([inv, keys]) => [inv, [...keys]]));
+}
+
+/**
+ * Judges the rules the batch touched; raises what is newly broken, closes what holds again.
+ * Returns audit entries for what it did (the caller chains them with the batch's).
+ */
+export async function judgeRules(
+  tx: ServerDb,
+  touched: readonly TouchedRow[],
+  now: string,
+): Promise<AuditEntry[]> {
+  const audits: AuditEntry[] = [];
+  for (const [inv, keys] of subjectsTouched(touched)) {
+    const verdicts = inv.judge(keys, rowsOf<Row>(await tx.execute(inv.query(keys))));
+    const open = await tx
+      .select()
+      .from(s.alerts)
+      .where(
+        and(
+          eq(s.alerts.kind, inv.kind),
+          inArray(s.alerts.subject_key, keys),
+          eq(s.alerts.status, 'open'),
+          isNull(s.alerts.deleted_at),
+        ),
+      );
+    for (const v of verdicts) {
+      const existing = open.find((a) => a.subject_key === v.subject_key);
+      if (v.excess > 0 && !existing) audits.push(await raise(tx, v, now));
+      else if (v.excess === 0 && existing) audits.push(await close(tx, existing, now));
+    }
+  }
+  return audits;
+}
+
+/** Someone who can always act: the first active admin (the fallback assignee). */
+async function anAdmin(tx: ServerDb): Promise<string | null> {
+  const [row] = await tx
+    .select({ id: s.users.id })
+    .from(s.users)
+    .innerJoin(s.roles, eq(s.roles.id, s.users.role_id))
+    .where(and(eq(s.roles.name, 'admin'), eq(s.users.is_active, true), isNull(s.users.deleted_at)))
+    .orderBy(asc(s.users.created_at))
+    .limit(1);
+  return row?.id ?? null;
+}
+
+async function raise(tx: ServerDb, v: Verdict, now: string): Promise<AuditEntry> {
+  const assignee = v.assignee ?? (await anAdmin(tx));
+  const [task] = assignee
+    ? await tx
+        .insert(s.tasks)
+        .values({
+          assigned_to: assignee,
+          patient_id: v.patient_id,
+          title: TITLES[v.kind],
+          description: v.message,
+          priority: 'high',
+          created_at: now,
+          updated_at: now,
+        })
+        .returning({ id: s.tasks.id })
+    : [];
+  const [alert] = await tx
+    .insert(s.alerts)
+    .values({
+      kind: v.kind,
+      subject_key: v.subject_key,
+      message: v.message,
+      assigned_to: assignee,
+      task_id: task?.id ?? null,
+      ward_id: v.ward_id,
+      patient_id: v.patient_id,
+      related_ids: v.related_ids,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning({ id: s.alerts.id });
+  if (assignee)
+    await tx.insert(s.notifications).values({
+      user_id: assignee,
+      title: TITLES[v.kind],
+      message: v.message,
+      notification_type: 'system',
+      related_table: 'alerts',
+      related_id: alert?.id ?? null,
+      created_at: now,
+      updated_at: now,
+    });
+  return {
+    action: 'create',
+    object_type: 'alerts',
+    object_id: alert?.id ?? null,
+    user_id: null,
+    description: `rule broken after merging offline work: ${v.kind}`,
+    details: { kind: v.kind, subject_key: v.subject_key, related_ids: v.related_ids, assigned_to: assignee },
+  };
+}
+
+async function close(tx: ServerDb, alert: typeof s.alerts.$inferSelect, now: string): Promise<AuditEntry> {
+  await tx
+    .update(s.alerts)
+    .set({ status: 'resolved', resolved_at: now, updated_at: now })
+    .where(eq(s.alerts.id, alert.id));
+  if (alert.task_id)
+    await tx
+      .update(s.tasks)
+      .set({ status: 'done', completed_at: now, updated_at: now })
+      .where(and(eq(s.tasks.id, alert.task_id), sql`${s.tasks.status} IN ('open', 'in_progress')`));
+  return {
+    action: 'update',
+    object_type: 'alerts',
+    object_id: alert.id,
+    user_id: null,
+    description: `rule holds again: ${alert.kind}`,
+    details: { kind: alert.kind, subject_key: alert.subject_key },
+  };
+}
