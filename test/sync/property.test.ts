@@ -2,16 +2,19 @@
  * Property test of the sync engine (issue 3 test 8; reliability 8): three workstations (two front
  * desks and an admin PC, all holding every patient) run random operations against one real server:
  * patient inserts (some re-using another desk's MRN), field updates from small value pools (so
- * conflicts are frequent), soft deletes (admin), cutting and healing a PC's network, restarting a PC,
- * pauses that let sync interleave, and duplicate uploads (acknowledged outbox entries marked pending
- * again, as after a lost reply: the server sees the same mutation ids twice).
+ * conflicts are frequent), soft deletes (admin), multi-row units of work (two registrations and an
+ * edit in one transaction: a re-used MRN in it refuses the whole unit), cutting and healing a PC's
+ * network, restarting a PC, pauses that let sync interleave, and duplicate uploads (acknowledged
+ * outbox entries marked pending again, as after a lost reply: the server sees the same mutation ids
+ * twice).
  *
  * Then everything is healed and drained, and:
  * - no outbox entry is pending anywhere;
  * - every replica's patients equal Postgres's, every column (reception and admin PCs hold them all);
  * - every write a PC acknowledged has exactly one `applied_mutations` row on the server with the
  *   outcome the PC recorded; conflicts have their `sync_conflicts` rows, quarantines theirs; the only
- *   quarantines are the expected ones (a duplicate MRN, or a change to a row whose insert was refused).
+ *   quarantines are the expected ones (a duplicate MRN, a change to a row whose insert was refused,
+ *   or a write refused with the rest of its unit); a unit's writes share one outcome.
  *
  * Runs are bounded (HMS_PROP_RUNS, default 4; ≤ 18 operations) and seeded (HMS_PROP_SEED); a failure
  * prints the seed and the operation trace, and fast-check shrinks it. Each run works on its own MRN
@@ -38,6 +41,7 @@ type Op =
   | { t: 'insert'; s: StationIx; reuseMrn: boolean }
   | { t: 'update'; s: StationIx; pick: number; fields: Fields }
   | { t: 'delete'; pick: number }
+  | { t: 'unit'; s: StationIx; reuseMrn: boolean; pick: number; fields: Fields }
   | { t: 'cut'; s: StationIx }
   | { t: 'heal'; s: StationIx }
   | { t: 'restart'; s: StationIx }
@@ -71,6 +75,16 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('delete' as const), pick: fc.nat({ max: 20 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('unit' as const),
+      s: station,
+      reuseMrn: fc.boolean(),
+      pick: fc.nat({ max: 7 }),
+      fields: fieldsArb,
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('cut' as const), s: station }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('heal' as const), s: station }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('restart' as const), s: station }) },
@@ -96,6 +110,8 @@ const fmt = (op: Op): string => {
       return `update@${NAMES[op.s]}#${op.pick} ${JSON.stringify(op.fields)}`;
     case 'delete':
       return `delete@admin#${op.pick}`;
+    case 'unit':
+      return `unit@${NAMES[op.s]}${op.reuseMrn ? '(reuse mrn)' : ''} + update#${op.pick} ${JSON.stringify(op.fields)}`;
     case 'pause':
       return `pause ${op.ms}ms`;
     case 'resend':
@@ -119,6 +135,8 @@ interface Written {
   op: 'insert' | 'update' | 'delete';
   rowId: string;
   mrn?: string;
+  /** The unit of work it was written in, when that unit had several writes. */
+  txId?: string;
 }
 
 describe('sync property: random operations, cuts, restarts and duplicate uploads converge', () => {
@@ -145,6 +163,14 @@ describe('sync property: random operations, cuts, restarts and duplicate uploads
 
   const lastMutationId = (s: Station): string =>
     (s.sqlite.prepare('SELECT id FROM outbox ORDER BY seq DESC LIMIT 1').get() as { id: string }).id;
+
+  /** The last `n` outbox entries of a PC, oldest first. */
+  const lastEntries = (s: Station, n: number) =>
+    (
+      s.sqlite
+        .prepare('SELECT id, tx_id, operation, row_id FROM outbox ORDER BY seq DESC LIMIT ?')
+        .all(n) as { id: string; tx_id: string; operation: Written['op']; row_id: string }[]
+    ).reverse();
 
   const outboxSize = (s: Station): number =>
     (s.sqlite.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
@@ -213,6 +239,25 @@ describe('sync property: random operations, cuts, restarts and duplicate uploads
           trace.push(`${line} ${target.mrn} → ${r.ok ? 'ok' : r.error.code}`);
           if (r.ok)
             written.push({ mutationId: lastMutationId(s), station: ADMIN, op: 'delete', rowId: target.id });
+          break;
+        }
+        case 'unit': {
+          const s = at(op.s);
+          const reuse: string | null = op.reuseMrn && lastMrn && lastMrn.s !== op.s ? lastMrn.mrn : null;
+          const mrns = [reuse ?? `${prefix}${NAMES[op.s]}-${++n}`, `${prefix}${NAMES[op.s]}-${++n}`];
+          const rows = livePatients(s, prefix);
+          const target = rows[op.pick % Math.max(1, rows.length)];
+          const before = outboxSize(s);
+          const r = s.ws.writes.unit((w) => {
+            for (const mrn of mrns)
+              w.insert('patients', { mrn, first_name: 'Binta', last_name: 'Unit', date_of_birth: '1979-03-03', gender: 'female' });
+            if (target) w.update('patients', target.id, op.fields);
+          });
+          const made = outboxSize(s) - before;
+          trace.push(`${line} mrns=${mrns.join(',')} target=${target?.mrn ?? '-'} → ${r.ok ? `ok (${made} writes)` : r.error.code}`);
+          if (r.ok)
+            for (const e of lastEntries(s, made))
+              written.push({ mutationId: e.id, station: op.s, op: e.operation, rowId: e.row_id, txId: e.tx_id });
           break;
         }
         case 'cut':
@@ -327,6 +372,7 @@ describe('sync property: random operations, cuts, restarts and duplicate uploads
     );
     const quarantine = new Map(quarantined.map((q) => [q.mutation_id, q]));
     const refusedInserts = new Set<string>();
+    const unitRefusal = /refused with the rest of its unit of work/;
     for (const w of written) {
       const what = `${w.op} ${w.mutationId} from ${NAMES[w.station]}`;
       const local = at(w.station)
@@ -342,9 +388,10 @@ describe('sync property: random operations, cuts, restarts and duplicate uploads
       if (a?.outcome === 'quarantined') {
         const q = quarantine.get(w.mutationId);
         expect(q?.n, `${what}: one quarantine row`).toBe(1);
+        if (w.op === 'insert') refusedInserts.add(w.rowId);
+        if (w.txId && unitRefusal.test(q?.reason ?? '')) continue;
         if (w.op === 'insert') {
           expect(q?.reason, `${what}: only a duplicate MRN refuses an insert`).toMatch(/duplicate value/);
-          refusedInserts.add(w.rowId);
         } else {
           expect(q?.reason, `${what}: only a change to a refused insert is quarantined`).toMatch(
             /row does not exist on the server/,
@@ -352,10 +399,20 @@ describe('sync property: random operations, cuts, restarts and duplicate uploads
         }
       } else expect(quarantine.has(w.mutationId), `${what}: no quarantine row`).toBe(false);
     }
-    // Quarantined changes are to rows whose insert was refused; refused inserts exist nowhere.
+    // A unit has one fate: all its writes quarantined, or none.
+    const units = new Map<string, Set<boolean>>();
+    for (const w of written) {
+      if (!w.txId) continue;
+      const fates = units.get(w.txId) ?? new Set<boolean>();
+      fates.add(byId.get(w.mutationId)?.outcome === 'quarantined');
+      units.set(w.txId, fates);
+    }
+    for (const [tx, fates] of units) expect(fates.size, `unit ${tx}: all or none quarantined`).toBe(1);
+    // Quarantined changes are to rows whose insert was refused (or went with their unit); refused
+    // inserts exist nowhere.
     for (const w of written) {
       const a = byId.get(w.mutationId);
-      if (a?.outcome === 'quarantined' && w.op !== 'insert')
+      if (a?.outcome === 'quarantined' && w.op !== 'insert' && !unitRefusal.test(quarantine.get(w.mutationId)?.reason ?? ''))
         expect(refusedInserts.has(w.rowId), `${w.op} ${w.mutationId} quarantined for a living row`).toBe(
           true,
         );
