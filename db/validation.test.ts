@@ -1,12 +1,12 @@
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { normalizeTimestamp } from './primitives/index.ts';
 import type { ColumnMeta } from './schema/dsl.ts';
 import { tablesIn, vitals } from './schema/index.ts';
 import {
   immutableColumns,
   insertSchema,
-  normalizeTimestamp,
   SYSTEM_COLUMNS,
   TABLE_RULES,
   type TableMeta,

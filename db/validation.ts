@@ -32,19 +32,11 @@
  *   merged row when the caller passes the current row (`validateWrite(…, {current})`).
  */
 import { z } from 'zod';
+import { isRealDate, normalizeTimestamp, type ValidationIssue } from './primitives/index.ts';
 import type { AnyTableModel, ColumnMeta } from './schema/dsl.ts';
 import { tableByName } from './schema/index.ts';
 
 export type WriteOp = 'insert' | 'update';
-
-export interface ValidationIssue {
-  /** The column at fault, or `''` for the write as a whole. */
-  field: string;
-  /** A stable machine name of the rule that failed (`required`, `positive`, `enum`, `uuid`, …). */
-  rule: string;
-  /** A sentence naming the field and the rule, fit for a 400 body or a quarantine reason. */
-  message: string;
-}
 
 export type ValidationResult<T = Record<string, unknown>> =
   | { ok: true; value: T }
@@ -84,8 +76,6 @@ const JSON_MAX_DEPTH = 32;
 const JSON_MAX_CHARS = 1_000_000;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME_RE = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Text columns with a fixed format, by `table.column`. */
 const TEXT_FORMATS: Record<string, { re: RegExp; rule: string; what: string }> = {
@@ -275,41 +265,6 @@ function jsonProblem(v: unknown, depth = 0): string | null {
     return null;
   }
   return `contains a value of type ${typeof v}`;
-}
-
-function isRealDate(s: string): boolean {
-  const m = DATE_RE.exec(s);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
-  const days = [
-    31,
-    y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28,
-    31,
-    30,
-    31,
-    30,
-    31,
-    31,
-    30,
-    31,
-    30,
-    31,
-  ];
-  return d <= (days[mo - 1] ?? 0);
-}
-
-/** ISO-8601 instant with `Z` or an offset → canonical UTC `YYYY-MM-DDTHH:MM:SS.mmmZ`, or null. */
-export function normalizeTimestamp(s: string): string | null {
-  const m = DATETIME_RE.exec(s);
-  if (!m || !isRealDate(m[1] ?? '')) return null;
-  if (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59) return null;
-  const off = m[5] ?? 'Z';
-  if (off !== 'Z' && (Number(off.slice(1, 3)) > 23 || Number(off.slice(4, 6)) > 59)) return null;
-  const ms = Date.parse(s);
-  if (!Number.isFinite(ms)) return null;
-  const iso = new Date(ms).toISOString();
-  return /^\d{4}-/.test(iso) ? iso : null;
 }
 
 type Issue = {
@@ -635,9 +590,4 @@ export function validateWrite(
     if (issues.length) return { ok: false, issues };
   }
   return { ok: true, value: result.data };
-}
-
-/** One line per issue, e.g. for a quarantine reason: `quantity: quantity must be greater than 0 (positive)`. */
-export function formatIssues(issues: readonly ValidationIssue[]): string {
-  return issues.map((i) => `${i.field || '(row)'}: ${i.message} (${i.rule})`).join('; ');
 }

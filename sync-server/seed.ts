@@ -7,6 +7,7 @@
  * next batch is generated while Postgres inserts the previous one.
  */
 import { getTableColumns } from 'drizzle-orm';
+import { quoteIdent } from '../db/primitives/index.ts';
 import { ROLE_NAMES, type RoleName } from '../db/schema/accounts.ts';
 import type { ColumnMeta } from '../db/schema/dsl.ts';
 import {
@@ -67,13 +68,11 @@ interface TablePlan {
   references: [string, string][];
 }
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
 function planFor(table: SeedTableName): TablePlan {
   const model = SEED_TABLES[table];
   const columns: Record<string, ColumnMeta> = model.columns;
-  const cols = Object.keys(columns).map(quote).join(', ');
-  const t = quote(model.name);
+  const cols = Object.keys(columns).map(quoteIdent).join(', ');
+  const t = quoteIdent(model.name);
   const defaults: [string, unknown][] = [];
   for (const [key, column] of Object.entries(getTableColumns(model.pg))) {
     const value: unknown = column.default;
@@ -125,7 +124,7 @@ async function dropIndexes(query: RawQuery): Promise<string[]> {
         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.contype IN ('p', 'u', 'x'))`,
     [PER_PATIENT_TABLES],
   );
-  for (const ix of indexes) await query(`DROP INDEX ${quote(ix.name)}`);
+  for (const ix of indexes) await query(`DROP INDEX ${quoteIdent(ix.name)}`);
   return indexes.map((ix) => ix.def);
 }
 
@@ -142,7 +141,7 @@ async function verifyReferences(query: RawQuery, plans: Map<SeedTableName, Table
   for (const [table, plan] of plans) {
     for (const [column, target] of plan.references) {
       const [row] = await query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM ${quote(table)} c WHERE c.${quote(column)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${quote(target)} p WHERE p.id = c.${quote(column)})`,
+        `SELECT count(*)::int AS n FROM ${quoteIdent(table)} c WHERE c.${quoteIdent(column)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${quoteIdent(target)} p WHERE p.id = c.${quoteIdent(column)})`,
       );
       if ((row?.n ?? 0) > 0) broken.push(`${table}.${column} → ${target}: ${row?.n} unresolved`);
     }

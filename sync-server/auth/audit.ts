@@ -6,8 +6,8 @@
  * transaction-level advisory lock so concurrent appends (from any process) chain one after another,
  * and the audit row commits or rolls back together with the change it describes.
  */
-import { createHash } from 'node:crypto';
 import { asc, desc, gt, sql } from 'drizzle-orm';
+import { canonicalJson, sha256Hex } from '../../db/primitives/index.ts';
 import * as s from '../../db/schema/pg.ts';
 import { isoTime } from '../http/time.ts';
 import { insertJsonRows } from '../platform/bulk-insert.ts';
@@ -48,19 +48,6 @@ export interface AuditRow {
   hash: string;
 }
 
-/** JSON with object keys sorted at every depth: the same value always gives the same text. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 export function auditHash(prevHash: string | null, row: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
   const body = canonicalJson({
     id: row.id,
@@ -76,10 +63,7 @@ export function auditHash(prevHash: string | null, row: Omit<AuditRow, 'hash' | 
     device_time: isoTime(row.device_time),
     ip_address: row.ip_address,
   });
-  return createHash('sha256')
-    .update(prevHash ?? '')
-    .update(body)
-    .digest('hex');
+  return sha256Hex((prevHash ?? '') + body);
 }
 
 const AUDIT_COLUMNS = [

@@ -1,6 +1,7 @@
 import { generate } from 'otplib';
 import { describe, expect, it } from 'vitest';
-import { auditHash, canonicalJson } from './audit.ts';
+import { canonicalJson } from '../../db/primitives/index.ts';
+import { auditHash } from './audit.ts';
 import { hashToken, signAccessToken, verifyAccessToken } from './tokens.ts';
 import { checkTotp, decryptTotpSecret, encryptTotpSecret, newTotpSecret } from './totp.ts';
 

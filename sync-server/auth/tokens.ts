@@ -3,8 +3,9 @@
  * and key-confusion tokens are refused). Refresh tokens: 256 random bits, opaque, stored only as a
  * SHA-256 hash in `auth_sessions`.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
+import { sha256Hex } from '../../db/primitives/index.ts';
 import { ROLE_NAMES, type RoleName } from '../../db/schema/accounts.ts';
 
 export const JWT_ISSUER = 'hms-sync-server';
@@ -56,4 +57,4 @@ export async function verifyAccessToken(
 }
 
 export const newRefreshToken = () => randomBytes(32).toString('base64url');
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string) => sha256Hex(token);

@@ -7,12 +7,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-
-export interface ValidationIssue {
-  field: string;
-  rule: string;
-  message: string;
-}
+import { issuesFromZod, type ValidationIssue } from '../../db/primitives/index.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -35,29 +30,10 @@ export class ValidationError extends Error {
   }
 }
 
-/** zod issues → `{field, rule, message}`; an unknown key becomes one issue per key. */
-export function toIssues(error: z.ZodError, prefix?: string): ValidationIssue[] {
-  const out: ValidationIssue[] = [];
-  for (const issue of error.issues) {
-    const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        out.push({ field: [...path, key].join('.'), rule: 'unknown_key', message: `unknown field "${key}"` });
-      }
-      continue;
-    }
-    let rule: string = issue.code;
-    if (issue.code === 'invalid_format') rule = issue.format;
-    else if (issue.code === 'invalid_type' && issue.input === undefined) rule = 'required';
-    out.push({ field: path.join('.') || '(body)', rule, message: issue.message });
-  }
-  return out;
-}
-
 /** Parses `value` with `schema` or throws a `ValidationError` (→ 400). */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where?: string): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError(toIssues(result.error, where));
+  if (!result.success) throw new ValidationError(issuesFromZod(result.error, where));
   return result.data;
 }
 

@@ -12,7 +12,7 @@ import { type Invariant, subjectsOf, type Verdict } from '../../db/rules/invaria
 import type { AlertKind } from '../../db/schema/communication.ts';
 import * as s from '../../db/schema/pg.ts';
 import type { AuditEntry } from '../auth/audit.ts';
-import type { ServerDb } from '../platform/database.ts';
+import { rowsOf, type ServerDb } from '../platform/database.ts';
 
 /** A row a batch changed: as it was (null for an insert) and as it is now. */
 export interface TouchedRow {
@@ -29,10 +29,6 @@ const TITLES: Record<AlertKind, string> = {
   stock_below_zero: 'Stock below zero',
   bill_overpaid: 'Bill paid beyond its total',
 };
-
-function rowsOf<T>(result: unknown): T[] {
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
-}
 
 /** The subjects of every rule the touched rows can affect (old and new versions both count). */
 export function subjectsTouched(touched: readonly TouchedRow[]): Map<Invariant, string[]> {

@@ -11,11 +11,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { tablesIn } from '../../db/schema/index.ts';
-import type { ServerDb } from '../platform/database.ts';
-
-function rowsOf<T>(result: unknown): T[] {
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
-}
+import { rowsOf, type ServerDb } from '../platform/database.ts';
 
 /** Every (table, column) that refers to a patient, but the merge's own bookkeeping. */
 export function patientReferences(): { table: string; column: string }[] {

@@ -21,6 +21,11 @@ export type ServerDb = PgDatabase<PgQueryResultHKT, Schema>;
 
 export type RawQuery = <R>(text: string, params?: unknown[]) => Promise<R[]>;
 
+/** The rows of a drizzle `execute()` result, whichever driver (node-postgres or PGlite) ran it. */
+export function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
 export interface Database {
   kind: 'postgres' | 'pglite';
   db: ServerDb;

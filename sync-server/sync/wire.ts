@@ -2,6 +2,7 @@
  * How rows look on the Electric wire: the `electric-schema` header (Postgres type names) and values
  * as Postgres-style text that the official client parses back by type.
  */
+import { quoteIdent } from '../../db/primitives/index.ts';
 import type { AnyTableModel, ColumnKind } from '../../db/schema/dsl.ts';
 
 const PG_TYPE: Record<ColumnKind, string> = {
@@ -37,8 +38,6 @@ export function electricSchema(table: AnyTableModel): Record<string, ElectricCol
 
 /** The stable per-row key Electric's client indexes rows by. */
 export const rowKey = (table: string, id: string) => `"public"."${table}"/"${id}"`;
-
-const quoteIdent = (ident: string) => `"${ident.replaceAll('"', '""')}"`;
 
 /** A SQL expression rendering one column of `alias` as the wire text (NULL stays NULL). */
 function columnTextSql(kind: ColumnKind, ref: string): string {

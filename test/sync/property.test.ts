@@ -250,14 +250,28 @@ describe('sync property: random operations, cuts, restarts and duplicate uploads
           const before = outboxSize(s);
           const r = s.ws.writes.unit((w) => {
             for (const mrn of mrns)
-              w.insert('patients', { mrn, first_name: 'Binta', last_name: 'Unit', date_of_birth: '1979-03-03', gender: 'female' });
+              w.insert('patients', {
+                mrn,
+                first_name: 'Binta',
+                last_name: 'Unit',
+                date_of_birth: '1979-03-03',
+                gender: 'female',
+              });
             if (target) w.update('patients', target.id, op.fields);
           });
           const made = outboxSize(s) - before;
-          trace.push(`${line} mrns=${mrns.join(',')} target=${target?.mrn ?? '-'} → ${r.ok ? `ok (${made} writes)` : r.error.code}`);
+          trace.push(
+            `${line} mrns=${mrns.join(',')} target=${target?.mrn ?? '-'} → ${r.ok ? `ok (${made} writes)` : r.error.code}`,
+          );
           if (r.ok)
             for (const e of lastEntries(s, made))
-              written.push({ mutationId: e.id, station: op.s, op: e.operation, rowId: e.row_id, txId: e.tx_id });
+              written.push({
+                mutationId: e.id,
+                station: op.s,
+                op: e.operation,
+                rowId: e.row_id,
+                txId: e.tx_id,
+              });
           break;
         }
         case 'cut':
@@ -412,7 +426,11 @@ describe('sync property: random operations, cuts, restarts and duplicate uploads
     // inserts exist nowhere.
     for (const w of written) {
       const a = byId.get(w.mutationId);
-      if (a?.outcome === 'quarantined' && w.op !== 'insert' && !unitRefusal.test(quarantine.get(w.mutationId)?.reason ?? ''))
+      if (
+        a?.outcome === 'quarantined' &&
+        w.op !== 'insert' &&
+        !unitRefusal.test(quarantine.get(w.mutationId)?.reason ?? '')
+      )
         expect(refusedInserts.has(w.rowId), `${w.op} ${w.mutationId} quarantined for a living row`).toBe(
           true,
         );

@@ -8,13 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Row } from '../../db/primitives/index.ts';
+import { ok } from '../support/result.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { eventually, localRows, type Station, startStation } from '../support/stations.ts';
-
-const ok = <T>(r: { ok: true; value: T } | { ok: false; error: unknown }): T => {
-  if (!r.ok) throw new Error(`expected ok: ${JSON.stringify(r.error)}`);
-  return r.value;
-};
 
 describe('the conflict and quarantine queues as operations', () => {
   let server: TestServer;

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Row } from '../../db/primitives/index.ts';
+import { ok } from '../support/result.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { eventually, localRows, type Station, startStation } from '../support/stations.ts';
 
@@ -16,11 +17,6 @@ const patient = (mrn: string, extra: Row = {}) => ({
   gender: 'female',
   ...extra,
 });
-
-const ok = <T>(r: { ok: true; value: T } | { ok: false; error: unknown }): T => {
-  if (!r.ok) throw new Error(`write refused: ${JSON.stringify(r.error)}`);
-  return r.value;
-};
 
 describe('sync between workstations', () => {
   let server: TestServer;

@@ -12,13 +12,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Row } from '../../db/primitives/index.ts';
+import { ok } from '../support/result.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { eventually, localRows, type Station, startStation } from '../support/stations.ts';
-
-const ok = <T>(r: { ok: true; value: T } | { ok: false; error: unknown }): T => {
-  if (!r.ok) throw new Error(`expected ok: ${JSON.stringify(r.error)}`);
-  return r.value;
-};
 
 describe('units of work and cross-row rules through the server', () => {
   let server: TestServer;

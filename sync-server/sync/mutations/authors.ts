@@ -4,10 +4,11 @@
  * re-checked at apply time.
  */
 import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { sha256Hex } from '../../../db/primitives/index.ts';
 import * as s from '../../../db/schema/pg.ts';
 import type { Mutation } from '../../../db/sync-contract.ts';
 import type { ServerDb } from '../../platform/database.ts';
-import { type AuthenticatedWorkstation, sha256 } from '../workstations/device-auth.ts';
+import type { AuthenticatedWorkstation } from '../workstations/device-auth.ts';
 
 export interface Author {
   id: string;
@@ -48,7 +49,7 @@ export async function batchAuthors(
     const row = matches[0];
     if (!row) out.set(id, 'unknown author');
     else if (!row.active || row.deleted) out.set(id, 'author account is disabled');
-    else if (!grant || !matches.some((r) => r.grant_hash === sha256(grant)))
+    else if (!grant || !matches.some((r) => r.grant_hash === sha256Hex(grant)))
       out.set(id, 'author has no valid authoring grant on this workstation');
     else out.set(id, { id, role: row.role });
   }

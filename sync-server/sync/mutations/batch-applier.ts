@@ -31,7 +31,7 @@ import { judgeRules, type TouchedRow } from '../../notify/alerts.ts';
 import { notifyConflictOutcomes } from '../../notify/conflict-outcomes.ts';
 import { mergePatients } from '../../patients/merge.ts';
 import { insertJsonRows } from '../../platform/bulk-insert.ts';
-import type { ServerDb } from '../../platform/database.ts';
+import { rowsOf, type ServerDb } from '../../platform/database.ts';
 import { LOCK_KEYS } from '../../platform/locks.ts';
 import type { AuthenticatedWorkstation } from '../workstations/device-auth.ts';
 import { type Author, batchAuthors } from './authors.ts';
@@ -44,10 +44,6 @@ import {
   malformedReason,
   updateOutcome,
 } from './conflict-rules.ts';
-
-function rowsOf<T>(result: unknown): T[] {
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
-}
 
 /** A column value as a SQL parameter of the right type. */
 function param(kind: ColumnKind | undefined, value: unknown): SQL {

@@ -4,10 +4,9 @@
  * database's state (retry the batch) or the mutation's (quarantine it), and the words of a rejection.
  */
 import type { z } from 'zod';
-import { sameValue } from '../../../db/primitives/index.ts';
+import { issuesFromZod, sameValue } from '../../../db/primitives/index.ts';
 import type { ColumnKind } from '../../../db/schema/dsl.ts';
 import type { Mutation, Outcome } from '../../../db/sync-contract.ts';
-import { toIssues } from '../../http/errors.ts';
 
 /**
  * What an update does to one field it changes:
@@ -58,7 +57,7 @@ export function malformed(raw: { id: string } & Record<string, unknown>): Mutati
 
 /** Why a malformed entry was quarantined: each field at fault and its rule. */
 export function malformedReason(error: z.ZodError): string {
-  return `malformed mutation: ${toIssues(error)
+  return `malformed mutation: ${issuesFromZod(error)
     .map((i) => `${i.field}: ${i.message}`)
     .join('; ')}`;
 }

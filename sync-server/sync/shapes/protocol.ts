@@ -11,7 +11,8 @@
  * scope) for the life of its log. It is checked statelessly: another scope, another epoch (bulk
  * load, schema change) or a position below the compaction floor answer 409 must-refetch.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../../../db/primitives/index.ts';
 
 /** How long a live request is held when nothing changes. */
 export const LIVE_TIMEOUT_MS = 20_000;
@@ -38,7 +39,7 @@ export type ParsedOffset = { seq: number; part: number | 'inf' } | 'snapshot';
 
 const UP_TO_DATE = '{"headers":{"control":"up-to-date"}}';
 
-export const scopeHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 16);
+export const scopeHash = (key: string) => sha256Hex(key).slice(0, 16);
 
 /** A new handle for a shape of `scope` whose log starts after `snapshotSeq`. */
 export const newHandle = (scope: string, epoch: number, snapshotSeq: number) =>

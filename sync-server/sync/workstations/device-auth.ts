@@ -4,16 +4,14 @@
  * workstation is refused at once: a request looks the token up (one indexed query) unless it was
  * seen in the last few seconds, and any change to a workstation clears those.
  */
-import { createHash } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
+import { sha256Hex } from '../../../db/primitives/index.ts';
 import * as s from '../../../db/schema/pg.ts';
 import { bearerToken } from '../../auth/guard.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { ServerDb } from '../../platform/database.ts';
 import type { WorkstationScope } from '../scopes.ts';
-
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export interface AuthenticatedWorkstation extends WorkstationScope {
   name: string;
@@ -34,7 +32,7 @@ export async function workstationForToken(
   db: ServerDb,
   token: string,
 ): Promise<AuthenticatedWorkstation | null> {
-  const hash = sha256(token);
+  const hash = sha256Hex(token);
   const cached = tokenCache.get(hash);
   if (cached && Date.now() - cached.at < TOKEN_CACHE_MS) return cached.ws;
   const ws = await lookupToken(db, hash);

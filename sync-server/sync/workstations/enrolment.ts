@@ -12,13 +12,14 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
+import { sha256Hex } from '../../../db/primitives/index.ts';
 import * as s from '../../../db/schema/pg.ts';
 import { EnrollRequestSchema, SYNC_SCHEMA_VERSION } from '../../../db/sync-contract.ts';
 import { appendAudit } from '../../auth/audit.ts';
 import { clientInfo, currentUser, requireUser } from '../../auth/guard.ts';
 import { HttpError, parseBody } from '../../http/errors.ts';
 import { tablesFor } from '../scopes.ts';
-import { requireWorkstation, revokedOrUnknown, sha256, workstationForToken } from './device-auth.ts';
+import { requireWorkstation, revokedOrUnknown, workstationForToken } from './device-auth.ts';
 import { usedSequences } from './numbering.ts';
 
 /** Enrolment codes avoid look-alike characters (0/O, 1/I/L): they are read aloud and typed by IT. */
@@ -31,7 +32,7 @@ function enrollmentCode(): string {
 const normalizeCode = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, '');
 
 /** How a code is stored: hashed, and read the same whatever its case or dashes. */
-export const enrollmentCodeHash = (code: string) => sha256(normalizeCode(code));
+export const enrollmentCodeHash = (code: string) => sha256Hex(normalizeCode(code));
 
 const ENROLLMENT_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -69,7 +70,7 @@ export const enrolmentRoutes: FastifyPluginAsync = async (app) => {
       await tx
         .update(s.workstations)
         .set({
-          token_hash: sha256(token),
+          token_hash: sha256Hex(token),
           enrollment_code_hash: null,
           enrollment_expires_at: null,
           enrolled_at: at.toISOString(),
@@ -120,7 +121,7 @@ export const enrolmentRoutes: FastifyPluginAsync = async (app) => {
       await tx.insert(s.authoring_grants).values({
         user_id: user.id,
         workstation_id: ws.id,
-        grant_hash: sha256(grant),
+        grant_hash: sha256Hex(grant),
         issued_at: now().toISOString(),
       });
     });

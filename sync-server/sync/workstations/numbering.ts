@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { NUMBER_KIND_NAMES, NUMBER_KINDS, type NumberKindName } from '../../../db/numbers.ts';
-import type { ServerDb } from '../../platform/database.ts';
+import { rowsOf, type ServerDb } from '../../platform/database.ts';
 
 export async function usedSequences(
   db: ServerDb,
@@ -15,11 +15,13 @@ export async function usedSequences(
   for (const kind of NUMBER_KIND_NAMES) {
     const k = NUMBER_KINDS[kind];
     const prefix = `${k.prefix}-${code}-`;
-    const res = (await db.execute(
-      sql`SELECT max(CAST(substring(${sql.identifier(k.column)} FROM ${`^${prefix}(\\d+)$`}) AS bigint))::text AS n
+    const res = rowsOf<{ n: string | null }>(
+      await db.execute(
+        sql`SELECT max(CAST(substring(${sql.identifier(k.column)} FROM ${`^${prefix}(\\d+)$`}) AS bigint))::text AS n
           FROM ${sql.identifier(k.table)} WHERE ${sql.identifier(k.column)} LIKE ${`${prefix}%`}`,
-    )) as unknown as { rows: { n: string | null }[] };
-    const n = Number(res.rows[0]?.n ?? 0);
+      ),
+    );
+    const n = Number(res[0]?.n ?? 0);
     if (n > 0) out[kind] = n;
   }
   return out;
