@@ -16,6 +16,8 @@ import type { Row } from '../primitives/row.ts';
 export type Stamp = 'now' | 'actor';
 
 export interface StatusMachine {
+  /** What one row is called in a sentence ("a cancelled *appointment* cannot…"). */
+  noun: string;
   /** Statuses a new row may have (the first is the column's default). */
   initial: readonly string[];
   /** Status → the statuses it may move to. A status missing here is final. */
@@ -27,6 +29,7 @@ export interface StatusMachine {
 // biome-ignore format: one machine per block reads as a diagram
 export const STATUS_MACHINES: Readonly<Record<string, StatusMachine>> = {
   appointments: {
+    noun: 'appointment',
     initial: ['scheduled', 'checked_in'],
     next: {
       scheduled: ['checked_in', 'cancelled', 'no_show'],
@@ -36,6 +39,7 @@ export const STATUS_MACHINES: Readonly<Record<string, StatusMachine>> = {
     stamps: { checked_in: { checked_in_at: 'now' }, completed: { completed_at: 'now' } },
   },
   lab_orders: {
+    noun: 'lab order',
     initial: ['ordered'],
     next: {
       ordered: ['collected', 'cancelled'],
@@ -46,6 +50,7 @@ export const STATUS_MACHINES: Readonly<Record<string, StatusMachine>> = {
     stamps: { collected: { collected_at: 'now' }, reviewed: { reviewed_at: 'now', reviewed_by: 'actor' } },
   },
   prescriptions: {
+    noun: 'prescription',
     initial: ['active'],
     next: {
       active: ['partially_dispensed', 'dispensed', 'completed', 'cancelled'],
@@ -54,15 +59,18 @@ export const STATUS_MACHINES: Readonly<Record<string, StatusMachine>> = {
     },
   },
   admissions: {
+    noun: 'admission',
     initial: ['admitted'],
     next: { admitted: ['transferred', 'discharged'] },
     stamps: { transferred: { discharged_at: 'now' }, discharged: { discharged_at: 'now' } },
   },
   bills: {
+    noun: 'bill',
     initial: ['draft', 'issued'],
     next: { draft: ['issued', 'void'], issued: ['void'], partially_paid: ['void'], paid: ['void'] },
   },
   purchase_orders: {
+    noun: 'purchase order',
     initial: ['draft', 'submitted'],
     next: {
       draft: ['submitted', 'cancelled'],
@@ -71,24 +79,29 @@ export const STATUS_MACHINES: Readonly<Record<string, StatusMachine>> = {
     },
   },
   referrals: {
+    noun: 'referral',
     initial: ['pending'],
     next: { pending: ['accepted', 'declined', 'cancelled'], accepted: ['completed', 'cancelled'] },
   },
   tasks: {
+    noun: 'task',
     initial: ['open', 'in_progress'],
     next: { open: ['in_progress', 'done', 'cancelled'], in_progress: ['open', 'done', 'cancelled'] },
     stamps: { done: { completed_at: 'now' } },
   },
   telemedicine_sessions: {
+    noun: 'telemedicine session',
     initial: ['scheduled'],
     next: { scheduled: ['in_progress', 'cancelled'], in_progress: ['ended'] },
     stamps: { in_progress: { started_at: 'now' }, ended: { ended_at: 'now' } },
   },
   resource_bookings: {
+    noun: 'booking',
     initial: ['booked'],
     next: { booked: ['completed', 'cancelled'] },
   },
   patient_merges: {
+    noun: 'merge request',
     initial: ['requested'],
     next: { requested: ['completed', 'rejected', 'cancelled'] },
     stamps: {
@@ -97,16 +110,19 @@ export const STATUS_MACHINES: Readonly<Record<string, StatusMachine>> = {
     },
   },
   alerts: {
+    noun: 'alert',
     initial: ['open'],
     next: { open: ['resolved'] },
     stamps: { resolved: { resolved_at: 'now', resolved_by: 'actor' } },
   },
   sync_conflicts: {
+    noun: 'conflict',
     initial: ['open'],
     next: { open: ['resolved'] },
     stamps: { resolved: { resolved_at: 'now', resolved_by: 'actor' } },
   },
   quarantined_mutations: {
+    noun: 'refused write',
     initial: ['open'],
     next: { open: ['reapplied', 'dismissed'] },
     stamps: {
@@ -123,6 +139,15 @@ export function stampedColumns(table: string): ReadonlySet<string> {
 }
 
 const issue = (field: string, rule: string, message: string): ValidationIssue => ({ field, rule, message });
+const words = (status: string) => status.replaceAll('_', ' ');
+const article = (w: string) => (/^[aeiou]/.test(w) ? 'an' : 'a');
+/** "a cancelled appointment", "an open task". */
+const described = (m: StatusMachine, status: string) =>
+  `${article(words(status))} ${words(status)} ${m.noun}`;
+const listed = (xs: readonly string[]) =>
+  xs.length <= 1
+    ? xs.map(words).join('')
+    : `${xs.slice(0, -1).map(words).join(', ')} or ${words(xs.at(-1) as string)}`;
 
 export interface TransitionContext {
   /** The acting user (the mutation's author on the server). */
@@ -149,7 +174,7 @@ export function stampTransition(
     return {
       ok: false,
       issues: typed.map((c) =>
-        issue(c, 'stamped', `${c} is set when the ${table} row changes status, it cannot be typed`),
+        issue(c, 'stamped', `${c} is set when the ${machine.noun} changes status, it cannot be typed`),
       ),
     };
   const to =
@@ -182,7 +207,7 @@ export function checkTransition(
   if (from === null) {
     if (to !== null && !machine.initial.includes(to))
       issues.push(
-        issue('status', 'transition', `a new ${table} row must start as ${machine.initial.join(' or ')}`),
+        issue('status', 'transition', `a new ${machine.noun} must start as ${listed(machine.initial)}`),
       );
   } else if (moving && !(machine.next[from] ?? []).includes(to as string)) {
     const allowed = machine.next[from] ?? [];
@@ -191,8 +216,8 @@ export function checkTransition(
         'status',
         'transition',
         allowed.length
-          ? `a ${table} row that is ${from} can only become ${allowed.join(', ')}, not ${String(to)}`
-          : `a ${table} row that is ${from} cannot change status any more`,
+          ? `${described(machine, from)} can only become ${listed(allowed)}, not ${words(String(to))}`
+          : `${described(machine, from)} cannot change status any more`,
       ),
     );
   }

@@ -371,6 +371,131 @@ describe('derived values: one definition, the same answer in SQLite and Postgres
     }
   });
 
+  it('judges every cross-row rule the same on both ends', async () => {
+    const user = {
+      id: pgId(),
+      username: `u-${pgId()}`,
+      first_name: 'Sainey',
+      last_name: 'Jobe',
+      role_id: await roleId(),
+    };
+    const ward = {
+      id: pgId(),
+      name: `Ward ${pgId()}`,
+      code: `W${pgId().slice(-6)}`,
+      ward_type: 'general' as const,
+      capacity: 4,
+      nurse_in_charge_id: user.id,
+    };
+    const bed = { id: pgId(), ward_id: ward.id, bed_number: '3' };
+    const person = (i: number) => ({
+      id: pgId(),
+      mrn: `P-INV-${pgId()}`,
+      first_name: `Rule${i}`,
+      last_name: 'Case',
+      date_of_birth: '1960-01-01',
+      gender: 'male' as const,
+    });
+    const p1 = person(1);
+    const p2 = person(2);
+    const at = (h: number) => `2026-11-02T${String(h).padStart(2, '0')}:00:00.000Z`;
+    const admission = (p: { id: string }, h: number) => ({
+      id: pgId(),
+      patient_id: p.id,
+      ward_id: ward.id,
+      bed_id: bed.id,
+      admitted_at: at(h),
+      created_at: at(h),
+      updated_at: at(h),
+      created_by: user.id,
+    });
+    const resource = { id: pgId(), name: `Theatre ${pgId()}`, resource_type: 'operating_room' as const };
+    const booking = (h: number, len: number) => ({
+      id: pgId(),
+      resource_id: resource.id,
+      booked_by: user.id,
+      start_time: at(h),
+      end_time: at(h + len),
+      created_at: at(h),
+      updated_at: at(h),
+    });
+    const appointment = (p: { id: string }, time: string, h: number) => ({
+      id: pgId(),
+      patient_id: p.id,
+      doctor_id: user.id,
+      date: '2026-12-01',
+      time,
+      duration_minutes: 30,
+      created_at: at(h),
+      updated_at: at(h),
+      created_by: user.id,
+    });
+    const cat = { id: pgId(), name: `cat-${pgId()}` };
+    const item = {
+      id: pgId(),
+      name: `inv-item-${pgId()}`,
+      category_id: cat.id,
+      strength: '1',
+      form: 'tablet' as const,
+      unit_price: 1,
+    };
+    const batch = { id: pgId(), medication_item_id: item.id, batch_number: 'INV', expiry_date: '2030-01-01' };
+    const move = (q: number, h: number) => ({
+      id: pgId(),
+      stock_batch_id: batch.id,
+      medication_item_id: item.id,
+      movement_type: 'adjustment' as const,
+      quantity: q,
+      moved_by: user.id,
+      created_at: at(h),
+      updated_at: at(h),
+    });
+    await insertBoth([
+      ['users', [user]],
+      ['wards', [ward]],
+      ['beds', [bed]],
+      ['patients', [p1, p2]],
+      [
+        'admissions',
+        [
+          admission(p1 as { id: string }, 8),
+          admission(p2 as { id: string }, 9),
+          admission(p2 as { id: string }, 10),
+        ],
+      ],
+      ['resources', [resource]],
+      ['resource_bookings', [booking(8, 2), booking(9, 1), booking(12, 1)]],
+      [
+        'appointments',
+        [appointment(p1 as { id: string }, '09:00', 8), appointment(p2 as { id: string }, '09:15', 9)],
+      ],
+      ['medication_categories', [cat]],
+      ['medication_items', [item]],
+      ['stock_batches', [batch]],
+      ['stock_movements', [move(10, 8), move(-15, 9)]],
+    ]);
+    const expected: Record<string, [string, number]> = {
+      bed_double_occupancy: [bed.id, 2],
+      two_open_admissions: [p2.id, 1],
+      doctor_double_booked: [`${user.id}/2026-12-01`, 1],
+      resource_double_booked: [resource.id, 1],
+      stock_below_zero: [batch.id, 5],
+    };
+    for (const inv of INVARIANTS) {
+      const want = expected[inv.kind];
+      if (!want) continue;
+      const [key, excess] = want;
+      const [a, b] = await both(inv.query([key]));
+      const [va, vb] = [inv.judge([key], a), inv.judge([key], b)];
+      expect(
+        va.map((v) => v.excess),
+        inv.kind,
+      ).toEqual([excess]);
+      expect(vb, inv.kind).toEqual(va);
+      expect(va[0]?.message, inv.kind).not.toBe('');
+    }
+  });
+
   let role: string | null = null;
   async function roleId(): Promise<string> {
     if (role) return role;

@@ -189,7 +189,7 @@ describe('units of work and cross-row rules through the server', () => {
       `SELECT reason FROM quarantined_mutations WHERE mutation_id = $1`,
       [id],
     );
-    expect(q?.reason).toMatch(/cancelled cannot change status any more/);
+    expect(q?.reason).toMatch(/a cancelled appointment cannot change status any more/);
     expect(await server.database.query(`SELECT status FROM appointments WHERE id = $1`, [a?.id])).toEqual([
       { status: 'cancelled' },
     ]);

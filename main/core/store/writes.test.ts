@@ -376,7 +376,9 @@ describe('units of work', () => {
     expect(checkedIn.ok ? checkedIn.value.checked_in_at : null).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(writes.update('appointments', id, { status: 'cancelled' }).ok).toBe(true);
     const back = writes.update('appointments', id, { status: 'scheduled' });
-    expect(back.ok ? '' : back.error.message).toMatch(/cancelled cannot change status any more/);
+    expect(back.ok ? '' : back.error.message).toMatch(
+      /a cancelled appointment cannot change status any more/,
+    );
   });
 
   it('refuses a date of birth in the future and an appointment booked into the past', () => {
