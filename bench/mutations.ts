@@ -59,8 +59,10 @@ export async function benchMutations(opts: {
   const makeBatch = (): Mutation[] =>
     Array.from({ length: batchSize }, () => {
       const ms = Date.now();
+      // Each insert its own unit of work, as a registration desk makes them.
       return {
         id: uuidv7(),
+        tx_id: uuidv7(),
         table: 'patients',
         row_id: uuidv7(),
         op: 'insert',

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startWorkstation, type Workstation } from '../main/core/workstation.ts';
 import { CHANGE_CHANNEL } from '../sync-server/platform/triggers.ts';
+import { benchLogger } from './core-log.ts';
 import type { BenchClient } from './http.ts';
 import { type Summary, sleep, summarize } from './stats.ts';
 
@@ -109,7 +110,7 @@ export async function benchPropagation(opts: {
         dataDir: join(dir, `ws${i}`),
         key: `bench-key-${i}`,
         enrollmentCode: code,
-        log: (l) => log(`  [ws${i}] ${l}`),
+        log: benchLogger(`  [ws${i}]`, log),
       });
       stations.push(ws);
       const r = await ws.session.login('bench_reception', password);
