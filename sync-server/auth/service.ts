@@ -8,7 +8,7 @@ import type { RoleName } from '../../db/schema/accounts.ts';
 import * as s from '../../db/schema/pg.ts';
 import type { Config } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
-import { isoTime, parseTime } from '../http/time.ts';
+import { isoTime } from '../http/time.ts';
 import type { ServerDb } from '../platform/database.ts';
 import { appendAudit } from './audit.ts';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
@@ -286,7 +286,7 @@ export class AuthService {
         'this refresh token was already used; the session is closed',
       );
     }
-    if (parseTime(session.expires_at).getTime() <= now.getTime()) throw invalidRefresh();
+    if (new Date(isoTime(session.expires_at)).getTime() <= now.getTime()) throw invalidRefresh();
     if (!user.is_active || user.deleted_at) {
       await this.revokeFamily(session.family_id);
       throw new HttpError(401, 'account_disabled', 'this account is disabled');
@@ -490,7 +490,7 @@ export class AuthService {
 
 function lockExpiry(lockedUntil: string | null, now: Date): Date | null {
   if (!lockedUntil) return null;
-  const until = parseTime(lockedUntil);
+  const until = new Date(isoTime(lockedUntil));
   return until.getTime() > now.getTime() ? until : null;
 }
 
