@@ -1,20 +1,19 @@
 /**
- * (a) Initial sync of the demo hospital into a fresh ADMIN workstation (every synced table), against
- * raw better-sqlite3 inserts of the same rows into a fresh encrypted database with the same
- * migrations (one transaction per table, one prepared statement).
+ * (a) Initial sync of the demo hospital into a fresh ADMIN workstation (every synced table; the sync
+ * itself runs in bench/workstation-child.ts), against raw better-sqlite3 inserts of the same rows
+ * into a fresh encrypted database with the same migrations (one transaction per table, one prepared
+ * statement). Row counts are checked against Postgres.
+ *
+ * Both sides maintain the patient search index (migration 0002: triggers on `patients` feeding a
+ * projection and two FTS5 tables). Its share is measured apart: the same patient rows inserted raw
+ * once more into a database whose search triggers are dropped.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { quoteIdent } from '../db/primitives/index.ts';
 import { openLocalDatabase } from '../main/core/store/local-db.ts';
-import { quoteIdent } from '../main/core/store/tables.ts';
-import { startWorkstation } from '../main/core/workstation.ts';
 import type { Database } from '../sync-server/platform/database.ts';
-import type { BenchClient } from './http.ts';
-import type { CpuProfiler } from './profile.ts';
-import { sleep } from './stats.ts';
-
-const KEY = 'bench-key-0123456789abcdef';
 
 export interface InitialSyncResult {
   workstationRows: number;
@@ -27,59 +26,32 @@ export interface InitialSyncResult {
   ratio: number;
   /** When each table's shape first reported up-to-date (ms after start), with its rows. */
   tables: { table: string; rows: number; upToDateAtMs: number | null; rawMs: number }[];
+  /** The patient search index's cost on raw inserts of the patient rows. */
+  searchIndex: {
+    patients: number;
+    rawWithIndexMs: number;
+    rawWithoutIndexMs: number;
+    /** Extra time per patient row. */
+    perRowUs: number;
+    /** That cost over all patients, as a share of the sync's wall time. */
+    shareOfSync: number;
+  };
 }
 
-export async function benchInitialSync(opts: {
-  client: BenchClient;
+export async function compareWithRaw(opts: {
+  /** The workstation's (closed) database file and its key. */
+  file: string;
+  key: string;
   database: Database;
-  timeoutMs: number;
-  profiler?: CpuProfiler | undefined;
-  log: (line: string) => void;
+  tables: string[];
+  syncMs: number;
+  upToDateAtMs: Record<string, number>;
 }): Promise<InitialSyncResult> {
-  const { client, database, log } = opts;
-  const dir = mkdtempSync(join(tmpdir(), 'hms-bench-a-'));
+  const { database, tables } = opts;
+  const dir = mkdtempSync(join(tmpdir(), 'hms-bench-raw-'));
+  const src = openLocalDatabase({ path: opts.file, key: opts.key });
   try {
-    const code = await client.createWorkstation('Bench admin PC', 'admin');
-    await opts.profiler?.start();
-    const started = performance.now();
-    const ws = await startWorkstation({
-      server: client.url,
-      dataDir: join(dir, 'ws'),
-      key: KEY,
-      enrollmentCode: code,
-      log: (l) => log(`  [ws] ${l}`),
-    });
-    const sqlite = ws.query.sqlite;
-    const tables = ws.status().tables;
-    if (tables.length === 0) throw new Error('the admin workstation got an empty scope');
-    const upToDateAt = new Map<string, number>();
-    const positions = sqlite.prepare(
-      'SELECT table_name AS t FROM shape_positions WHERE up_to_date_at IS NOT NULL',
-    );
-    let lastReport = performance.now();
-    for (;;) {
-      const now = performance.now();
-      for (const r of positions.all() as { t: string }[])
-        if (!upToDateAt.has(r.t)) upToDateAt.set(r.t, now - started);
-      if (tables.every((t) => upToDateAt.has(t))) break;
-      if (now - started > opts.timeoutMs)
-        throw new Error(
-          `initial sync not done after ${opts.timeoutMs} ms; waiting for ${tables.filter((t) => !upToDateAt.has(t)).join(', ')}`,
-        );
-      if (now - lastReport > 15_000) {
-        lastReport = now;
-        log(
-          `  (a) ${Math.round((now - started) / 1000)} s: ${upToDateAt.size}/${tables.length} tables up to date${ws.status().lastError ? `; last error: ${ws.status().lastError}` : ''}`,
-        );
-      }
-      await sleep(20);
-    }
-    const syncMs = performance.now() - started;
-    await opts.profiler?.stop('initial-sync-workstation');
-    await ws.stop();
-
     // Row counts on both sides (admin scope = every row of every synced table).
-    const src = openLocalDatabase({ path: join(dir, 'ws', 'workstation.db'), key: KEY });
     const local = new Map<string, number>();
     for (const t of tables)
       local.set(
@@ -97,10 +69,10 @@ export async function benchInitialSync(opts: {
     const workstationRows = [...local.values()].reduce((a, b) => a + b, 0);
 
     // Baseline: the same rows, read into memory (not timed), inserted raw into a fresh database.
-    const dst = openLocalDatabase({ path: join(dir, 'raw.db'), key: KEY });
-    const perTable: InitialSyncResult['tables'] = [];
-    let rawMs = 0;
-    for (const t of tables) {
+    const insertAll = (
+      dst: ReturnType<typeof openLocalDatabase>,
+      t: string,
+    ): { rows: number; ms: number } => {
       const select = src.sqlite.prepare(`SELECT * FROM ${quoteIdent(t)}`).raw(true);
       const cols = select.columns().map((c) => c.name);
       const rows = select.all() as unknown[][];
@@ -112,27 +84,63 @@ export async function benchInitialSync(opts: {
       });
       const t0 = performance.now();
       run(rows);
-      const ms = performance.now() - t0;
-      rawMs += ms;
-      perTable.push({ table: t, rows: rows.length, upToDateAtMs: upToDateAt.get(t) ?? null, rawMs: ms });
+      return { rows: rows.length, ms: performance.now() - t0 };
+    };
+    const dst = openLocalDatabase({ path: join(dir, 'raw.db'), key: opts.key });
+    const perTable: InitialSyncResult['tables'] = [];
+    let rawMs = 0;
+    try {
+      for (const t of tables) {
+        const { rows, ms } = insertAll(dst, t);
+        rawMs += ms;
+        perTable.push({ table: t, rows, upToDateAtMs: opts.upToDateAtMs[t] ?? null, rawMs: ms });
+      }
+    } finally {
+      dst.close();
     }
-    dst.close();
-    src.close();
-    const syncRowsPerSec = workstationRows / (syncMs / 1000);
+
+    // The patient rows again, into a database without the search triggers.
+    const bare = openLocalDatabase({ path: join(dir, 'bare.db'), key: opts.key });
+    let rawWithoutIndexMs: number;
+    try {
+      const triggers = bare.sqlite
+        .prepare(
+          `SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'patients' AND name LIKE '%search%'`,
+        )
+        .all() as { name: string }[];
+      if (triggers.length === 0) throw new Error('no patient search triggers found to drop');
+      for (const { name } of triggers) bare.sqlite.exec(`DROP TRIGGER ${quoteIdent(name)}`);
+      rawWithoutIndexMs = insertAll(bare, 'patients').ms;
+    } finally {
+      bare.close();
+    }
+    const patients = local.get('patients') ?? 0;
+    const rawWithIndexMs = perTable.find((t) => t.table === 'patients')?.rawMs ?? Number.NaN;
+    const extraMs = rawWithIndexMs - rawWithoutIndexMs;
+
+    const syncRowsPerSec = workstationRows / (opts.syncMs / 1000);
     const rawRowsPerSec = workstationRows / (rawMs / 1000);
     perTable.sort((a, b) => b.rows - a.rows);
     return {
       workstationRows,
       serverRows,
       mismatches,
-      syncMs,
+      syncMs: opts.syncMs,
       syncRowsPerSec,
       rawMs,
       rawRowsPerSec,
       ratio: syncRowsPerSec / rawRowsPerSec,
       tables: perTable,
+      searchIndex: {
+        patients,
+        rawWithIndexMs,
+        rawWithoutIndexMs,
+        perRowUs: patients ? (extraMs * 1000) / patients : Number.NaN,
+        shareOfSync: extraMs / opts.syncMs,
+      },
     };
   } finally {
+    src.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

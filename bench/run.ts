@@ -1,42 +1,52 @@
 /**
- * `npm run bench`: the sync benchmarks of issue 3 §6, each figure with its baseline measured in the
- * same run. Prints a table and writes `bench-results/<timestamp>.json`.
+ * `npm run bench`: the sync benchmarks of issue 3 §6 and the workstation figures of issue 6 §5, each
+ * with its baseline measured in the same run. Prints a table and writes `bench-results/<timestamp>.json`.
  *
- *   npm run bench -- [--patients 100000] [--workstations 20] [--writes 200] [--batch-size 200]
- *                    [--batches 25] [--only a,b,c] [--profile] [--verbose]
+ *   npm run bench -- [--patients 200000] [--workstations 20] [--writes 200] [--batch-size 200]
+ *                    [--batches 25] [--queries 200] [--only a,b,c,d,e] [--profile] [--verbose]
  *
  * (a) initial sync of the demo hospital into a fresh admin workstation vs raw better-sqlite3 inserts;
  * (b) write → visible latency on N live reception workstations vs a loopback HTTP round trip and a
  *     Postgres NOTIFY round trip;
- * (c) server mutation apply rate vs plain INSERTs of the same rows.
+ * (c) server mutation apply rate vs plain INSERTs of the same rows;
+ * (d) patient search on that admin workstation, typed as a front desk would, through the core's API,
+ *     vs a primary-key read of a patient;
+ * (e) that workstation core's memory after the initial sync, in a process hosting only it, vs the
+ *     same process with the core loaded but not started.
+ * (a), (d) and (e) share one seed and one initial sync, in a child process (bench/workstation-child.ts).
  * Every part uses a fresh Postgres database (dropped at the end) and a sync server in a child process.
  * `--profile` CPU-profiles the server processes and the workstation side of (a) and prints where
- * the time goes.
+ * the time goes ((e) then counts the profiler too).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../sync-server/platform/database.ts';
 import { seedDemo } from '../sync-server/seed.ts';
 import { createTestDatabase } from '../test/support/postgres.ts';
+import { runAdminWorkstation } from './admin-workstation.ts';
 import { BenchClient } from './http.ts';
-import { benchInitialSync, type InitialSyncResult } from './initial-sync.ts';
+import { compareWithRaw, type InitialSyncResult } from './initial-sync.ts';
 import { benchMutations, type MutationsResult } from './mutations.ts';
-import { CpuProfiler, type ProfileSummary, summarizeProfile } from './profile.ts';
+import { type ProfileSummary, summarizeProfile } from './profile.ts';
 import { benchPropagation, type PropagationResult } from './propagation.ts';
+import type { SearchResult } from './search.ts';
 import { type ServerProcess, spawnServer } from './spawn-server.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
-    patients: { type: 'string', default: '100000' },
+    patients: { type: 'string', default: '200000' },
     workstations: { type: 'string', default: '20' },
     writes: { type: 'string', default: '200' },
     'b-patients': { type: 'string', default: '200' },
     'batch-size': { type: 'string', default: '200' },
     batches: { type: 'string', default: '25' },
-    only: { type: 'string', default: 'a,b,c' },
+    queries: { type: 'string', default: '200' },
+    only: { type: 'string', default: 'a,b,c,d,e' },
     'timeout-a': { type: 'string', default: '3600' },
     profile: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -45,7 +55,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'usage: npm run bench -- [--patients N] [--workstations N] [--writes N] [--b-patients N] [--batch-size N] [--batches N] [--only a,b,c] [--timeout-a SECONDS] [--profile] [--verbose]\n',
+    'usage: npm run bench -- [--patients N] [--workstations N] [--writes N] [--b-patients N] [--batch-size N] [--batches N] [--queries N] [--only a,b,c,d,e] [--timeout-a SECONDS] [--profile] [--verbose]\n',
   );
   process.exit(0);
 }
@@ -61,6 +71,7 @@ const opts = {
   bPatients: int('b-patients'),
   batchSize: int('batch-size'),
   batches: int('batches'),
+  queries: int('queries'),
   timeoutA: int('timeout-a') * 1000,
   only: new Set(String(values.only).split(',')),
   profile: values.profile === true,
@@ -89,8 +100,21 @@ interface Line {
   pass: boolean | null;
 }
 const lines: Line[] = [];
+/** The code measured: the commit, and whether the working tree differed from it. */
+function revision(): { commit: string; dirty: boolean } | null {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: here, encoding: 'utf8' }).trim();
+    return {
+      commit: git('rev-parse', 'HEAD'),
+      dirty: git('status', '--porcelain', '--untracked-files=no') !== '',
+    };
+  } catch {
+    return null;
+  }
+}
 const report: Record<string, unknown> = {
   startedAt: new Date().toISOString(),
+  revision: revision(),
   options: { ...opts, only: [...opts.only] },
   machine: {
     node: process.version,
@@ -148,9 +172,13 @@ async function withServer<T>(
   }
 }
 
-async function partA() {
+const KEY = 'bench-key-0123456789abcdef';
+
+/** (a), (d), (e): one seed, one admin workstation synced in a child process. */
+async function partADE() {
   const db = await createTestDatabase('hms_bench_a');
   cleanups.push(db.drop);
+  const dir = mkdtempSync(join(tmpdir(), 'hms-bench-a-'));
   try {
     await withServer(db.url, 'a', { profile: true }, async (server) => {
       const database = await openDatabase({ url: db.url });
@@ -161,30 +189,124 @@ async function partA() {
           `(a) seeded ${fmt(seed.totalRows)} rows in ${fmt(seed.elapsedMs / 1000, 1)} s (bulk=${seed.bulk})`,
         );
         report.seed = seed;
-        const profiler = opts.profile ? new CpuProfiler(profDir) : undefined;
-        const a: InitialSyncResult = await benchInitialSync({
-          client: new BenchClient(server.url),
-          database,
-          timeoutMs: opts.timeoutA,
-          profiler,
+        const client = new BenchClient(server.url);
+        const code = await client.createWorkstation('Bench admin PC', 'admin');
+        const search = opts.only.has('d');
+        if (search) await client.createUser('bench_desk', 'receptionist');
+        log('(a) initial sync into an admin workstation in its own process…');
+        const run = await runAdminWorkstation(
+          {
+            server: server.url,
+            dataDir: join(dir, 'ws'),
+            key: KEY,
+            code,
+            timeoutMs: opts.timeoutA,
+            search: search
+              ? {
+                  user: 'bench_desk',
+                  password: 'password-bench_desk',
+                  queries: opts.queries,
+                  warmup: 20,
+                  limit: 20,
+                }
+              : null,
+            ...(opts.profile ? { profileDir: profDir } : {}),
+          },
           log,
-        });
-        report.initialSync = a;
-        for (const f of profiler?.files ?? []) profiles['workstation-a'] = summarizeProfile(f);
-        lines.push({
-          figure: `(a) initial sync, ${fmt(opts.patients)} patients (${fmt(a.workstationRows)} rows, ${fmt(a.syncMs / 1000, 1)} s)`,
-          value: `${fmt(a.syncRowsPerSec)} rows/s`,
-          baseline: `${fmt(a.rawRowsPerSec)} rows/s raw better-sqlite3`,
-          ratio: fmt(a.ratio, 3),
-          bar: '≥ 0.25',
-          pass: a.ratio >= 0.25 && a.mismatches.length === 0,
-        });
-        if (a.mismatches.length) log(`(a) ROW COUNT MISMATCH: ${JSON.stringify(a.mismatches)}`);
+        );
+        report.workstation = { memory: run.memory, upToDateAtMs: run.upToDateAtMs };
+        if (run.profile) profiles['workstation-a'] = summarizeProfile(run.profile);
+
+        if (opts.only.has('a')) {
+          log('(a) row counts and the raw baseline…');
+          const a: InitialSyncResult = await compareWithRaw({
+            file: join(dir, 'ws', 'workstation.db'),
+            key: KEY,
+            database,
+            tables: run.tables,
+            syncMs: run.syncMs,
+            upToDateAtMs: run.upToDateAtMs,
+          });
+          report.initialSync = a;
+          lines.push({
+            figure: `(a) initial sync, ${fmt(opts.patients)} patients (${fmt(a.workstationRows)} rows, ${fmt(a.syncMs / 1000, 1)} s)`,
+            value: `${fmt(a.syncRowsPerSec)} rows/s`,
+            baseline: `${fmt(a.rawRowsPerSec)} rows/s raw better-sqlite3`,
+            ratio: fmt(a.ratio, 3),
+            bar: '≥ 0.25',
+            pass: a.ratio >= 0.25 && a.mismatches.length === 0,
+          });
+          const si = a.searchIndex;
+          log(
+            `(a) patient search index: ${fmt(si.perRowUs, 1)} µs per patient row raw (${fmt(si.rawWithIndexMs)} ms with, ${fmt(si.rawWithoutIndexMs)} ms without), ≈ ${fmt(si.shareOfSync * 100, 1)} % of the sync`,
+          );
+          if (a.mismatches.length) log(`(a) ROW COUNT MISMATCH: ${JSON.stringify(a.mismatches)}`);
+        }
+
+        const s = run.search;
+        if (s) {
+          report.search = s;
+          const found = `${s.queries} queries, ${s.empty} found nothing`;
+          lines.push({
+            figure: `(d) patient search, ${fmt(s.patients)} patients, ${s.role}, p50 (${found})`,
+            value: `${fmt(s.api.p50, 2)} ms`,
+            baseline: `PK read ${fmt(s.pkRead.p50, 3)} ms (raw ${fmt(s.rawPkRead.p50, 3)}); search alone ${fmt(s.raw.p50, 2)} ms`,
+            ratio: fmt(s.api.p50 / s.pkRead.p50, 0),
+            bar: 'info',
+            pass: null,
+          });
+          lines.push({
+            figure: `(d) patient search, p95 (max ${fmt(s.api.max, 1)} ms)`,
+            value: `${fmt(s.api.p95, 2)} ms`,
+            baseline: `PK read ${fmt(s.pkRead.p95, 3)} ms (raw ${fmt(s.rawPkRead.p95, 3)}); search alone ${fmt(s.raw.p95, 2)} ms`,
+            ratio: fmt(s.api.p95 / s.pkRead.p95, 0),
+            bar: '≤ 5 ms, none empty',
+            pass: s.api.p95 <= 5 && s.empty === 0,
+          });
+        }
+
+        if (opts.only.has('e')) {
+          log('(e) the same workstation restarted on its database…');
+          const restart = await runAdminWorkstation(
+            {
+              server: server.url,
+              dataDir: join(dir, 'ws'),
+              key: KEY,
+              timeoutMs: opts.timeoutA,
+              search: null,
+            },
+            log,
+            '(e) restart',
+          );
+          (report.workstation as Record<string, unknown>).restart = {
+            catchUpMs: restart.syncMs,
+            memory: restart.memory,
+          };
+          const m = run.memory;
+          lines.push({
+            figure: `(e) core RSS after initial sync, ${fmt(opts.patients)} patients, own process (heap used ${fmt(m.afterSync.heapUsedMb)} MB, peak RSS ${fmt(m.afterSync.peakRssMb)} MB)`,
+            value: `${fmt(m.afterSync.rssMb)} MB`,
+            baseline: `${fmt(m.loaded.rssMb)} MB core loaded, not started (heap ${fmt(m.loaded.heapUsedMb)} MB)`,
+            ratio: fmt(m.afterSync.rssMb / m.loaded.rssMb, 1),
+            bar: '≤ 300 MB',
+            pass: m.afterSync.rssMb <= 300,
+          });
+          const r = restart.memory;
+          lines.push({
+            figure: `(e) the same core restarted on its full database, caught up (heap used ${fmt(r.afterSync.heapUsedMb)} MB, peak RSS ${fmt(r.afterSync.peakRssMb)} MB)`,
+            value: `${fmt(r.afterSync.rssMb)} MB`,
+            baseline: `${fmt(r.loaded.rssMb)} MB core loaded, not started`,
+            ratio: fmt(r.afterSync.rssMb / r.loaded.rssMb, 1),
+            bar: 'info',
+            pass: null,
+          });
+        }
       } finally {
         await database.close();
       }
     });
   } finally {
+    rmSync(dir, { recursive: true, force: true });
     await db.drop();
     cleanups.pop();
   }
@@ -296,7 +418,7 @@ try {
   // (b) and (c) first: twenty live PCs should not share a heap grown by (a)'s 3-million-row import
   // (its major GC pauses land on the latency tail).
   if (opts.only.has('b') || opts.only.has('c')) await partBC();
-  if (opts.only.has('a')) await partA();
+  if (['a', 'd', 'e'].some((p) => opts.only.has(p))) await partADE();
 } catch (e) {
   failed = true;
   log(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -311,6 +433,14 @@ report.finishedAt = new Date().toISOString();
 const file = join(resultsDir, `${stamp}.json`);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 printTable();
+const search = report.search as SearchResult | undefined;
+if (search) {
+  process.stdout.write('\n(d) by query shape (through the API; "alone": PatientSearch.search):\n');
+  for (const sh of search.byShape)
+    process.stdout.write(
+      `  ${sh.shape.padEnd(52)} n=${String(sh.n).padStart(3)}  p50 ${fmt(sh.api.p50, 2).padStart(6)}  p95 ${fmt(sh.api.p95, 2).padStart(6)}  max ${fmt(sh.api.max, 2).padStart(6)} ms  (alone p95 ${fmt(sh.raw.p95, 2)})  empty ${sh.empty}  own patient on page 1: ${sh.targetFound}/${sh.n}\n`,
+    );
+}
 for (const [name, p] of Object.entries(profiles)) {
   process.stdout.write(`\nprofile ${name}: ${fmt(p.totalMs - p.idleMs)} ms busy of ${fmt(p.totalMs)} ms\n`);
   for (const f of p.byFile.slice(0, 8)) process.stdout.write(`  ${String(f.pct).padStart(5)}%  ${f.file}\n`);

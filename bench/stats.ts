@@ -9,19 +9,22 @@ export interface Summary {
   n: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   max: number;
   mean: number;
 }
 
-export function summarize(values: readonly number[]): Summary {
+/** Percentiles of `values`, rounded to `digits` decimals (0.01 ms by default). */
+export function summarize(values: readonly number[], digits = 2): Summary {
   const s = [...values].sort((a, b) => a - b);
   const mean = s.reduce((a, b) => a + b, 0) / (s.length || 1);
-  const r = (x: number) => Math.round(x * 100) / 100;
+  const r = (x: number) => Math.round(x * 10 ** digits) / 10 ** digits;
   return {
     n: s.length,
     p50: r(percentile(s, 50)),
     p90: r(percentile(s, 90)),
+    p95: r(percentile(s, 95)),
     p99: r(percentile(s, 99)),
     max: r(s[s.length - 1] ?? Number.NaN),
     mean: r(mean),
