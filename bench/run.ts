@@ -120,6 +120,8 @@ const report: Record<string, unknown> = {
     node: process.version,
     platform: process.platform,
     cpus: (await import('node:os')).cpus().length,
+    // Other work on the machine (a test run beside the bench) shows here, and in `loadAtEnd`.
+    loadAtStart: (await import('node:os')).loadavg(),
   },
 };
 const profiles: Record<string, ProfileSummary> = {};
@@ -430,6 +432,7 @@ report.lines = lines;
 report.profiles = profiles;
 report.queries = queries;
 report.finishedAt = new Date().toISOString();
+report.loadAtEnd = (await import('node:os')).loadavg();
 const file = join(resultsDir, `${stamp}.json`);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 printTable();
