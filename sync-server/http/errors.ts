@@ -1,8 +1,9 @@
 /**
  * HTTP error shape shared by every route: JSON bodies, never a stack trace.
  *
- * - a body/params/query that fails its zod schema → 400 `{error: 'validation', issues: [{field, rule, message}]}`
- * - `HttpError` thrown by a handler → its status and `{error: code, message?}`
+ * - `HttpError` thrown by a handler → its status, headers and `{error: code, message, ...extra}`;
+ * - a body/params/query that fails its zod schema is one of them (`validationError`): 400
+ *   `{error: 'validation', issues: [{field, rule, message}]}`, no `message` (the issues say it all);
  * - anything else → 500 `{error: 'internal', message: 'internal error', request_id}` (details go to the log)
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -10,30 +11,39 @@ import type { z } from 'zod';
 import { issuesFromZod, type ValidationIssue } from '../../db/primitives/index.ts';
 
 export class HttpError extends Error {
+  /** False when the body leaves `message` out (constructed with `message: null`). */
+  private readonly messageInBody: boolean;
+
+  /**
+   * `message` is the body's sentence (default: the code); `null` leaves it out of the body. `extra`
+   * fields join the body, `headers` the answer.
+   */
   constructor(
     readonly statusCode: number,
     readonly code: string,
-    message?: string,
+    message?: string | null,
     readonly extra: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
   ) {
     super(message ?? code);
     this.name = 'HttpError';
+    this.messageInBody = message !== null;
+  }
+
+  /** The JSON body the error handler answers with. */
+  body(): Record<string, unknown> {
+    return { error: this.code, ...(this.messageInBody ? { message: this.message } : {}), ...this.extra };
   }
 }
 
-export class ValidationError extends Error {
-  readonly statusCode = 400;
-  constructor(readonly issues: ValidationIssue[]) {
-    super('validation failed');
-    this.name = 'ValidationError';
-  }
-}
+/** 400 `{error: 'validation', issues}`: input that failed its schema, each issue naming its field and rule. */
+export const validationError = (issues: ValidationIssue[]) =>
+  new HttpError(400, 'validation', null, { issues });
 
-/** Parses `value` with `schema` or throws a `ValidationError` (→ 400). */
+/** Parses `value` with `schema` or throws a `validationError` (→ 400). */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where?: string): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError(issuesFromZod(result.error, where));
+  if (!result.success) throw validationError(issuesFromZod(result.error, where));
   return result.data;
 }
 
@@ -56,12 +66,9 @@ const FASTIFY_CLIENT_ERRORS: Record<string, string> = {
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof ValidationError) {
-      return reply.code(400).send({ error: 'validation', issues: error.issues });
-    }
     if (error instanceof HttpError) {
       reply.headers(error.headers);
-      return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...error.extra });
+      return reply.code(error.statusCode).send(error.body());
     }
     const fe = error as FastifyError;
     const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;

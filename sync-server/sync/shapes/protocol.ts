@@ -120,13 +120,3 @@ export function logAnswer(
   }
   return { status: 200, headers, body: `[${messages.join(',')}]` };
 }
-
-export class ShapeError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}

@@ -3,7 +3,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { parseWith } from '../../http/errors.ts';
 import { requireWorkstation } from '../workstations/device-auth.ts';
-import { ShapeError } from './protocol.ts';
 import { ShapeService } from './service.ts';
 
 /** The query of `GET /v1/shape`. Electric's own protocol parameters we do not use are accepted and ignored. */
@@ -33,25 +32,19 @@ export const shapeRoutes: FastifyPluginAsync = async (app) => {
     const query = parseWith(ShapeQuery, request.query);
     const aborted = new AbortController();
     request.raw.on('close', () => aborted.abort());
-    try {
-      const answer = await shapes.serve(
-        ws,
-        {
-          table: query.table,
-          offset: query.offset,
-          handle: query.handle,
-          live: query.live === 'true',
-          cursor: query.cursor,
-        },
-        aborted.signal,
-      );
-      reply.code(answer.status).headers({ ...answer.headers, 'content-type': 'application/json' });
-      return reply.send(answer.body);
-    } catch (err) {
-      if (err instanceof ShapeError) {
-        return reply.code(err.statusCode).send({ error: err.code, message: err.message });
-      }
-      throw err;
-    }
+    // A refused request (unknown shape, bad offset, client gone) throws `HttpError` to the error handler.
+    const answer = await shapes.serve(
+      ws,
+      {
+        table: query.table,
+        offset: query.offset,
+        handle: query.handle,
+        live: query.live === 'true',
+        cursor: query.cursor,
+      },
+      aborted.signal,
+    );
+    reply.code(answer.status).headers({ ...answer.headers, 'content-type': 'application/json' });
+    return reply.send(answer.body);
   });
 };

@@ -6,6 +6,7 @@
  */
 import type { AnyTableModel } from '../../../db/schema/dsl.ts';
 import { tableByName } from '../../../db/schema/index.ts';
+import { HttpError } from '../../http/errors.ts';
 import type { Database } from '../../platform/database.ts';
 import { currentSeq } from '../change-log.ts';
 import { ruleFor, scopeKey, type TableRule, type WorkstationScope } from '../scopes.ts';
@@ -20,7 +21,6 @@ import {
   parseHandle,
   parseOffset,
   type ShapeAnswer,
-  ShapeError,
   type ShapeRequest,
   scopeHash,
   snapshotAnswer,
@@ -50,16 +50,16 @@ export class ShapeService {
     const table = tableByName(req.table);
     const rule = ruleFor(ws.kind, req.table);
     if (!table || !rule)
-      throw new ShapeError(400, 'unknown_shape', `table "${req.table}" is not in this workstation's scope`);
+      throw new HttpError(400, 'unknown_shape', `table "${req.table}" is not in this workstation's scope`);
     const offset = parseOffset(req.offset);
-    if (!offset) throw new ShapeError(400, 'invalid_offset', 'offset must be -1 or <seq>_<n>');
+    if (!offset) throw new HttpError(400, 'invalid_offset', 'offset must be -1 or <seq>_<n>');
     const pos = await this.poll.logPosition();
     const scope = scopeHash(scopeKey(ws, req.table));
 
     if (offset === 'snapshot') return this.snapshotStart(ws, table, rule, scope, pos.epoch);
 
     const handle = parseHandle(req.handle);
-    if (!handle) throw new ShapeError(400, 'invalid_handle', 'a handle is required with this offset');
+    if (!handle) throw new HttpError(400, 'invalid_handle', 'a handle is required with this offset');
     const stale =
       handle.scope !== scope ||
       handle.epoch !== pos.epoch ||
@@ -92,7 +92,7 @@ export class ShapeService {
       let page = await this.log.read(ws, table, rule, scope, offset.seq, head);
       if (page.messages.length === 0 && wait) {
         await wait.promise;
-        if (signal?.aborted) throw new ShapeError(499, 'aborted', 'client went away');
+        if (signal?.aborted) throw new HttpError(499, 'aborted', 'client went away');
         // Woken by a notification (head already fresh) or by the timeout: refresh the head anyway,
         // shared by every waiter, so a lost notification delays a change by one poll, not forever.
         await this.poll.refreshHead();
