@@ -21,7 +21,7 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { authorizeWrite } from '../../../db/policy.ts';
-import { formatIssues, type Row } from '../../../db/primitives/index.ts';
+import { formatIssues, ok, type Result, type Row } from '../../../db/primitives/index.ts';
 import { checkRowRules } from '../../../db/rules/index.ts';
 import type { AnyTableModel, ColumnKind } from '../../../db/schema/dsl.ts';
 import { tableByName } from '../../../db/schema/index.ts';
@@ -96,6 +96,28 @@ function previousResult(id: string, previous: Partial<AppliedRecord> | undefined
     ...(detail.reason ? { reason: detail.reason } : {}),
     ...(detail.version ? { version: detail.version } : {}),
   };
+}
+
+/**
+ * The checks of an insert that need no database: validation, the author's policy, the row rules
+ * (status, stamps, dates at the write's device time). The row to write, or why it is refused.
+ */
+function checkInsert(table: AnyTableModel, author: Author, m: Mutation): Result<Row, string> {
+  const checked = validateWrite(table.name, 'insert', m.data ?? {});
+  if (!checked.ok) return { ok: false, error: `invalid: ${formatIssues(checked.issues)}` };
+  const value = checked.value;
+  const denied = authorizeWrite(author.role, 'create', table.name, Object.keys(value), {
+    userId: author.id,
+    row: value,
+  });
+  if (denied) return { ok: false, error: `not allowed: ${denied}` };
+  const broken = checkRowRules(table.name, 'insert', value, {
+    from: null,
+    actorId: author.id,
+    now: m.device_time,
+  });
+  if (broken.length) return { ok: false, error: `invalid: ${formatIssues(broken)}` };
+  return ok(value);
 }
 
 interface ReadyInsert {
@@ -265,24 +287,13 @@ export class MutationApplier {
     }
   }
 
-  /** An insert that passes every check that needs no database: author, table, validation, policy. */
+  /** An insert that passes every check that needs no database (author, table, `checkInsert`), else null. */
   private readyInsert(ctx: Batch, m: Mutation): ReadyInsert | null {
     const author = ctx.authors.get(m.author_id);
     const table = tableByName(m.table);
     if (typeof author !== 'object' || table?.placement !== 'synced') return null;
-    const checked = validateWrite(table.name, 'insert', m.data ?? {});
-    if (!checked.ok) return null;
-    const denied = authorizeWrite(author.role, 'create', table.name, Object.keys(checked.value), {
-      userId: author.id,
-      row: checked.value,
-    });
-    if (denied) return null;
-    const broken = checkRowRules(table.name, 'insert', checked.value, {
-      from: null,
-      actorId: author.id,
-      now: m.device_time,
-    });
-    return broken.length ? null : { m, table, author, value: checked.value };
+    const checked = checkInsert(table, author, m);
+    return checked.ok ? { m, table, author, value: checked.value } : null;
   }
 
   private async insertGroup(ctx: Batch, group: ReadyInsert[], results: MutationResult[]) {
@@ -399,21 +410,9 @@ export class MutationApplier {
     m: Mutation,
   ): Promise<MutationResult> {
     const { tx } = ctx;
-    const data = m.data ?? {};
-    const checked = validateWrite(table.name, 'insert', data);
-    if (!checked.ok) throw new Quarantine(`invalid: ${formatIssues(checked.issues)}`);
+    const checked = checkInsert(table, author, m);
+    if (!checked.ok) throw new Quarantine(checked.error);
     const value = checked.value;
-    const denied = authorizeWrite(author.role, 'create', table.name, Object.keys(value), {
-      userId: author.id,
-      row: value,
-    });
-    if (denied) throw new Quarantine(`not allowed: ${denied}`);
-    const broken = checkRowRules(table.name, 'insert', value, {
-      from: null,
-      actorId: author.id,
-      now: m.device_time,
-    });
-    if (broken.length) throw new Quarantine(`invalid: ${formatIssues(broken)}`);
     const existing = await this.current(tx, table, m.row_id, false);
     if (existing) throw new Quarantine('a row with this id already exists');
     await this.insertRows(tx, table, [{ m, table, author, value }]);
