@@ -3,14 +3,14 @@
  * `HMS_ADMIN_PASSWORD`, or is generated and handed back to the caller to print once.
  */
 import { randomBytes } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { ROLE_NAMES, type RoleName } from '../../db/schema/accounts.ts';
 import * as s from '../../db/schema/pg.ts';
 import { appendAudit } from '../auth/audit.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../platform/database.ts';
-import { LOCK_KEYS } from '../platform/locks.ts';
+import { takeLock } from '../platform/locks.ts';
 
 const ROLE_DESCRIPTIONS: Record<RoleName, string> = {
   admin: 'Administers users, roles, workstations, settings and the sync-conflict queue',
@@ -40,7 +40,7 @@ export async function bootstrap(
 
   return db.transaction(async (tx) => {
     // Serialises two servers starting on one database at once.
-    await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(LOCK_KEYS.bootstrap))})`);
+    await takeLock(tx, 'bootstrap');
     const [adminRole] = await tx.select().from(s.roles).where(eq(s.roles.name, 'admin'));
     if (!adminRole) throw new Error('the admin role is missing');
     const admins = await tx

@@ -6,13 +6,13 @@
  * transaction-level advisory lock so concurrent appends (from any process) chain one after another,
  * and the audit row commits or rolls back together with the change it describes.
  */
-import { asc, desc, gt, sql } from 'drizzle-orm';
+import { asc, desc, gt } from 'drizzle-orm';
 import { canonicalJson, sha256Hex } from '../../db/primitives/index.ts';
 import * as s from '../../db/schema/pg.ts';
 import { isoTime } from '../http/time.ts';
 import { insertJsonRows } from '../platform/bulk-insert.ts';
 import type { ServerDb } from '../platform/database.ts';
-import { LOCK_KEYS } from '../platform/locks.ts';
+import { takeLock } from '../platform/locks.ts';
 
 export type AuditAction = (typeof s.audit_log.$inferInsert)['action'];
 
@@ -95,7 +95,7 @@ export async function appendAudit(tx: ServerDb, entry: AuditEntry): Promise<Audi
  */
 export async function appendAuditBatch(tx: ServerDb, entries: readonly AuditEntry[]): Promise<AuditRow[]> {
   if (entries.length === 0) return [];
-  await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(LOCK_KEYS.auditLog))})`);
+  await takeLock(tx, 'auditLog');
   const [last] = await tx
     .select({ seq: s.audit_log.seq, hash: s.audit_log.hash })
     .from(s.audit_log)

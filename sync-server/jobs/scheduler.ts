@@ -12,6 +12,7 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Database, RawQuery } from '../platform/database.ts';
+import { tryLock } from '../platform/locks.ts';
 import type { Logger } from '../platform/log.ts';
 
 export interface Job {
@@ -97,11 +98,7 @@ export class Scheduler {
     const elapsed = () => Math.round(performance.now() - started);
     try {
       const result = await this.database.transaction(async (query) => {
-        const [lock] = await query<{ taken: boolean }>(
-          'SELECT pg_try_advisory_xact_lock($1::bigint) AS taken',
-          [job.lockKey],
-        );
-        if (!lock?.taken) return null;
+        if (!(await tryLock(query, job.lockKey))) return null;
         return { summary: await job.run(query) };
       });
       if (!result) {

@@ -4,8 +4,12 @@
  * Each key names what it serialises; `locks.test.ts` fails when two keys collide.
  *
  * All are transaction-level (`pg_advisory_xact_lock` / `pg_try_advisory_xact_lock`): released at
- * commit or rollback, so a crashed process never leaves one held.
+ * commit or rollback, so a crashed process never leaves one held. Take them with `takeLock` /
+ * `tryLock` below (the change-log trigger, plpgsql, writes its own).
  */
+import { sql } from 'drizzle-orm';
+import type { RawQuery, ServerDb } from './database.ts';
+
 export const LOCK_KEYS = {
   /** Appends to the audit hash chain: concurrent appends (from any process) chain one after another. */
   auditLog: 7_310_001,
@@ -21,3 +25,19 @@ export const LOCK_KEYS = {
 } as const satisfies Record<string, number>;
 
 export type LockName = keyof typeof LOCK_KEYS;
+
+/** Waits for the lock `name` and holds it until the transaction `tx` commits or rolls back. */
+export async function takeLock(tx: ServerDb, name: LockName): Promise<void> {
+  // The key is one of ours, a whole number: inlined, not a parameter.
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${sql.raw(String(LOCK_KEYS[name]))})`);
+}
+
+/**
+ * Takes the lock `key` (a `LOCK_KEYS` value; tests use their own) for the transaction behind
+ * `query` if no one holds it; false, without waiting, when another transaction does.
+ */
+export async function tryLock(query: RawQuery, key: number): Promise<boolean> {
+  const text = 'SELECT pg_try_advisory_xact_lock($1::bigint) AS taken';
+  const [lock] = await query<{ taken: boolean }>(text, [key]);
+  return lock?.taken === true;
+}

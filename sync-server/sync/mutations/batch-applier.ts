@@ -32,7 +32,7 @@ import { notifyConflictOutcomes } from '../../notify/conflict-outcomes.ts';
 import { mergePatients } from '../../patients/merge.ts';
 import { insertJsonRows } from '../../platform/bulk-insert.ts';
 import { rowsOf, type ServerDb } from '../../platform/database.ts';
-import { LOCK_KEYS } from '../../platform/locks.ts';
+import { takeLock } from '../../platform/locks.ts';
 import type { AuthenticatedWorkstation } from '../workstations/device-auth.ts';
 import { type Author, batchAuthors } from './authors.ts';
 import { type AppliedRecord, BatchBookkeeping, recordedOutcomes } from './bookkeeping.ts';
@@ -145,7 +145,7 @@ export class MutationApplier {
       // commit. Taken only at a batch's first write, it came after that batch's row locks, so two
       // batches touching the same rows deadlocked (row lock ↔ change-log lock). Take it first:
       // batches then queue up instead of aborting each other.
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(${sql.raw(String(LOCK_KEYS.changeLog))})`);
+      await takeLock(tx, 'changeLog');
       const done: Map<string, Partial<AppliedRecord>> = await recordedOutcomes(
         tx,
         mutations.map((m) => m.id),
