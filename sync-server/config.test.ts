@@ -30,7 +30,6 @@ describe('loadConfig', () => {
       port: 9000,
       host: '0.0.0.0',
       databaseUrl: 'postgres://u@h/db',
-      dataDir: '/var/lib/hms',
       embeddedDbDir: '/var/lib/hms/server',
       adminPassword: 'a long password',
       accessTokenTtl: 60,

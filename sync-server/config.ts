@@ -43,10 +43,9 @@ const SECRET_VARS = new Set(['HMS_ADMIN_PASSWORD', 'HMS_JWT_SECRET', 'DATABASE_U
 export interface Config {
   port: number;
   host: string;
-  /** Real Postgres when set; otherwise the embedded PGlite database under `dataDir/server`. */
+  /** Real Postgres when set; otherwise the embedded PGlite database in `embeddedDbDir`. */
   databaseUrl: string | undefined;
-  dataDir: string;
-  /** Where the embedded database keeps its files. */
+  /** Where the embedded database keeps its files: `HMS_DATA_DIR/server`, absolute. */
   embeddedDbDir: string;
   adminPassword: string | undefined;
   /** Overrides the generated JWT signing key (kept in `server_secrets`) when set. */
@@ -82,13 +81,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
-  const dataDir = resolve(e.HMS_DATA_DIR);
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    dataDir,
-    embeddedDbDir: join(dataDir, 'server'),
+    embeddedDbDir: join(resolve(e.HMS_DATA_DIR), 'server'),
     adminPassword: e.HMS_ADMIN_PASSWORD,
     jwtSecret: e.HMS_JWT_SECRET,
     accessTokenTtl: e.HMS_ACCESS_TOKEN_TTL,

@@ -1,15 +1,16 @@
 /**
  * `npm run seed -- [--patients N] [--seed S] [--reference-date ISO]`
  *
- * Fills the server database with the deterministic demo hospital. `DATABASE_URL` selects a real
- * Postgres; without it the embedded database under `${HMS_DATA_DIR:-./data}/server` is used.
- * Exit codes: 0 done, 1 failed or refused (database not empty), 2 bad command line.
+ * Fills the server database with the deterministic demo hospital. The environment is the server's
+ * (`config.ts`, validated the same way): `DATABASE_URL` selects a real Postgres; without it the
+ * embedded database under `${HMS_DATA_DIR:-./data}/server` is used.
+ * Exit codes: 0 done, 1 failed, refused (database not empty) or bad environment, 2 bad command line.
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoLogins } from '../db/seed/generate.ts';
 import { bootstrap } from './admin/bootstrap.ts';
-import { defaultDataDir, openDatabase } from './platform/database.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './platform/database.ts';
 import { SeedRefusedError, seedDemo } from './seed.ts';
 
 const USAGE = `usage: npm run seed -- [--patients N] [--seed S] [--reference-date 2026-11-02T11:00:00Z]
@@ -64,20 +65,20 @@ async function main(): Promise<void> {
     usageError(`--reference-date must be an ISO date, got "${referenceDate}"`);
   }
 
-  const url = process.env.DATABASE_URL || undefined;
-  const dataDir = process.env.HMS_DATA_DIR ? join(process.env.HMS_DATA_DIR, 'server') : defaultDataDir();
+  const config = loadConfig();
+  const url = config.databaseUrl;
   const where = url
     ? `Postgres ${new URL(url).host}${new URL(url).pathname}`
-    : `embedded database at ${dataDir}`;
+    : `embedded database at ${config.embeddedDbDir}`;
   process.stdout.write(`seeding ${patients} patients (seed ${seed}) into ${where}\n`);
 
-  const database = await openDatabase({ url, dataDir });
+  const database = await openDatabase(url ? { url } : { dataDir: config.embeddedDbDir });
   const t0 = performance.now();
   let lastReport = 0;
   try {
     // The server's first-start work (roles, the `admin` user) comes first, exactly as `npm run
     // server` would do it: otherwise the demo's admin2 would stop bootstrap from creating `admin`.
-    const first = await bootstrap(database, { adminPassword: process.env.HMS_ADMIN_PASSWORD || undefined });
+    const first = await bootstrap(database, config);
     if (first.generatedAdminPassword) {
       process.stdout.write(
         `created the server's admin user: admin / ${first.generatedAdminPassword} (shown once)\n`,
@@ -118,6 +119,8 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   if (err instanceof SeedRefusedError) {
     process.stderr.write(`seed refused: ${err.message}\n`);
+  } else if (err instanceof ConfigError) {
+    process.stderr.write(`seed: ${err.message}\n`);
   } else {
     // drizzle wraps driver errors in one whose message carries every parameter (a megabyte of JSON
     // here): report the driver's own message.

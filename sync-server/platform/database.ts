@@ -4,7 +4,7 @@
  * same drizzle API, transactions, plpgsql triggers and LISTEN/NOTIFY.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -166,6 +166,3 @@ async function openPglite(dataDir: string): Promise<Database> {
     close: () => client.close(),
   };
 }
-
-/** The embedded database's default home: `./data/server` under the working directory. */
-export const defaultDataDir = (root = process.cwd()) => join(root, 'data', 'server');
