@@ -7,8 +7,10 @@
  * numbers, so `seq` order is commit order: a reader that has seen seq N will never later find a
  * smaller seq appear.
  *
- * A BEFORE UPDATE trigger bumps `version` on every change, whoever makes it; conflict detection
- * compares the version a workstation saw with the current one.
+ * A BEFORE UPDATE trigger bumps `version` on every change, whoever makes it. Conflicts are not
+ * decided by it (each field is, by its base value and HLC: `conflict-rules.ts` `decideField`); the
+ * version a workstation saw only tells an applied update from a merged one, and keeps a delete
+ * from silently removing a row someone changed meanwhile.
  *
  * Takes only something that runs a script, not the database module, which opens the database by
  * calling this.

@@ -47,9 +47,9 @@ export async function bumpEpoch(database: Queryable): Promise<void> {
 }
 
 /**
- * Drops log entries older than `olderThan`, keeping at least everything after the oldest position
- * a workstation could still resume from cheaply. A workstation whose offset falls below the new
- * floor gets a 409 and re-snapshots.
+ * Drops the log up to its newest entry older than `olderThan`: age alone decides, not whether some
+ * workstation has yet to read those entries. A workstation whose offset falls below the new floor
+ * (offline longer than the retention window) gets a 409 and re-snapshots.
  */
 export async function compactChangeLog(
   database: Queryable,

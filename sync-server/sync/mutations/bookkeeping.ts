@@ -1,7 +1,9 @@
 /**
  * What a batch writes about its mutations, inside the batch's transaction: the `applied_mutations`
  * record of every outcome (so a retried batch changes nothing twice), quarantined mutations, conflict
- * rows, field clocks, and audit entries. This module is the only writer of those sync tables.
+ * rows, field clocks, and audit entries. This module is the only inserter of those sync tables;
+ * their rows are also updated by workstations, whose mutations resolving a conflict or retrying a
+ * quarantined mutation go through the applier like any other.
  *
  * Records and audit entries are deferred and written in bulk when the batch ends (`flush`): one
  * multi-row insert and one append to the audit chain, however many mutations the batch holds.
