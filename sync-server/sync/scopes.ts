@@ -25,7 +25,7 @@ export interface ScopeDependency {
   via: string;
 }
 
-export interface TableRule {
+export interface ScopeRule {
   /** SQL predicate over the row (`{r}`); `true` for every row. */
   where: string;
   dependsOn?: ScopeDependency[];
@@ -37,7 +37,7 @@ export interface WorkstationScope {
   ward_id: string | null;
 }
 
-const ALL: TableRule = { where: 'true' };
+const ALL: ScopeRule = { where: 'true' };
 
 /** Reference data every workstation holds. */
 const REFERENCE = [
@@ -58,20 +58,20 @@ const REFERENCE = [
 const USERS_HERE = `(SELECT user_id FROM authoring_grants WHERE workstation_id = $ws AND revoked_at IS NULL)`;
 
 /** What every non-admin workstation also gets: its users' inbox, and the fate of its own writes. */
-const OWN: Record<string, TableRule> = {
+const OWN: Record<string, ScopeRule> = {
   system_settings: { where: '{r}.is_public' },
   notifications: { where: `{r}.user_id IN ${USERS_HERE}` },
   sync_conflicts: { where: '{r}.local_workstation_id = $ws' },
   quarantined_mutations: { where: '{r}.workstation_id = $ws' },
 };
 
-const inWard = (column: string): TableRule => ({
+const inWard = (column: string): ScopeRule => ({
   where: `{r}.${column} IN (SELECT id FROM patients WHERE ward_id = $ward)`,
   dependsOn: [{ table: 'patients', when: '{d}.ward_id = $ward', column, via: 'id' }],
 });
 
 /** Rows of patients who have at least one row in `table` (pharmacy: prescriptions; lab: lab orders). */
-const patientsWith = (table: string, column: string): TableRule => ({
+const patientsWith = (table: string, column: string): ScopeRule => ({
   where: `EXISTS (SELECT 1 FROM ${table} x WHERE x.patient_id = {r}.${column})`,
   dependsOn: [{ table, when: 'true', column, via: 'patient_id' }],
 });
@@ -99,11 +99,11 @@ const reference = () => Object.fromEntries(REFERENCE.map((t) => [t, ALL]));
 const WARD_PATIENTS = '(SELECT id FROM patients WHERE ward_id = $ward)';
 
 /** Alerts of these kinds, and any assigned to someone who works here. */
-const alertsOf = (...kinds: string[]): TableRule => ({
+const alertsOf = (...kinds: string[]): ScopeRule => ({
   where: `{r}.kind IN (${kinds.map((k) => `'${k}'`).join(', ')}) OR {r}.assigned_to IN ${USERS_HERE}`,
 });
 
-const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, TableRule>> = {
+const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, ScopeRule>> = {
   ward: {
     ...reference(),
     ...OWN,
@@ -173,7 +173,7 @@ const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, TableRule>
 };
 
 /** The rule for a table on a kind of workstation, or null when that table is not in its scope. */
-export function ruleFor(kind: WorkstationKind, table: string): TableRule | null {
+export function ruleFor(kind: WorkstationKind, table: string): ScopeRule | null {
   const synced = tablesIn('synced').some((t: AnyTableModel) => t.name === table);
   if (!synced) return null;
   if (kind === 'admin') return ALL;

@@ -7,7 +7,7 @@
 import { quoteIdent } from '../../../db/primitives/index.ts';
 import type { AnyTableModel } from '../../../db/schema/dsl.ts';
 import type { Database, RawQuery } from '../../platform/database.ts';
-import { bindPredicate, type TableRule, type WorkstationScope } from '../scopes.ts';
+import { bindPredicate, type ScopeRule, type WorkstationScope } from '../scopes.ts';
 import { changeMessageSql, deleteMessage } from '../wire.ts';
 
 export const LOG_BATCH = 5_000;
@@ -31,7 +31,7 @@ export class LogReader {
   read(
     ws: WorkstationScope,
     table: AnyTableModel,
-    rule: TableRule,
+    rule: ScopeRule,
     scope: string,
     afterSeq: number,
     head: number,
@@ -55,7 +55,7 @@ export class LogReader {
   private async readLog(
     ws: WorkstationScope,
     table: AnyTableModel,
-    rule: TableRule,
+    rule: ScopeRule,
     afterSeq: number,
     head: number,
   ): Promise<LogPage> {

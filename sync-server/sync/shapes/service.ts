@@ -9,7 +9,7 @@ import { tableByName } from '../../../db/schema/index.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { Database } from '../../platform/database.ts';
 import { currentSeq } from '../change-log.ts';
-import { ruleFor, scopeKey, type TableRule, type WorkstationScope } from '../scopes.ts';
+import { ruleFor, type ScopeRule, scopeKey, type WorkstationScope } from '../scopes.ts';
 import { electricSchema } from '../wire.ts';
 import { LogReader } from './log-reader.ts';
 import { LongPoll } from './long-poll.ts';
@@ -107,7 +107,7 @@ export class ShapeService {
   private async snapshotStart(
     ws: WorkstationScope,
     table: AnyTableModel,
-    rule: TableRule,
+    rule: ScopeRule,
     scope: string,
     epoch: number,
   ): Promise<ShapeAnswer> {

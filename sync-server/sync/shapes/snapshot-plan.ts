@@ -7,7 +7,7 @@ import { quoteIdent } from '../../../db/primitives/index.ts';
 import type { AnyTableModel } from '../../../db/schema/dsl.ts';
 import type { Database, RawQuery } from '../../platform/database.ts';
 import { currentSeq } from '../change-log.ts';
-import { bindPredicate, type TableRule, type WorkstationScope } from '../scopes.ts';
+import { bindPredicate, type ScopeRule, type WorkstationScope } from '../scopes.ts';
 import { changeMessageSql } from '../wire.ts';
 
 export const SNAPSHOT_CHUNK = 10_000;
@@ -37,7 +37,7 @@ export class SnapshotPlanner {
   async begin(
     ws: WorkstationScope,
     table: AnyTableModel,
-    rule: TableRule,
+    rule: ScopeRule,
   ): Promise<{ seq: number; boundaries: string[]; rows: string[]; last: boolean }> {
     const where = bindPredicate(rule.where, ws, { r: 'r' }, 1);
     const result = await this.database.transaction(
@@ -72,7 +72,7 @@ export class SnapshotPlanner {
     handle: string,
     ws: WorkstationScope,
     table: AnyTableModel,
-    rule: TableRule,
+    rule: ScopeRule,
     part: number,
   ): Promise<{ rows: string[]; last: boolean }> {
     const plan = this.plans.get(handle) as SnapshotPlan;
@@ -90,7 +90,7 @@ async function chunkRows(
   q: RawQuery,
   ws: WorkstationScope,
   table: AnyTableModel,
-  rule: TableRule,
+  rule: ScopeRule,
   lo: string | null,
   hi: string | null,
 ): Promise<string[]> {
