@@ -28,7 +28,7 @@ import { createLogger } from './platform/log.ts';
 import { mutationRoutes } from './sync/mutations/routes.ts';
 import { shapeRoutes } from './sync/shapes/routes.ts';
 import { workstationAdminRoutes } from './sync/workstations/admin-routes.ts';
-import { enrolmentRoutes } from './sync/workstations/enrolment.ts';
+import { deviceRoutes } from './sync/workstations/device-routes.ts';
 
 /** What every route plugin can reach through `app.hms`. */
 export interface HmsContext {
@@ -120,7 +120,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(adminRoutes);
   // Sync: workstations (the admin's side, then the PC's), the read path, the write path.
   await app.register(workstationAdminRoutes);
-  await app.register(enrolmentRoutes);
+  await app.register(deviceRoutes);
   await app.register(shapeRoutes);
   await app.register(mutationRoutes);
 

@@ -1,6 +1,6 @@
 /**
  * The admin's side of workstations: register a PC (name, kind, ward) and get its one-time enrolment
- * code, list, re-scope, revoke, and issue a fresh code. The PC's side is `enrolment.ts`.
+ * code, list, re-scope, revoke, and issue a fresh code. The PC's side is `device-routes.ts`.
  */
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
@@ -14,7 +14,7 @@ import { HttpError, parseBody, parseParams } from '../../http/errors.ts';
 import type { ServerDb } from '../../platform/database.ts';
 import { notifyAll } from '../change-log.ts';
 import { forgetWorkstationTokens } from './device-auth.ts';
-import { newEnrollment } from './enrolment.ts';
+import { newEnrolment } from './enrolment-codes.ts';
 
 const CreateWorkstation = z
   .strictObject({
@@ -96,7 +96,7 @@ export const workstationAdminRoutes: FastifyPluginAsync = async (app) => {
         });
     }
     const code = body.code ?? (await uniqueCode(db, body.kind));
-    const enrollment = newEnrollment(now());
+    const enrolment = newEnrolment(now());
     const row = await db.transaction(async (tx) => {
       const [created] = await tx
         .insert(s.workstations)
@@ -105,8 +105,8 @@ export const workstationAdminRoutes: FastifyPluginAsync = async (app) => {
           kind: body.kind,
           ward_id: body.ward_id ?? null,
           code,
-          enrollment_code_hash: enrollment.codeHash,
-          enrollment_expires_at: enrollment.expiresAt,
+          enrollment_code_hash: enrolment.codeHash,
+          enrollment_expires_at: enrolment.expiresAt,
           created_by: admin.id,
         })
         .returning()
@@ -130,8 +130,8 @@ export const workstationAdminRoutes: FastifyPluginAsync = async (app) => {
     });
     return reply.code(201).send({
       ...publicWorkstation(row),
-      enrollment_code: enrollment.code,
-      enrollment_expires_at: enrollment.expiresAt,
+      enrollment_code: enrolment.code,
+      enrollment_expires_at: enrolment.expiresAt,
     });
   });
 
@@ -207,13 +207,13 @@ export const workstationAdminRoutes: FastifyPluginAsync = async (app) => {
   app.post('/api/workstations/:id/enrollment-code', { preHandler: requireAdmin() }, async (request) => {
     const { id } = parseParams(IdParams, request);
     const admin = currentUser(request);
-    const enrollment = newEnrollment(now());
+    const enrolment = newEnrolment(now());
     await db.transaction(async (tx) => {
       const [updated] = await tx
         .update(s.workstations)
         .set({
-          enrollment_code_hash: enrollment.codeHash,
-          enrollment_expires_at: enrollment.expiresAt,
+          enrollment_code_hash: enrolment.codeHash,
+          enrollment_expires_at: enrolment.expiresAt,
           token_hash: null,
           revoked_at: null,
         })
@@ -229,6 +229,6 @@ export const workstationAdminRoutes: FastifyPluginAsync = async (app) => {
         ip_address: clientInfo(request).ip,
       });
     });
-    return { enrollment_code: enrollment.code, enrollment_expires_at: enrollment.expiresAt };
+    return { enrollment_code: enrolment.code, enrollment_expires_at: enrolment.expiresAt };
   });
 };

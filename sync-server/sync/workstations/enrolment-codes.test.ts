@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { enrollmentCodeHash, newEnrollment } from './enrolment.ts';
+import { enrolmentCodeHash, newEnrolment } from './enrolment-codes.ts';
 
 describe('enrolment codes', () => {
   it('are two groups of four characters without look-alikes (0/O, 1/I/L), valid for a day', () => {
     const now = new Date('2026-03-01T08:00:00.000Z');
     for (let i = 0; i < 50; i++) {
-      const e = newEnrollment(now);
+      const e = newEnrolment(now);
       expect(e.code).toMatch(/^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$/);
       expect(e.expiresAt).toBe('2026-03-02T08:00:00.000Z');
-      expect(e.codeHash).toBe(enrollmentCodeHash(e.code));
+      expect(e.codeHash).toBe(enrolmentCodeHash(e.code));
     }
   });
 
   it('match whatever the case or the separators IT typed', () => {
-    expect(enrollmentCodeHash('abcd-efgh')).toBe(enrollmentCodeHash('ABCDEFGH'));
-    expect(enrollmentCodeHash(' ABCD EFGH ')).toBe(enrollmentCodeHash('ABCD-EFGH'));
-    expect(enrollmentCodeHash('ABCD-EFGJ')).not.toBe(enrollmentCodeHash('ABCD-EFGH'));
+    expect(enrolmentCodeHash('abcd-efgh')).toBe(enrolmentCodeHash('ABCDEFGH'));
+    expect(enrolmentCodeHash(' ABCD EFGH ')).toBe(enrolmentCodeHash('ABCD-EFGH'));
+    expect(enrolmentCodeHash('ABCD-EFGJ')).not.toBe(enrolmentCodeHash('ABCD-EFGH'));
   });
 });

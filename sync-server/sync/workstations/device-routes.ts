@@ -1,9 +1,9 @@
 /**
- * Enrolment and authoring grants.
+ * The PC's side of workstations: enrolment, its scope, and authoring grants.
  *
  * An admin registers a PC (name, kind, ward) and gets a one-time enrolment code
- * (`admin-routes.ts`); the PC exchanges the code for its long-lived device token here, then asks
- * for its scope.
+ * (`admin-routes.ts`, `enrolment-codes.ts`); the PC exchanges the code for its long-lived device
+ * token here (`POST /api/workstations/enroll`), then asks for its scope (`GET /api/sync/scope`).
  *
  * Authoring grants: when a user logs in online on an enrolled PC, the PC asks for a grant bound to
  * (user, workstation). Mutations made later, even offline, carry the author's grant; the server
@@ -20,33 +20,10 @@ import { clientInfo, currentUser, requireUser } from '../../auth/guard.ts';
 import { HttpError, parseBody } from '../../http/errors.ts';
 import { tablesFor } from '../scopes.ts';
 import { requireWorkstation, revokedOrUnknown, workstationForToken } from './device-auth.ts';
+import { enrolmentCodeHash } from './enrolment-codes.ts';
 import { usedSequences } from './numbering.ts';
 
-/** Enrolment codes avoid look-alike characters (0/O, 1/I/L): they are read aloud and typed by IT. */
-const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-function enrollmentCode(): string {
-  const bytes = randomBytes(8);
-  const chars = Array.from(bytes, (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]);
-  return `${chars.slice(0, 4).join('')}-${chars.slice(4).join('')}`;
-}
-const normalizeCode = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, '');
-
-/** How a code is stored: hashed, and read the same whatever its case or dashes. */
-export const enrollmentCodeHash = (code: string) => sha256Hex(normalizeCode(code));
-
-const ENROLLMENT_TTL_MS = 24 * 60 * 60 * 1000;
-
-/** A fresh one-time enrolment code (shown once to the admin), the hash to store, and its expiry. */
-export function newEnrollment(now: Date): { code: string; codeHash: string; expiresAt: string } {
-  const code = enrollmentCode();
-  return {
-    code,
-    codeHash: enrollmentCodeHash(code),
-    expiresAt: new Date(now.getTime() + ENROLLMENT_TTL_MS).toISOString(),
-  };
-}
-
-export const enrolmentRoutes: FastifyPluginAsync = async (app) => {
+export const deviceRoutes: FastifyPluginAsync = async (app) => {
   const { database, now } = app.hms;
   const db = database.db;
 
@@ -58,7 +35,7 @@ export const enrolmentRoutes: FastifyPluginAsync = async (app) => {
       const [ws] = await tx
         .select()
         .from(s.workstations)
-        .where(eq(s.workstations.enrollment_code_hash, enrollmentCodeHash(code)))
+        .where(eq(s.workstations.enrollment_code_hash, enrolmentCodeHash(code)))
         .for('update');
       if (!ws?.enrollment_expires_at || new Date(ws.enrollment_expires_at) < at) {
         throw new HttpError(
