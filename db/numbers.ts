@@ -23,8 +23,9 @@ export const NUMBER_KINDS = {
 export type NumberKindName = keyof typeof NUMBER_KINDS;
 export const NUMBER_KIND_NAMES = Object.keys(NUMBER_KINDS) as NumberKindName[];
 
+const CODE = '[A-Z0-9]{2,8}';
 /** Workstation codes: 2–8 capital letters or digits (the server issues them). */
-export const WORKSTATION_CODE = /^[A-Z0-9]{2,8}$/;
+export const WORKSTATION_CODE = new RegExp(`^${CODE}$`);
 
 /** `P-R1A2-000123`: more digits than `digits` simply widen the number. */
 export function formatNumber(kind: NumberKindName, code: string, seq: number): string {
@@ -35,7 +36,7 @@ export function formatNumber(kind: NumberKindName, code: string, seq: number): s
 /** The workstation code and sequence of a number of `kind`, or null when it is not one. */
 export function parseNumber(kind: NumberKindName, text: string): { code: string; seq: number } | null {
   const k = NUMBER_KINDS[kind];
-  const m = new RegExp(`^${k.prefix}-([A-Z0-9]{2,8})-(\\d{${k.digits},})$`).exec(text);
+  const m = new RegExp(`^${k.prefix}-(${CODE})-(\\d{${k.digits},})$`).exec(text);
   return m ? { code: m[1] as string, seq: Number(m[2]) } : null;
 }
 

@@ -9,6 +9,7 @@
  * with one outcome per mutation, in order.
  */
 import { z } from 'zod';
+import { WORKSTATION_KINDS } from './schema/enums.ts';
 
 /**
  * Bumped whenever the synced tables or the mutation format change shape; a workstation on another
@@ -96,7 +97,7 @@ export type MutationResults = z.infer<typeof MutationResultsSchema>;
 /** `GET /api/sync/scope`: the tables this workstation subscribes to. */
 export const ScopeSchema = z.strictObject({
   workstation_id: z.uuid(),
-  kind: z.enum(['ward', 'pharmacy', 'reception', 'lab', 'admin']),
+  kind: z.enum(WORKSTATION_KINDS),
   ward_id: z.uuid().nullable(),
   code: z.string(),
   tables: z.array(z.string()),
@@ -110,7 +111,7 @@ export const EnrollResponseSchema = z.strictObject({
   workstation_id: z.uuid(),
   token: z.string(),
   code: z.string(),
-  kind: z.enum(['ward', 'pharmacy', 'reception', 'lab', 'admin']),
+  kind: z.enum(WORKSTATION_KINDS),
   /**
    * The highest sequence of each kind of human number already used with this code (MRN, bill, …),
    * so a re-installed PC continues after them instead of handing them out again.
@@ -130,3 +131,10 @@ export const ErrorBodySchema = z.object({
   message: z.string().optional(),
   issues: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })).optional(),
 });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** An error answer's body, or null when it is not one (a proxy's HTML page, nothing at all). */
+export const errorBodyOf = (body: unknown): ErrorBody | null => {
+  const parsed = ErrorBodySchema.safeParse(body);
+  return parsed.success ? parsed.data : null;
+};

@@ -32,7 +32,7 @@
  *   merged row when the caller passes the current row (`validateWrite(…, {current})`).
  */
 import { z } from 'zod';
-import { isRealDate, normalizeTimestamp, type ValidationIssue } from './primitives/index.ts';
+import { isRealDate, normalizeTimestamp, type Row, type ValidationIssue } from './primitives/index.ts';
 import type { AnyTableModel, ColumnMeta } from './schema/dsl.ts';
 import { tableByName } from './schema/index.ts';
 
@@ -116,8 +116,6 @@ export function immutableColumns(table: Pick<TableMeta, 'name' | 'columns'>): re
   if (table.columns.patient_id?.notNull) cols.push('patient_id');
   return cols;
 }
-
-type Row = Record<string, unknown>;
 
 /** What validation reads of a table model (any concrete model from `db/schema` fits). */
 export type TableMeta = Pick<AnyTableModel, 'name' | 'placement' | 'appendOnly' | 'columns'>;

@@ -1,7 +1,8 @@
 /** Patients and their care: wards and beds, appointments, encounters, chart entries, labs. */
 import { c, syncedTable } from './dsl.ts';
+import { BLOOD_GROUPS, GENDERS } from './enums.ts';
 
-export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
+export { BLOOD_GROUPS, GENDERS } from './enums.ts';
 
 export const wards = syncedTable('wards', {
   name: c.text().notNull().unique(),
@@ -45,7 +46,7 @@ export const patients = syncedTable(
     email: c.text(),
     address: c.text(),
     national_id: c.text(),
-    blood_group: c.enum(['A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-', 'unknown']),
+    blood_group: c.enum(BLOOD_GROUPS),
     known_allergies: c.text(),
     next_of_kin_name: c.text(),
     next_of_kin_phone: c.text(),

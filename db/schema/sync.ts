@@ -1,7 +1,8 @@
 /** What sync itself needs: enrolled workstations, and the record of every mutation's fate. */
 import { c, serverTable, syncedTable } from './dsl.ts';
+import { WORKSTATION_KINDS } from './enums.ts';
 
-export const WORKSTATION_KINDS = ['ward', 'pharmacy', 'reception', 'lab', 'admin'] as const;
+export { WORKSTATION_KINDS } from './enums.ts';
 
 export const workstations = serverTable(
   'workstations',

@@ -1417,20 +1417,6 @@ export const RELATIONS = [
   'Uncle',
 ] as const;
 
-/** EPI schedule of The Gambia (simplified). */
-export const VACCINES = [
-  ['BCG', 1],
-  ['OPV', 4],
-  ['Pentavalent (DTP-HepB-Hib)', 3],
-  ['PCV13', 3],
-  ['Rotavirus', 2],
-  ['Measles-Rubella', 2],
-  ['Yellow fever', 1],
-  ['Tetanus-diphtheria (Td)', 2],
-  ['HPV', 1],
-  ['COVID-19', 2],
-] as const;
-
 export const SUPPLIERS = [
   ['National Pharmaceutical Services', 'Kotu', 'Abdoulie Manneh'],
   ['Gambia Medical Supplies Ltd', 'Kanifing Industrial Estate', 'Fatou Njie'],

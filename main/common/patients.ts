@@ -4,6 +4,7 @@
  * logged-in user may read (a receptionist's chart has no allergies or vitals).
  */
 import { z } from 'zod';
+import { BLOOD_GROUPS, GENDERS } from '../../db/schema/enums.ts';
 import type * as schema from '../../db/schema/index.ts';
 import { op } from './contract.ts';
 
@@ -74,12 +75,12 @@ const PatientFields = {
   middle_name: optionalText(),
   last_name: text().min(1, 'enter the last name'),
   date_of_birth: z.string(),
-  gender: z.enum(['female', 'male', 'other', 'unknown']),
+  gender: z.enum(GENDERS),
   phone: optionalText(40),
   email: optionalText(),
   address: optionalText(500),
   national_id: optionalText(40),
-  blood_group: z.enum(['A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-', 'unknown']).nullable().optional(),
+  blood_group: z.enum(BLOOD_GROUPS).nullable().optional(),
   known_allergies: optionalText(2000),
   next_of_kin_name: optionalText(),
   next_of_kin_phone: optionalText(40),

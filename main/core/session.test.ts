@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Session } from './session.ts';
-import { newId, openTestDb, type TestDb } from './test-support.ts';
+import { json, newId, openTestDb, type TestDb } from './test-support.ts';
 
 const userId = newId();
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 describe('session', () => {
   let t: TestDb;

@@ -9,14 +9,16 @@ import { hash, verify } from '@node-rs/argon2';
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import type { Result } from '../../db/primitives/index.ts';
-import { GrantResponseSchema } from '../../db/sync-contract.ts';
+import { errorBodyOf, GrantResponseSchema } from '../../db/sync-contract.ts';
 import type { SessionUser } from '../common/session.ts';
-import type { FetchLike } from './sync/shape-sync.ts';
+import type { FetchLike } from './sync/fetch.ts';
 
 // Argon2id (= 2; the enum is a const enum), OWASP parameters, as on the server.
 const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 const OFFLINE_MAX_FAILURES = 5;
 const OFFLINE_LOCK_MS = 60_000;
+/** Log-in and grant requests give up after this and fall back to the offline verifier. */
+const REQUEST_TIMEOUT_MS = 8_000;
 
 export type { SessionUser };
 
@@ -27,7 +29,6 @@ export type LoginErrorCode =
   | 'locked'
   | 'account_disabled'
   | 'unknown_offline_user'
-  | 'not_enrolled'
   | 'server_error';
 
 export interface LoginError {
@@ -41,7 +42,6 @@ export interface SessionOptions {
   server: string;
   workstationToken: () => string | null;
   fetch?: FetchLike;
-  timeoutMs?: number;
   onChange?: (user: SessionUser | null) => void;
   /** The server answered (a login is proof the network works). */
   onOnline?: () => void;
@@ -63,7 +63,6 @@ class NetworkError extends Error {}
 
 export class Session {
   private user: SessionUser | null = null;
-  private access: string | null = null;
   private readonly failures = new Map<string, { count: number; until: number }>();
 
   constructor(private readonly o: SessionOptions) {}
@@ -72,15 +71,9 @@ export class Session {
     return this.user;
   }
 
-  /** The user's server access token (online logins only; short-lived). */
-  accessToken(): string | null {
-    return this.access;
-  }
-
   logout(): void {
     const had = this.user !== null;
     this.user = null;
-    this.access = null;
     if (had) this.o.onChange?.(null);
   }
 
@@ -131,7 +124,6 @@ export class Session {
     const verifier = await hash(password, ARGON2);
     this.storeOfflineUser(user, verifier, grant);
     this.failures.delete(normalizeLogin(username));
-    this.access = access;
     this.user = user;
     this.o.onChange?.(user);
     return { ok: true, value: user };
@@ -144,7 +136,7 @@ export class Session {
       const res = await (this.o.fetch ?? fetch)(`${this.o.server}/api/sync/grants`, {
         method: 'POST',
         headers: { authorization: `Bearer ${access}`, 'x-workstation-token': token },
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 8_000),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       if (!res.ok) return null;
       const parsed = GrantResponseSchema.safeParse(await res.json());
@@ -234,15 +226,15 @@ export class Session {
       role: row.role,
       offline: true,
     };
-    this.access = null;
     this.user = user;
     this.o.onChange?.(user);
     return { ok: true, value: user };
   }
 
-  private loginError(res: Response, body: Record<string, unknown> | null): LoginError {
-    const code = typeof body?.error === 'string' ? body.error : '';
-    const message = typeof body?.message === 'string' ? body.message : '';
+  private loginError(res: Response, body: unknown): LoginError {
+    const err = errorBodyOf(body);
+    const code = err?.error ?? '';
+    const message = err?.message ?? '';
     if (res.status === 429) {
       const ra = Number(res.headers.get('retry-after'));
       return {
@@ -264,7 +256,7 @@ export class Session {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 8_000),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (e) {
       throw new NetworkError(e instanceof Error ? e.message : String(e));

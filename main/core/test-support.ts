@@ -63,3 +63,7 @@ export function patient(extra: Record<string, unknown> = {}) {
 export function count(t: TestDb, sql: string, ...args: unknown[]): number {
   return (t.local.sqlite.prepare(sql).get(...args) as { n: number }).n;
 }
+
+/** A JSON HTTP answer, for the fake servers of unit tests. */
+export const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });

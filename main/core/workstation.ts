@@ -14,6 +14,7 @@ import { NUMBER_KIND_NAMES } from '../../db/numbers.ts';
 import type { Row } from '../../db/primitives/index.ts';
 import {
   EnrollResponseSchema,
+  errorBodyOf,
   type Scope,
   ScopeSchema,
   SYNC_SCHEMA_VERSION,
@@ -24,6 +25,7 @@ import type { WorkstationStatus } from '../common/sync.ts';
 import { patientHandlers } from './features/patients/handlers.ts';
 import { PatientSearch } from './features/patients/search.ts';
 import { sessionHandlers } from './features/session/handlers.ts';
+import { openQueueCounts } from './features/sync/counts.ts';
 import { syncHandlers } from './features/sync/handlers.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { Registry } from './registry.ts';
@@ -34,8 +36,10 @@ import { Reader } from './store/reader.ts';
 import { Sequences } from './store/sequences.ts';
 import { SETTING, Settings } from './store/settings.ts';
 import { Writes } from './store/writes.ts';
+import type { FetchLike } from './sync/fetch.ts';
 import { HybridLogicalClock } from './sync/hlc.ts';
-import { type FetchLike, type ShapeEvent, ShapeSync } from './sync/shape-sync.ts';
+import { lastCaughtUpAt } from './sync/shape-apply.ts';
+import { type ShapeEvent, ShapeSync } from './sync/shape-sync.ts';
 import { Uploader, type UploaderEvent } from './sync/uploader.ts';
 
 export type { WorkstationStatus };
@@ -365,28 +369,18 @@ export class Workstation {
   }
 
   status(): WorkstationStatus {
-    const db = this.local.sqlite;
-    const count = (sql: string) => (db.prepare(sql).get() as { n: number } | undefined)?.n ?? 0;
-    const last = db.prepare('SELECT MAX(up_to_date_at) AS t FROM shape_positions').get() as {
-      t: string | null;
-    };
+    const queues = openQueueCounts(this.local.sqlite);
     const u = this.session.currentUser();
     return {
       workstationId: this.workstationId,
       code: this.settings.get(SETTING.code),
       kind: this.settings.get(SETTING.kind),
       online: this.online,
-      lastSyncAt: last?.t ?? null,
+      lastSyncAt: lastCaughtUpAt(this.local.sqlite),
       outboxPending: this.outbox.pendingCount(),
-      openConflicts: count(
-        `SELECT COUNT(*) AS n FROM sync_conflicts WHERE status = 'open' AND deleted_at IS NULL`,
-      ),
-      quarantined:
-        count(
-          `SELECT COUNT(*) AS n FROM outbox WHERE outcome = 'quarantined'
-             AND id NOT IN (SELECT mutation_id FROM quarantined_mutations)`,
-        ) +
-        count(`SELECT COUNT(*) AS n FROM quarantined_mutations WHERE status = 'open' AND deleted_at IS NULL`),
+      openConflicts: queues.conflicts,
+      // Refused here and not yet recorded back, plus the open records this PC holds.
+      quarantined: this.outbox.refusedWithoutRecordCount() + queues.quarantined,
       revoked: this.revoked,
       updateRequired: this.updateRequired,
       tables: this.shapes.tables(),
@@ -519,11 +513,10 @@ async function enroll(server: string, code: string, f?: FetchLike) {
   }
   const body = (await res.json().catch(() => null)) as unknown;
   if (!res.ok) {
-    const err =
-      typeof body === 'object' && body !== null ? (body as { message?: unknown; error?: unknown }) : {};
+    const err = errorBodyOf(body);
     throw new WorkstationError(
       'enrollment_failed',
-      `enrolment refused (HTTP ${res.status}): ${String(err.message ?? err.error ?? 'unknown error')}`,
+      `enrolment refused (HTTP ${res.status}): ${err?.message ?? err?.error ?? 'unknown error'}`,
     );
   }
   const parsed = EnrollResponseSchema.safeParse(body);

@@ -11,6 +11,8 @@ import { startWorkstation, type Workstation, type WorkstationOptions } from '../
 import type { TestServer } from './server.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
+export { eventually } from './eventually.ts';
+
 /** A second connection to a workstation's database file (the core's own handle never leaves it). */
 export function inspect(dir: string, key = KEY): LocalDatabase {
   return openLocalDatabase({ path: join(dir, 'workstation.db'), key });
@@ -100,24 +102,25 @@ export async function startStation(
   return station;
 }
 
-/** Polls `check` until it holds (sync is asynchronous); fails with `what` after `ms`. */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 15_000,
-): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
-
 /** Rows of a synced table on a workstation's local database. */
 export const localRows = (station: Station, sql: string, ...params: unknown[]) =>
   station.sqlite.prepare(sql).all(...params) as Record<string, unknown>[];
+
+/**
+ * The workstations one test file starts, closed together: `const { station } = stationPool(() => server);`
+ * then `afterAll(closeAll)`.
+ */
+export function stationPool(server: () => TestServer) {
+  const started: Station[] = [];
+  return {
+    stations: started,
+    async station(input: Parameters<typeof startStation>[1]): Promise<Station> {
+      const s = await startStation(server(), input);
+      started.push(s);
+      return s;
+    },
+    async closeAll(): Promise<void> {
+      for (const s of started.splice(0)) await s.close();
+    },
+  };
+}

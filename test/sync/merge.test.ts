@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Row } from '../../db/primitives/index.ts';
-import { ok } from '../support/result.ts';
+import { unwrap } from '../support/result.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { eventually, localRows, type Station, startStation } from '../support/stations.ts';
 
@@ -64,7 +64,7 @@ describe('merging two records of one patient', () => {
     );
     expect(localRows(wardPc, 'SELECT 1 FROM allergies')).toEqual([]);
 
-    const request = ok(
+    const request = unwrap(
       await desk.ws.api.patients.requestMerge({
         survivorId: s,
         mergedId: m,
@@ -76,7 +76,7 @@ describe('merging two records of one patient', () => {
       () => admin.ws.get('patient_merges', String(request.id)) !== null,
       'request at the admin PC',
     );
-    const done = ok(
+    const done = unwrap(
       await admin.ws.api.patients.reviewMerge({
         id: String(request.id),
         decision: 'complete',
@@ -115,9 +115,9 @@ describe('merging two records of one patient', () => {
     );
     // Search at the desk offers only the survivor.
     await eventually(() => desk.ws.get('patients', m)?.merged_into_id === s, 'the merge reaches the desk');
-    const found = ok(await desk.ws.api.patients.search({ query: 'isatou njie' }));
+    const found = unwrap(await desk.ws.api.patients.search({ query: 'isatou njie' }));
     expect(found.hits.map((h) => h.patient.id)).toEqual([s]);
-    const chart = ok(await desk.ws.api.patients.chart({ id: m }));
+    const chart = unwrap(await desk.ws.api.patients.chart({ id: m }));
     expect(chart.mergedInto?.id).toBe(s);
   });
 
@@ -130,22 +130,22 @@ describe('merging two records of one patient', () => {
        RETURNING id`,
     );
     await eventually(() => admin.ws.get('patients', c?.id as string) !== null, 'records at the admin PC');
-    const first = ok(
+    const first = unwrap(
       await admin.ws.api.patients.requestMerge({
         survivorId: a?.id as string,
         mergedId: b?.id as string,
         reason: 'same',
       }),
     );
-    const second = ok(
+    const second = unwrap(
       await admin.ws.api.patients.requestMerge({
         survivorId: c?.id as string,
         mergedId: b?.id as string,
         reason: 'same',
       }),
     );
-    ok(await admin.ws.api.patients.reviewMerge({ id: String(first.id), decision: 'complete' }));
-    ok(await admin.ws.api.patients.reviewMerge({ id: String(second.id), decision: 'complete' }));
+    unwrap(await admin.ws.api.patients.reviewMerge({ id: String(first.id), decision: 'complete' }));
+    unwrap(await admin.ws.api.patients.reviewMerge({ id: String(second.id), decision: 'complete' }));
     await admin.ws.drain();
     const [q] = await server.database.query<{ reason: string }>(
       `SELECT reason FROM quarantined_mutations WHERE row_id = $1`,

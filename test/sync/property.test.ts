@@ -25,7 +25,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comparable, type Row } from '../../db/primitives/index.ts';
 import { type Mutation, SYNC_SCHEMA_VERSION } from '../../db/sync-contract.ts';
-import { rowFromSqlite, syncedTable } from '../../main/core/store/tables.ts';
+import { rowFromSqlite, syncedTableInfo } from '../../main/core/store/tables.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { type Station, startStation } from '../support/stations.ts';
 
@@ -121,7 +121,7 @@ const fmt = (op: Op): string => {
   }
 };
 
-const info = syncedTable('patients');
+const info = syncedTableInfo('patients');
 if (!info) throw new Error('patients is not a synced table');
 const COLUMNS = [...info.columns.entries()];
 

@@ -8,18 +8,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Row } from '../../db/primitives/index.ts';
-import { ok } from '../support/result.ts';
+import { unwrap } from '../support/result.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { eventually, localRows, type Station, startStation } from '../support/stations.ts';
+import { eventually, localRows, type Station, stationPool } from '../support/stations.ts';
 
 describe('the conflict and quarantine queues as operations', () => {
   let server: TestServer;
-  const stations: Station[] = [];
-  const station = async (input: Parameters<typeof startStation>[1]) => {
-    const s = await startStation(server, input);
-    stations.push(s);
-    return s;
-  };
+  const pool = stationPool(() => server);
+  const stations = pool.stations;
+  const station = pool.station;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -28,7 +25,7 @@ describe('the conflict and quarantine queues as operations', () => {
     await server.createUser('doc1', 'doctor');
   });
   afterAll(async () => {
-    for (const s of stations) await s.close();
+    await pool.closeAll();
     await server?.close();
   });
 
@@ -36,7 +33,7 @@ describe('the conflict and quarantine queues as operations', () => {
     const desk1 = await station({ name: 'Desk 1', kind: 'reception', user: 'rec1' });
     const desk2 = await station({ name: 'Desk 2', kind: 'reception', user: 'rec2' });
     const admin = await station({ name: 'Admin', kind: 'admin', user: 'admin' });
-    const registered = ok(
+    const registered = unwrap(
       await desk1.ws.api.patients.register({
         first_name: 'Lamin',
         last_name: 'Darboe',
@@ -51,15 +48,15 @@ describe('the conflict and quarantine queues as operations', () => {
     await eventually(() => desk2.ws.get('patients', id) !== null, 'patient on desk 2');
     desk1.proxy.cut();
     desk2.proxy.cut();
-    ok(await desk1.ws.api.patients.update({ id, changes: { phone: '+220 7111111' } }));
-    ok(await desk2.ws.api.patients.update({ id, changes: { phone: '+220 7222222' } }));
+    unwrap(await desk1.ws.api.patients.update({ id, changes: { phone: '+220 7111111' } }));
+    unwrap(await desk2.ws.api.patients.update({ id, changes: { phone: '+220 7222222' } }));
     desk1.proxy.pass();
     await desk1.ws.drain();
     desk2.proxy.pass();
     await desk2.ws.drain();
     await admin.ws.drain();
 
-    const open = ok(await admin.ws.api.sync.conflicts({ status: 'open' }));
+    const open = unwrap(await admin.ws.api.sync.conflicts({ status: 'open' }));
     expect(open).toHaveLength(1);
     const c = open[0];
     if (!c) return;
@@ -71,7 +68,7 @@ describe('the conflict and quarantine queues as operations', () => {
     ]);
     const desk1Author = desk1.ws.session.currentUser()?.id;
     // Keep the server's (desk 1's) number: desk 2's edit loses.
-    const resolved = ok(
+    const resolved = unwrap(
       await admin.ws.api.sync.resolveConflict({
         id: c.id,
         choice: 'server',
@@ -123,7 +120,7 @@ describe('the conflict and quarantine queues as operations', () => {
       ]),
     ).toEqual([]);
     // The author sees the outcome in their own queue too.
-    const mine = ok(await desk2.ws.api.sync.conflicts({ status: 'resolved' }));
+    const mine = unwrap(await desk2.ws.api.sync.conflicts({ status: 'resolved' }));
     expect(mine.map((x) => x.id)).toContain(c.id);
     // Resolved once only.
     const again = await admin.ws.api.sync.resolveConflict({ id: c.id, choice: 'local', note: 'again' });
@@ -136,7 +133,7 @@ describe('the conflict and quarantine queues as operations', () => {
     const doctor = clinic.ws.session.currentUser()?.id as string;
     // Two writes the server will refuse: the doctor is demoted while they wait in the outbox.
     clinic.proxy.cut();
-    const first = ok(
+    const first = unwrap(
       await clinic.ws.api.patients.register({
         first_name: 'Sainabou',
         last_name: 'Faal',
@@ -144,7 +141,7 @@ describe('the conflict and quarantine queues as operations', () => {
         gender: 'female',
       }),
     );
-    const second = ok(
+    const second = unwrap(
       await clinic.ws.api.patients.register({
         first_name: 'Modou',
         last_name: 'Faye',
@@ -164,7 +161,7 @@ describe('the conflict and quarantine queues as operations', () => {
       const q = await clinic.ws.api.sync.quarantine({ status: 'open' });
       return q.ok && q.value.filter((i) => i.status === 'open').length === 2;
     }, 'both refusals on the clinic PC');
-    const items = ok(await clinic.ws.api.sync.quarantine({ status: 'open' }));
+    const items = unwrap(await clinic.ws.api.sync.quarantine({ status: 'open' }));
     const byRow = (rowId: string) => items.find((i) => i.rowId === rowId);
     expect(byRow(first.patient.id)?.reason).toMatch(/lab_technician may not create patients/);
 
@@ -174,7 +171,7 @@ describe('the conflict and quarantine queues as operations', () => {
       return q.ok && q.value.some((i) => i.rowId === first.patient.id);
     }, 'the refusal in the admin queue');
     const firstItem = byRow(first.patient.id);
-    ok(
+    unwrap(
       await admin.ws.api.sync.retryQuarantined({
         id: firstItem?.id as string,
         values: { last_name: 'Faal-Jobe' },
@@ -193,7 +190,7 @@ describe('the conflict and quarantine queues as operations', () => {
     });
     // The author (a lab technician now) discards the second, saying why.
     const secondItem = byRow(second.patient.id);
-    const discarded = ok(
+    const discarded = unwrap(
       await clinic.ws.api.sync.discardQuarantined({
         id: secondItem?.id as string,
         note: 'duplicate of an existing record',

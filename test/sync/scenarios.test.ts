@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Row } from '../../db/primitives/index.ts';
-import { ok } from '../support/result.ts';
+import { unwrap } from '../support/result.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { eventually, localRows, type Station, startStation } from '../support/stations.ts';
+import { eventually, localRows, type Station, stationPool } from '../support/stations.ts';
 
 const patient = (mrn: string, extra: Row = {}) => ({
   mrn,
@@ -20,15 +20,12 @@ const patient = (mrn: string, extra: Row = {}) => ({
 
 describe('sync between workstations', () => {
   let server: TestServer;
-  const stations: Station[] = [];
+  const pool = stationPool(() => server);
+  const stations = pool.stations;
   let wardA: string;
   let wardB: string;
 
-  const station = async (input: Parameters<typeof startStation>[1]) => {
-    const s = await startStation(server, input);
-    stations.push(s);
-    return s;
-  };
+  const station = pool.station;
   const serverRow = async (table: string, id: string) =>
     (await server.database.query<Row>(`SELECT * FROM ${table} WHERE id = $1`, [id]))[0];
 
@@ -48,14 +45,14 @@ describe('sync between workstations', () => {
   });
 
   afterAll(async () => {
-    for (const s of stations) await s.close();
+    await pool.closeAll();
     await server?.close();
   });
 
   it('shows a write made on one workstation on another (1)', async () => {
     const a = await station({ name: 'Front desk 1', kind: 'reception', user: 'rec1' });
     const b = await station({ name: 'Front desk 2', kind: 'reception', user: 'rec2' });
-    const p = ok(a.ws.writes.insert('patients', patient('P-FD1-1')));
+    const p = unwrap(a.ws.writes.insert('patients', patient('P-FD1-1')));
     await eventually(() => b.ws.get('patients', p.id as string)?.mrn === 'P-FD1-1', 'patient on desk 2');
     expect((await serverRow('patients', p.id as string))?.created_by).toBe(a.ws.session.currentUser()?.id);
     expect(a.ws.status().outboxPending).toBe(0);
@@ -66,12 +63,12 @@ describe('sync between workstations', () => {
     a.proxy.cut();
     const written: string[] = [];
     for (let i = 0; i < 25; i++)
-      written.push(ok(a.ws.writes.insert('patients', patient(`P-OFF-${i}`))).id as string);
+      written.push(unwrap(a.ws.writes.insert('patients', patient(`P-OFF-${i}`))).id as string);
     // The offline PC sees its own writes at once; the other PC and the server do not.
     expect(localRows(a, `SELECT id FROM patients WHERE mrn LIKE 'P-OFF-%'`)).toHaveLength(25);
     await eventually(() => a.ws.status().online === false, 'desk 1 to notice it is offline');
     expect(a.ws.status().outboxPending).toBe(25);
-    const fromB = ok(b.ws.writes.insert('patients', patient('P-ON-1')));
+    const fromB = unwrap(b.ws.writes.insert('patients', patient('P-ON-1')));
     await new Promise((r) => setTimeout(r, 500));
     expect(await server.database.query(`SELECT 1 FROM patients WHERE mrn LIKE 'P-OFF-%'`)).toHaveLength(0);
 
@@ -96,14 +93,14 @@ describe('sync between workstations', () => {
 
   it('records one conflict for the same field edited on two cut-off PCs, and every replica converges; different fields merge (3)', async () => {
     const [a, b] = stations as [Station, Station];
-    const p = ok(a.ws.writes.insert('patients', patient('P-CONF-1')));
+    const p = unwrap(a.ws.writes.insert('patients', patient('P-CONF-1')));
     await eventually(() => b.ws.get('patients', p.id as string) !== null, 'patient on both');
     const id = p.id as string;
 
     a.proxy.cut();
     b.proxy.cut();
-    ok(a.ws.writes.update('patients', id, { phone: '+220 7100000', address: 'Bakau' }));
-    ok(b.ws.writes.update('patients', id, { phone: '+220 7200000', next_of_kin_name: 'Lamin Njie' }));
+    unwrap(a.ws.writes.update('patients', id, { phone: '+220 7100000', address: 'Bakau' }));
+    unwrap(b.ws.writes.update('patients', id, { phone: '+220 7200000', next_of_kin_name: 'Lamin Njie' }));
     a.proxy.pass();
     await a.ws.drain();
     b.proxy.pass();
@@ -137,13 +134,13 @@ describe('sync between workstations', () => {
   it('never silently resurrects or loses a row deleted on one PC and updated on another (4)', async () => {
     const admin1 = await station({ name: 'Admin 1', kind: 'admin', user: 'admin' });
     const admin2 = await station({ name: 'Admin 2', kind: 'admin', user: 'admin' });
-    const p = ok(admin1.ws.writes.insert('patients', patient('P-DEL-1')));
+    const p = unwrap(admin1.ws.writes.insert('patients', patient('P-DEL-1')));
     const id = p.id as string;
     await eventually(() => admin2.ws.get('patients', id) !== null, 'patient on admin 2');
     admin1.proxy.cut();
     admin2.proxy.cut();
-    ok(admin1.ws.writes.softDelete('patients', id));
-    ok(admin2.ws.writes.update('patients', id, { address: 'Farafenni' }));
+    unwrap(admin1.ws.writes.softDelete('patients', id));
+    unwrap(admin2.ws.writes.update('patients', id, { address: 'Farafenni' }));
     admin1.proxy.pass();
     admin2.proxy.pass();
     await admin1.ws.drain();
@@ -233,10 +230,10 @@ describe('sync between workstations', () => {
   it('re-checks the author at apply time: a write made offline by a since-demoted doctor is quarantined', async () => {
     const desk = await station({ name: 'Clinic desk', kind: 'reception', user: 'doc1' });
     const doctorId = desk.ws.session.currentUser()?.id as string;
-    const p = ok(desk.ws.writes.insert('patients', patient('P-DEMOTE-1')));
+    const p = unwrap(desk.ws.writes.insert('patients', patient('P-DEMOTE-1')));
     await desk.ws.drain();
     desk.proxy.cut();
-    ok(desk.ws.writes.update('patients', p.id as string, { known_allergies: 'Penicillin' }));
+    unwrap(desk.ws.writes.update('patients', p.id as string, { known_allergies: 'Penicillin' }));
     await server.admin('PATCH', `/api/users/${doctorId}`, { role: 'receptionist' });
     desk.proxy.pass();
     await desk.ws.drain();
@@ -298,7 +295,7 @@ describe('sync between workstations', () => {
     );
     const pid = p?.id as string;
     await eventually(() => wa.ws.get('patients', pid) !== null, 'patient on ward A');
-    const v = ok(
+    const v = unwrap(
       wa.ws.writes.insert('vitals', {
         patient_id: pid,
         recorded_at: new Date().toISOString(),

@@ -7,18 +7,10 @@
 import { Shape, ShapeStream } from '@electric-sql/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bumpEpoch, compactChangeLog } from '../../sync-server/sync/change-log.ts';
+import { eventually } from '../support/eventually.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 type Row = Record<string, unknown>;
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe.each([
   ['real Postgres', false],
@@ -92,12 +84,12 @@ describe.each([
     expect(String(rows[0]?.created_at)).toMatch(/Z$/);
 
     const [b] = await insertWard('B');
-    await until(() => shape.currentRows.length === 2, 'live insert');
+    await eventually(() => shape.currentRows.length === 2, 'live insert');
     await server.database.query(`UPDATE wards SET capacity = 25 WHERE id = $1`, [a?.id]);
-    await until(() => shape.currentRows.find((r) => r.id === a?.id)?.capacity === 25, 'live update');
+    await eventually(() => shape.currentRows.find((r) => r.id === a?.id)?.capacity === 25, 'live update');
     expect(shape.currentRows.find((r) => r.id === a?.id)?.version).toBe(2);
     await server.database.query(`DELETE FROM wards WHERE id = $1`, [b?.id]);
-    await until(() => shape.currentRows.length === 1, 'live delete');
+    await eventually(() => shape.currentRows.length === 1, 'live delete');
     shape.unsubscribeAll();
   });
 
@@ -108,7 +100,7 @@ describe.each([
     const firstHandle = s.shapeHandle;
     await bumpEpoch(server.database);
     await insertWard('C');
-    await until(
+    await eventually(
       () => shape.currentRows.some((r) => r.code === 'C') && s.shapeHandle !== firstHandle,
       'refetch',
     );
@@ -122,7 +114,7 @@ describe.each([
     await server.database.query(
       `INSERT INTO system_settings (key, value) SELECT 'bulk.' || g, 'v' || g FROM generate_series(1, 12000) g`,
     );
-    await until(() => shape.currentRows.length === before + 12_000, 'all 12,000 rows', 30_000);
+    await eventually(() => shape.currentRows.length === before + 12_000, 'all 12,000 rows', 30_000);
     shape.unsubscribeAll();
   });
 
@@ -144,7 +136,7 @@ describe.each([
       for (const m of msgs) if ('control' in m.headers) controls.push(String(m.headers.control));
     });
     const again = new Shape(resumed);
-    await until(
+    await eventually(
       () => controls.includes('must-refetch') && again.currentRows.some((r) => r.code === 'F'),
       'refetch',
     );
@@ -173,7 +165,7 @@ describe.each([
         const unsub = resumed.subscribe((msgs) => {
           for (const m of msgs) if ('key' in m) seen.push({ op: m.headers.operation, ...(m.value as Row) });
         });
-        await until(() => seen.some((r) => r.code === 'D'), 'catch-up');
+        await eventually(() => seen.some((r) => r.code === 'D'), 'catch-up');
         // Only the change since the saved offset: no re-snapshot of A and C.
         expect(seen.map((r) => r.code)).toEqual(['D']);
         expect(resumed.shapeHandle).toBe(handle);
@@ -212,7 +204,7 @@ describe('the shape endpoint after the server loses its LISTEN connection', () =
       await server.database.query(
         `INSERT INTO wards (name, code, ward_type, capacity) VALUES ('Ward L', 'L', 'general', 4)`,
       );
-      await until(
+      await eventually(
         () => shape.currentRows.some((r) => r.code === 'L'),
         'the change after the lost connection',
         15_000,

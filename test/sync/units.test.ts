@@ -12,22 +12,18 @@
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Row } from '../../db/primitives/index.ts';
-import { ok } from '../support/result.ts';
+import { unwrap } from '../support/result.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { eventually, localRows, type Station, startStation } from '../support/stations.ts';
+import { eventually, localRows, type Station, stationPool } from '../support/stations.ts';
 
 describe('units of work and cross-row rules through the server', () => {
   let server: TestServer;
-  const stations: Station[] = [];
+  const pool = stationPool(() => server);
   let ward: string;
   let bed: string;
   let nurseInCharge: string;
 
-  const station = async (input: Parameters<typeof startStation>[1]) => {
-    const s = await startStation(server, input);
-    stations.push(s);
-    return s;
-  };
+  const station = pool.station;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -50,7 +46,7 @@ describe('units of work and cross-row rules through the server', () => {
   });
 
   afterAll(async () => {
-    for (const s of stations) await s.close();
+    await pool.closeAll();
     await server?.close();
   });
 
@@ -84,7 +80,7 @@ describe('units of work and cross-row rules through the server', () => {
       'stock on the PC',
     );
     pharmacy.proxy.cut();
-    const unit = ok(
+    const unit = unwrap(
       pharmacy.ws.writes.unit((w) => {
         const log = w.insert('dispensing_logs', {
           prescription_id: rx?.id,
@@ -213,7 +209,7 @@ describe('units of work and cross-row rules through the server', () => {
     pc1.proxy.cut();
     pc2.proxy.cut();
     const admit = (s: Station, patientId: string) =>
-      ok(
+      unwrap(
         s.ws.writes.insert('admissions', {
           patient_id: patientId,
           ward_id: ward,
@@ -280,7 +276,7 @@ describe('units of work and cross-row rules through the server', () => {
       () => localRows(pc2, 'SELECT 1 FROM beds WHERE id = ?', other?.id).length === 1,
       'new bed on PC 2',
     );
-    ok(pc2.ws.writes.update('admissions', String(second.id), { bed_id: other?.id }));
+    unwrap(pc2.ws.writes.update('admissions', String(second.id), { bed_id: other?.id }));
     await pc2.ws.drain();
     expect(
       await server.database.query(`SELECT status FROM alerts WHERE kind = 'bed_double_occupancy'`),

@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { quoteIdent, type Row } from '../../../db/primitives/index.ts';
 import { ServerRows } from './server-rows.ts';
+import { Statements } from './statements.ts';
 import { type TableInfo, toSqlite } from './tables.ts';
 
 export type OutboxOperation = 'insert' | 'update' | 'delete';
@@ -46,6 +47,12 @@ export interface NewOutboxEntry {
 
 export type FieldChange = { base: unknown; value: unknown };
 
+/**
+ * The ids of a table's rows with writes still pending (`@t` the table name): such rows survive every
+ * sweep of a table, so a user's unacknowledged work never disappears from their screens.
+ */
+export const PENDING_ROW_IDS = `SELECT row_id FROM outbox WHERE status = 'pending' AND table_name = @t`;
+
 export class Outbox {
   private readonly appendStmt: Database.Statement;
   private readonly pendingForTableStmt: Database.Statement<[string], OutboxEntry>;
@@ -57,10 +64,11 @@ export class Outbox {
   private readonly entryStmt: Database.Statement<[string], OutboxEntry>;
   private readonly ackStmt: Database.Statement<[string, string | null, string, string]>;
   private readonly pruneStmt: Database.Statement<[string]>;
-  private readonly stmtCache = new Map<string, Database.Statement>();
+  private readonly statements: Statements;
   private readonly serverRows: ServerRows;
 
-  constructor(private readonly sqlite: Database.Database) {
+  constructor(sqlite: Database.Database) {
+    this.statements = new Statements(sqlite);
     this.serverRows = new ServerRows(sqlite);
     this.appendStmt = sqlite.prepare(
       `INSERT INTO outbox (id, created_at, seq, tx_id, table_name, row_id, operation, payload, base_version,
@@ -125,11 +133,6 @@ export class Outbox {
     return rowIds ? all.filter((e) => rowIds.has(e.row_id)) : all;
   }
 
-  /** Row ids of `table` with pending entries. */
-  pendingRowIds(table: string): Set<string> {
-    return new Set(this.pendingForTableStmt.all(table).map((e) => e.row_id));
-  }
-
   /**
    * The next pending entries to upload, in seq order, about `max` of them and never part of a unit:
    * the server applies a unit all or none, so it must see the whole unit in one batch. A unit larger
@@ -148,11 +151,6 @@ export class Outbox {
     return this.txStmt.all(last.tx_id).filter((e) => e.status === 'pending');
   }
 
-  /** Every entry of a unit of work, in seq order. */
-  unit(txId: string): OutboxEntry[] {
-    return this.txStmt.all(txId);
-  }
-
   entry(id: string): OutboxEntry | null {
     return this.entryStmt.get(id) ?? null;
   }
@@ -162,11 +160,25 @@ export class Outbox {
    * record arrives through the shape a moment later), newest first; only `authorId`'s when given.
    */
   refusedWithoutRecord(authorId: string | null): OutboxEntry[] {
-    return this.stmt(
-      `SELECT * FROM outbox WHERE outcome = 'quarantined'
+    return this.statements
+      .get(
+        `SELECT * FROM outbox WHERE outcome = 'quarantined'
          AND id NOT IN (SELECT mutation_id FROM quarantined_mutations)
          AND (? IS NULL OR author_id = ?) ORDER BY seq DESC`,
-    ).all(authorId, authorId) as OutboxEntry[];
+      )
+      .all(authorId, authorId) as OutboxEntry[];
+  }
+
+  /** How many writes `refusedWithoutRecord` would list, for everyone (the status bar). */
+  refusedWithoutRecordCount(): number {
+    return (
+      this.statements
+        .get(
+          `SELECT count(*) AS n FROM outbox WHERE outcome = 'quarantined'
+             AND id NOT IN (SELECT mutation_id FROM quarantined_mutations)`,
+        )
+        .get() as { n: number }
+    ).n;
   }
 
   /** Records the server's answer; false when the entry was not pending (answered before). */
@@ -202,9 +214,9 @@ export class Outbox {
         this.updateColumns(info, e.row_id, values);
       } else if (e.operation === 'delete') {
         const at = typeof payload.deleted_at === 'string' ? payload.deleted_at : e.device_time;
-        this.stmt(
-          `UPDATE ${quoteIdent(info.name)} SET "deleted_at" = ? WHERE "id" = ? AND "deleted_at" IS NULL`,
-        ).run(at, e.row_id);
+        this.statements
+          .get(`UPDATE ${quoteIdent(info.name)} SET "deleted_at" = ? WHERE "id" = ? AND "deleted_at" IS NULL`)
+          .run(at, e.row_id);
       }
     }
   }
@@ -216,7 +228,9 @@ export class Outbox {
    * server sends nothing more: its row did not change again), and the replica never converged.
    */
   private keepServerRow(info: TableInfo, id: string): void {
-    const row = this.stmt(`SELECT * FROM ${quoteIdent(info.name)} WHERE "id" = ?`).get(id) as Row | undefined;
+    const row = this.statements.get(`SELECT * FROM ${quoteIdent(info.name)} WHERE "id" = ?`).get(id) as
+      | Row
+      | undefined;
     if (!row) return;
     if (Object.values(row).some((v) => typeof v === 'bigint' || Buffer.isBuffer(v))) return;
     this.serverRows.keep(info.name, id, row);
@@ -233,19 +247,23 @@ export class Outbox {
     if (kept === null) return false;
     if (!(Number(kept.version) >= minVersion)) return false;
     const cols = Object.keys(kept).filter((c) => c !== 'id' && info.columns.has(c));
-    const current = this.stmt(`SELECT * FROM ${quoteIdent(info.name)} WHERE "id" = ?`).get(id) as
+    const current = this.statements.get(`SELECT * FROM ${quoteIdent(info.name)} WHERE "id" = ?`).get(id) as
       | Row
       | undefined;
     if (current && cols.every((c) => current[c] === kept[c])) return false;
     const values = cols.map((c) => kept[c] as string | number | null);
     if (current) {
-      this.stmt(
-        `UPDATE ${quoteIdent(info.name)} SET ${cols.map((c) => `${quoteIdent(c)} = ?`).join(', ')} WHERE "id" = ?`,
-      ).run(...values, id);
+      this.statements
+        .get(
+          `UPDATE ${quoteIdent(info.name)} SET ${cols.map((c) => `${quoteIdent(c)} = ?`).join(', ')} WHERE "id" = ?`,
+        )
+        .run(...values, id);
     } else {
-      this.stmt(
-        `INSERT INTO ${quoteIdent(info.name)} ("id", ${cols.map(quoteIdent).join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`,
-      ).run(id, ...values);
+      this.statements
+        .get(
+          `INSERT INTO ${quoteIdent(info.name)} ("id", ${cols.map(quoteIdent).join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`,
+        )
+        .run(id, ...values);
     }
     return true;
   }
@@ -265,9 +283,11 @@ export class Outbox {
     };
     const cols = Object.keys(row);
     try {
-      this.stmt(
-        `INSERT INTO ${quoteIdent(info.name)} (${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
-      ).run(...cols.map((c) => toSqlite(info.columns.get(c), row[c])));
+      this.statements
+        .get(
+          `INSERT INTO ${quoteIdent(info.name)} (${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+        )
+        .run(...cols.map((c) => toSqlite(info.columns.get(c), row[c])));
     } catch {
       // A unique key now held by a server row: the server will quarantine or conflict this insert;
       // the server's row wins locally meanwhile (the outbox entry itself is kept).
@@ -278,19 +298,12 @@ export class Outbox {
   private updateColumns(info: TableInfo, id: string, values: Row): number {
     const cols = Object.keys(values);
     if (cols.length === 0) {
-      return this.stmt(`SELECT 1 FROM ${quoteIdent(info.name)} WHERE "id" = ?`).get(id) ? 1 : 0;
+      return this.statements.get(`SELECT 1 FROM ${quoteIdent(info.name)} WHERE "id" = ?`).get(id) ? 1 : 0;
     }
-    return this.stmt(
-      `UPDATE ${quoteIdent(info.name)} SET ${cols.map((c) => `${quoteIdent(c)} = ?`).join(', ')} WHERE "id" = ?`,
-    ).run(...cols.map((c) => toSqlite(info.columns.get(c), values[c])), id).changes;
-  }
-
-  private stmt(sql: string): Database.Statement {
-    let s = this.stmtCache.get(sql);
-    if (!s) {
-      s = this.sqlite.prepare(sql);
-      this.stmtCache.set(sql, s);
-    }
-    return s;
+    return this.statements
+      .get(
+        `UPDATE ${quoteIdent(info.name)} SET ${cols.map((c) => `${quoteIdent(c)} = ?`).join(', ')} WHERE "id" = ?`,
+      )
+      .run(...cols.map((c) => toSqlite(info.columns.get(c), values[c])), id).changes;
   }
 }

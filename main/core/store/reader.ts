@@ -7,13 +7,9 @@
 import type Database from 'better-sqlite3';
 import { readableFields, rowCondition } from '../../../db/policy.ts';
 import { quoteIdent, type Row } from '../../../db/primitives/index.ts';
-import { rowFromSqlite, syncedTable, type TableInfo } from './tables.ts';
-
-/** The user a read is made for. */
-export interface Viewer {
-  id: string;
-  role: string;
-}
+import type { Actor } from './actor.ts';
+import { Statements } from './statements.ts';
+import { rowFromSqlite, syncedTableInfo, type TableInfo } from './tables.ts';
 
 export interface ReadOptions {
   /** A SQL condition over the table's columns (alias `t`), written by the feature, with `?` params. */
@@ -29,18 +25,20 @@ export interface ReadOptions {
 }
 
 export class Reader {
-  private readonly stmts = new Map<string, Database.Statement>();
+  private readonly statements: Statements;
 
-  constructor(private readonly sqlite: Database.Database) {}
+  constructor(sqlite: Database.Database) {
+    this.statements = new Statements(sqlite);
+  }
 
   /** May `viewer` read `table` at all? */
-  canRead(viewer: Viewer, table: string): boolean {
+  canRead(viewer: Actor, table: string): boolean {
     return readableFields(viewer.role, table).length > 0;
   }
 
   /** The rows of `table` matching `opts` that `viewer` may see, holding only readable columns. */
-  rows(viewer: Viewer, table: string, opts: ReadOptions = {}): Row[] {
-    const info = syncedTable(table);
+  rows(viewer: Actor, table: string, opts: ReadOptions = {}): Row[] {
+    const info = syncedTableInfo(table);
     const readable = info ? readableFields(viewer.role, table) : [];
     if (!info || readable.length === 0) return [];
     const cols = (opts.columns ?? readable).filter((c) => readable.includes(c) && info.columns.has(c));
@@ -65,12 +63,12 @@ export class Reader {
       (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
       (opts.orderBy ? ` ORDER BY ${opts.orderBy}` : '') +
       ' LIMIT ? OFFSET ?';
-    return (this.stmt(sql).all(...params) as Row[]).map((r) => rowFromSqlite(info, r));
+    return (this.statements.get(sql).all(...params) as Row[]).map((r) => rowFromSqlite(info, r));
   }
 
   /** One row by id, as `rows` would return it; null when absent or not visible to `viewer`. */
   one(
-    viewer: Viewer,
+    viewer: Actor,
     table: string,
     id: string,
     opts: Omit<ReadOptions, 'where' | 'params'> = {},
@@ -79,7 +77,7 @@ export class Reader {
   }
 
   /** The ownership condition of the role's read grant, as SQL over alias `t`. */
-  private ownership(viewer: Viewer, info: TableInfo): { sql: string; params: unknown[] } | null {
+  private ownership(viewer: Actor, info: TableInfo): { sql: string; params: unknown[] } | null {
     const cond = rowCondition(viewer.role, info.name, 'read');
     if (!cond) return null;
     const parts = [
@@ -88,14 +86,5 @@ export class Reader {
     ];
     if (parts.length === 0) return { sql: '0', params: [] };
     return { sql: `(${parts.join(' OR ')})`, params: cond.userIs.map(() => viewer.id) };
-  }
-
-  private stmt(sql: string): Database.Statement {
-    let s = this.stmts.get(sql);
-    if (!s) {
-      s = this.sqlite.prepare(sql);
-      this.stmts.set(sql, s);
-    }
-    return s;
   }
 }

@@ -5,7 +5,6 @@ import { v7 as uuidv7 } from 'uuid';
 export class Settings {
   private readonly getStmt: Database.Statement<[string], { value: string }>;
   private readonly setStmt: Database.Statement<[string, string, string, string]>;
-  private readonly delStmt: Database.Statement<[string]>;
 
   constructor(sqlite: Database.Database) {
     this.getStmt = sqlite.prepare('SELECT value FROM workstation_settings WHERE key = ?');
@@ -13,7 +12,6 @@ export class Settings {
       `INSERT INTO workstation_settings (id, created_at, key, value) VALUES (?, ?, ?, ?)
        ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
     );
-    this.delStmt = sqlite.prepare('DELETE FROM workstation_settings WHERE key = ?');
   }
 
   get(key: string): string | null {
@@ -22,10 +20,6 @@ export class Settings {
 
   set(key: string, value: string): void {
     this.setStmt.run(uuidv7(), new Date().toISOString(), key, value);
-  }
-
-  delete(key: string): void {
-    this.delStmt.run(key);
   }
 
   getJson<T>(key: string): T | null {
@@ -46,5 +40,4 @@ export const SETTING = {
   kind: 'workstation_kind',
   scope: 'scope',
   hlc: 'hlc_high_water',
-  lastSyncAt: 'last_sync_at',
 } as const;

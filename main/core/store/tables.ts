@@ -7,7 +7,7 @@
 import type { Row } from '../../../db/primitives/row.ts';
 import { quoteIdent } from '../../../db/primitives/sql-ident.ts';
 import type { AnyTableModel, ColumnMeta } from '../../../db/schema/dsl.ts';
-import { tableByName, tablesIn } from '../../../db/schema/index.ts';
+import { tablesIn } from '../../../db/schema/index.ts';
 
 export type SqlValue = string | number | bigint | Buffer | null;
 
@@ -33,12 +33,8 @@ for (const model of tablesIn('synced')) {
 }
 
 /** A synced table known to this build, or undefined. */
-export function syncedTable(name: string): TableInfo | undefined {
+export function syncedTableInfo(name: string): TableInfo | undefined {
   return infos.get(name);
-}
-
-export function isSyncedTable(name: string): boolean {
-  return infos.has(name) && tableByName(name)?.placement === 'synced';
 }
 
 /** An application/wire value → the value stored in SQLite for a column of `kind`. */

@@ -25,9 +25,11 @@ import {
 import { checkDateRules, type Invariant, stampTransition, subjectsOf } from '../../../db/rules/index.ts';
 import { validateWrite } from '../../../db/validation.ts';
 import type { HybridLogicalClock } from '../sync/hlc.ts';
+import type { Actor } from './actor.ts';
 import type { LocalDb } from './local-db.ts';
 import type { FieldChange, NewOutboxEntry, Outbox } from './outbox.ts';
-import { rowFromSqlite, type SqlValue, syncedTable, type TableInfo, toSqlite } from './tables.ts';
+import { Statements } from './statements.ts';
+import { rowFromSqlite, type SqlValue, syncedTableInfo, type TableInfo, toSqlite } from './tables.ts';
 
 export type WriteErrorCode =
   | 'not_logged_in'
@@ -45,11 +47,7 @@ export interface WriteError extends OperationError {
   code: WriteErrorCode;
 }
 
-/** Who is writing: the logged-in user. */
-export interface Actor {
-  id: string;
-  role: string;
-}
+export type { Actor };
 
 export interface WritesOptions {
   sqlite: Database.Database;
@@ -137,11 +135,12 @@ class InvariantGuard {
 
 export class Writes {
   private readonly sqlite: Database.Database;
-  private readonly stmts = new Map<string, Database.Statement>();
+  private readonly statements: Statements;
   private readonly now: () => Date;
 
   constructor(private readonly opts: WritesOptions) {
     this.sqlite = opts.sqlite;
+    this.statements = new Statements(opts.sqlite);
     this.now = opts.now ?? (() => new Date());
   }
 
@@ -188,9 +187,9 @@ export class Writes {
 
   /** A row in application form (booleans, parsed JSON), or null. Applies no read policy. */
   read(info: TableInfo, id: string): Row | null {
-    const raw = this.stmt(`SELECT ${info.selectList} FROM ${quoteIdent(info.name)} WHERE "id" = ?`).get(id) as
-      | Row
-      | undefined;
+    const raw = this.statements
+      .get(`SELECT ${info.selectList} FROM ${quoteIdent(info.name)} WHERE "id" = ?`)
+      .get(id) as Row | undefined;
     return raw ? rowFromSqlite(info, raw) : null;
   }
 
@@ -198,7 +197,7 @@ export class Writes {
     const txId = uuidv7();
     const now = this.now().toISOString();
     const table = (name: string): TableInfo =>
-      (typeof name === 'string' ? syncedTable(name) : undefined) ??
+      (typeof name === 'string' ? syncedTableInfo(name) : undefined) ??
       refuse('unknown_table', `"${String(name)}" is not a synced table`);
     const append = (
       info: TableInfo,
@@ -206,7 +205,7 @@ export class Writes {
       args: SqlValue[],
       entry: Omit<NewOutboxEntry, 'table' | 'hlc' | 'txId'>,
     ) => {
-      this.stmt(sql).run(...args);
+      this.statements.get(sql).run(...args);
       this.opts.outbox.append({ ...entry, txId, table: info.name, hlc: this.opts.hlc.now() });
       touched.add(info.name);
     };
@@ -351,14 +350,5 @@ export class Writes {
     } catch {
       // a listener's failure must not turn a committed write into an error
     }
-  }
-
-  private stmt(sql: string): Database.Statement {
-    let s = this.stmts.get(sql);
-    if (!s) {
-      s = this.sqlite.prepare(sql);
-      this.stmts.set(sql, s);
-    }
-    return s;
   }
 }

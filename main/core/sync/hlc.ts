@@ -41,7 +41,7 @@ export interface HlcOptions {
   node: string;
   /** The persisted high-water mark (an HLC string), if any. */
   last?: string | null;
-  /** Called with every newly issued or received high-water mark (persist it). */
+  /** Called with every newly issued high-water mark (persist it). */
   save?: (hlc: string) => void;
   /** Wall clock in ms; injectable for tests. */
   wallClock?: () => number;
@@ -70,7 +70,7 @@ export class HybridLogicalClock {
     return formatHlc({ ms: this.ms, counter: this.counter, node: this.node });
   }
 
-  /** A new HLC, strictly greater than every one issued or received before. */
+  /** A new HLC, strictly greater than every one issued before (whatever the wall clock does). */
   now(): string {
     const wall = Math.floor(this.wall());
     if (wall > this.ms) {
@@ -82,20 +82,6 @@ export class HybridLogicalClock {
     const out = this.peek();
     this.save(out);
     return out;
-  }
-
-  /** Advances past a remote HLC (e.g. one the server stamped), so later local HLCs sort after it. */
-  receive(remote: string): void {
-    const r = parseHlc(remote);
-    if (!r) return;
-    const wall = Math.floor(this.wall());
-    // Never let a wildly wrong remote clock drag us more than a day into the future.
-    if (r.ms > wall + 86_400_000) return;
-    if (r.ms > this.ms || (r.ms === this.ms && r.counter > this.counter)) {
-      this.ms = r.ms;
-      this.counter = r.counter;
-      this.save(this.peek());
-    }
   }
 
   private bump() {

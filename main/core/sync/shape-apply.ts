@@ -10,7 +10,7 @@
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { quoteIdent, type Row } from '../../../db/primitives/index.ts';
-import type { Outbox } from '../store/outbox.ts';
+import { type Outbox, PENDING_ROW_IDS } from '../store/outbox.ts';
 import { type SqlValue, type TableInfo, toSqlite } from '../store/tables.ts';
 
 /** The subset of `@electric-sql/client` messages the applier reads. */
@@ -82,7 +82,7 @@ export class ShapeApplier {
     // Rows with pending local writes survive the sweep: the user's unacknowledged work stays visible.
     this.sweepStmt = sqlite.prepare(
       `DELETE FROM ${t} WHERE "id" NOT IN (SELECT row_id FROM refetch_marks WHERE table_name = @t)
-         AND "id" NOT IN (SELECT row_id FROM outbox WHERE status = 'pending' AND table_name = @t)`,
+         AND "id" NOT IN (${PENDING_ROW_IDS})`,
     );
     this.positionStmt = sqlite.prepare(
       'SELECT handle, "offset", up_to_date_at, refetching FROM shape_positions WHERE table_name = ?',
@@ -97,8 +97,21 @@ export class ShapeApplier {
     this.position = this.loadPosition();
   }
 
-  get table(): string {
-    return this.info.name;
+  /**
+   * The table left this PC's scope (re-scoped by an admin): its rows go, so a PC never keeps data it
+   * is no longer entitled to, and so does its position; rows with unacknowledged local writes stay
+   * until they are sent.
+   */
+  forget(): void {
+    const name = this.info.name;
+    this.sqlite.transaction(() => {
+      this.sqlite
+        .prepare(`DELETE FROM ${quoteIdent(name)} WHERE "id" NOT IN (${PENDING_ROW_IDS})`)
+        .run({ t: name });
+      this.sqlite.prepare('DELETE FROM shape_positions WHERE table_name = ?').run(name);
+      this.clearMarksStmt.run(name);
+    })();
+    this.position = { handle: null, offset: null, upToDateAt: null, refetching: false };
   }
 
   /** Where the shape stands, as last committed. */
@@ -259,4 +272,10 @@ export class ShapeApplier {
       return false;
     }
   }
+}
+
+/** When the shapes last caught up with the server (the most recent up-to-date of any table). */
+export function lastCaughtUpAt(sqlite: Database.Database): string | null {
+  return (sqlite.prepare('SELECT MAX(up_to_date_at) AS t FROM shape_positions').get() as { t: string | null })
+    .t;
 }

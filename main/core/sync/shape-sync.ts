@@ -7,13 +7,11 @@
  */
 import { FetchError, type Offset, ShapeStream, type ShapeStreamOptions } from '@electric-sql/client';
 import type Database from 'better-sqlite3';
-import { quoteIdent } from '../../../db/primitives/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Outbox } from '../store/outbox.ts';
-import { syncedTable } from '../store/tables.ts';
+import { syncedTableInfo } from '../store/tables.ts';
+import type { FetchLike } from './fetch.ts';
 import { ShapeApplier, type ShapeMessage } from './shape-apply.ts';
-
-export type FetchLike = typeof fetch;
 
 /** LAN back-off: reconnect within seconds, not the client's 32 s default ceiling. */
 export const SHAPE_BACKOFF = { initialDelay: 100, maxDelay: 3_000, multiplier: 1.6 } as const;
@@ -66,16 +64,14 @@ class TableStream {
   private generation = 0;
   private restartTimer: NodeJS.Timeout | null = null;
   private stopped = false;
-  upToDateCount = 0;
   private waiters: (() => void)[] = [];
-  lastError: string | null = null;
 
   constructor(
     readonly table: string,
     private readonly sync: ShapeSync,
     private readonly opts: ShapeSyncOptions,
   ) {
-    const info = syncedTable(table);
+    const info = syncedTableInfo(table);
     if (!info) throw new Error(`"${table}" is not a synced table of this build`);
     this.applier = new ShapeApplier(opts.sqlite, info, opts.outbox);
   }
@@ -113,23 +109,21 @@ class TableStream {
     if (gen !== this.generation || this.stopped) return;
     try {
       const r = this.applier.apply(messages, stream.shapeHandle ?? null, stream.lastOffset ?? null);
-      this.lastError = null;
       this.sync.emit({ type: 'online' });
       this.sync.emit({ type: 'batch', table: this.table, changed: r.changed, upToDate: r.upToDate });
       if (r.upToDate) {
-        this.upToDateCount++;
         const w = this.waiters;
         this.waiters = [];
         for (const f of w) f();
       }
     } catch (e) {
       // Nothing of the batch was stored: start over from the stored position.
-      this.lastError = e instanceof Error ? e.message : String(e);
+      const message = e instanceof Error ? e.message : String(e);
       this.opts.log?.warn('apply failed, restarting from the stored position', {
         table: this.table,
-        error: this.lastError,
+        error: message,
       });
-      this.sync.emit({ type: 'error', table: this.table, message: this.lastError });
+      this.sync.emit({ type: 'error', table: this.table, message });
       this.restart(gen);
     }
   }
@@ -140,12 +134,12 @@ class TableStream {
       this.sync.emit({ type: 'revoked' });
       return;
     }
-    this.lastError = err instanceof Error ? err.message : String(err);
+    const message = err instanceof Error ? err.message : String(err);
     this.opts.log?.info('stream failed; retrying', {
       table: this.table,
       status: err instanceof FetchError ? err.status : null,
     });
-    this.sync.emit({ type: 'error', table: this.table, message: this.lastError });
+    this.sync.emit({ type: 'error', table: this.table, message });
     this.restart(gen);
   }
 
@@ -212,14 +206,15 @@ export class ShapeSync {
     const wanted = new Set<string>();
     const unknown: string[] = [];
     for (const t of tables) {
-      if (syncedTable(t)) wanted.add(t);
+      if (syncedTableInfo(t)) wanted.add(t);
       else unknown.push(t);
     }
     for (const [t, s] of this.streams) {
       if (!wanted.has(t)) {
         s.stop();
         this.streams.delete(t);
-        this.forget(t);
+        s.applier.forget();
+        this.emit({ type: 'batch', table: t, changed: true, upToDate: false });
       }
     }
     for (const t of wanted) {
@@ -232,30 +227,8 @@ export class ShapeSync {
     return unknown;
   }
 
-  /**
-   * A table that left this PC's scope (re-scoped by an admin): its rows go, so a PC never keeps data
-   * it is no longer entitled to; rows with unacknowledged local writes stay until they are sent.
-   */
-  private forget(table: string) {
-    const db = this.opts.sqlite;
-    const t = quoteIdent(table);
-    db.transaction(() => {
-      db.prepare(
-        `DELETE FROM ${t} WHERE "id" NOT IN (SELECT row_id FROM outbox WHERE status = 'pending' AND table_name = ?)`,
-      ).run(table);
-      db.prepare('DELETE FROM shape_positions WHERE table_name = ?').run(table);
-      db.prepare('DELETE FROM refetch_marks WHERE table_name = ?').run(table);
-    })();
-    this.emit({ type: 'batch', table, changed: true, upToDate: false });
-  }
-
   tables(): string[] {
     return [...this.streams.keys()];
-  }
-
-  allUpToDate(): boolean {
-    for (const s of this.streams.values()) if (!s.isUpToDate()) return false;
-    return true;
   }
 
   /** Makes every stream catch up now; resolves when each has delivered an up-to-date since the call. */

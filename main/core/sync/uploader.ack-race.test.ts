@@ -6,13 +6,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MutationBatch } from '../../../db/sync-contract.ts';
-import { syncedTable } from '../store/tables.ts';
-import { makeWrites, newId, openTestDb, patient, type TestDb } from '../test-support.ts';
+import { syncedTableInfo } from '../store/tables.ts';
+import { json, makeWrites, newId, openTestDb, patient, type TestDb } from '../test-support.ts';
 import { ShapeApplier } from './shape-apply.ts';
 import { Uploader } from './uploader.ts';
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 describe('acknowledgement racing the shape', () => {
   let t: TestDb;
@@ -28,7 +25,7 @@ describe('acknowledgement racing the shape', () => {
   });
   afterEach(() => t.cleanup());
 
-  const info = syncedTable('patients');
+  const info = syncedTableInfo('patients');
   if (!info) throw new Error('patients not synced');
 
   /** A patient as the server holds it, acknowledged and delivered (version `version`). */

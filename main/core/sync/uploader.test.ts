@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MutationBatch, MutationSchema, SYNC_SCHEMA_VERSION } from '../../../db/sync-contract.ts';
 import type { OutboxEntry } from '../store/outbox.ts';
-import { makeWrites, newId, openTestDb, patient, type TestDb } from '../test-support.ts';
+import { json, makeWrites, newId, openTestDb, patient, type TestDb } from '../test-support.ts';
 import { Uploader, type UploaderEvent } from './uploader.ts';
 
 type Handler = (batch: MutationBatch) => Response | Promise<Response>;
@@ -25,8 +25,6 @@ function fakeServer(handler: Handler) {
   return { fetchFn, batches, maxInFlight: () => maxInFlight };
 }
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const applyAll: Handler = (b) =>
   json(200, { results: b.mutations.map((m) => ({ id: m.id, outcome: 'applied', version: 2 })) });
 
@@ -107,12 +105,12 @@ describe('uploader', () => {
     await up.stop();
   });
 
-  it('stops on 401 (revoked) and on 426 (update required), keeping the outbox', async () => {
+  it('stops on 401 (revoked) and on 409 schema_version (update required), keeping the outbox', async () => {
     const { writes } = makeWrites(t, doctor);
     writes.insert('patients', patient());
     for (const [status, body, kind] of [
       [401, { error: 'workstation_unauthorized' }, 'revoked'],
-      [426, { error: 'schema_version' }, 'update_required'],
+      [409, { error: 'schema_version' }, 'update_required'],
       [409, { error: 'schema_version' }, 'update_required'],
     ] as const) {
       const events: UploaderEvent[] = [];

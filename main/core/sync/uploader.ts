@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3';
 import { quoteIdent, type Row } from '../../../db/primitives/index.ts';
 import {
+  errorBodyOf,
   type Mutation,
   type MutationBatch,
   type MutationResult,
@@ -16,8 +17,8 @@ import {
 } from '../../../db/sync-contract.ts';
 import type { Logger } from '../logger.ts';
 import type { FieldChange, Outbox, OutboxEntry } from '../store/outbox.ts';
-import { syncedTable, toSqlite } from '../store/tables.ts';
-import type { FetchLike } from './shape-sync.ts';
+import { syncedTableInfo, toSqlite } from '../store/tables.ts';
+import type { FetchLike } from './fetch.ts';
 
 export type UploaderEvent =
   | { type: 'online' }
@@ -39,12 +40,14 @@ export interface UploaderOptions {
   batchSize?: number;
   timeoutMs?: number;
   periodMs?: number;
-  debounceMs?: number;
   /** Acked applied/merged entries older than this are pruned (default a day). */
-  keepAckedMs?: number;
 }
 
 export const UPLOAD_BACKOFF = { initialDelay: 250, maxDelay: 3_000 } as const;
+/** Writes made in quick succession (a form saving several rows) go up in one request. */
+const DEBOUNCE_MS = 15;
+/** Applied and merged entries are kept a day (diagnostics), then pruned; refused ones stay. */
+const KEEP_ACKED_MS = 86_400_000;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -80,7 +83,7 @@ export class Uploader {
   private batchSize: number;
   private lastPrune = 0;
   blocked: 'revoked' | 'update_required' | null = null;
-  lastError: string | null = null;
+  private lastError: string | null = null;
   private readonly grantStmt: Database.Statement<[string], { grant: string }>;
 
   constructor(opts: UploaderOptions) {
@@ -88,8 +91,6 @@ export class Uploader {
       batchSize: 200,
       timeoutMs: 10_000,
       periodMs: 5_000,
-      debounceMs: 15,
-      keepAckedMs: 86_400_000,
       ...opts,
     };
     this.batchSize = this.o.batchSize;
@@ -103,7 +104,7 @@ export class Uploader {
   }
 
   /** Schedules an upload soon (debounced); a no-op while blocked or stopped. */
-  kick(delay = this.o.debounceMs): void {
+  kick(delay = DEBOUNCE_MS): void {
     if (this.stopped || this.blocked) return;
     if (this.running) {
       this.again = true;
@@ -229,14 +230,13 @@ export class Uploader {
         return 'retry';
       }
     }
-    const errCode =
-      typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+    const errCode = errorBodyOf(body)?.error;
     if (res.status === 401) {
       this.blocked = 'revoked';
       this.emit({ type: 'revoked' });
       return 'stop';
     }
-    if (res.status === 426 || (res.status === 409 && errCode === 'schema_version')) {
+    if (res.status === 409 && errCode === 'schema_version') {
       this.blocked = 'update_required';
       this.emit({ type: 'update_required' });
       return 'stop';
@@ -318,7 +318,7 @@ export class Uploader {
       for (const e of quarantined) if (this.revertQuarantined(e)) reverted.add(e.table_name);
       for (const { e, need } of touchedRows.values()) {
         if (outbox.hasPendingForRow(e.table_name, e.row_id)) continue;
-        const info = syncedTable(e.table_name);
+        const info = syncedTableInfo(e.table_name);
         if (info && outbox.restoreServerRow(info, e.row_id, need)) reverted.add(e.table_name);
       }
     })();
@@ -331,7 +331,7 @@ export class Uploader {
    * Only when no other local write of the row is still pending.
    */
   private revertQuarantined(e: OutboxEntry): boolean {
-    const info = syncedTable(e.table_name);
+    const info = syncedTableInfo(e.table_name);
     if (!info) return false;
     if (this.o.outbox.hasPendingForRow(e.table_name, e.row_id)) return false;
     const db = this.o.sqlite;
@@ -367,7 +367,7 @@ export class Uploader {
     if (now - this.lastPrune < 3_600_000) return;
     this.lastPrune = now;
     try {
-      this.o.outbox.prune(new Date(now - this.o.keepAckedMs).toISOString());
+      this.o.outbox.prune(new Date(now - KEEP_ACKED_MS).toISOString());
     } catch {
       // pruning is housekeeping; try again next hour
     }

@@ -7,7 +7,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { ageSql, bmiSql } from '../../../../db/derived/clinical.ts';
 import { inList, numberOf } from '../../../../db/derived/portable-sql.ts';
-import { err, ok, type Result, type Row } from '../../../../db/primitives/index.ts';
+import { err, ok, type Result, type Row, utcDate } from '../../../../db/primitives/index.ts';
 import { phoneCanon } from '../../../../db/rules/name-keys.ts';
 import type {
   DuplicateCandidate,
@@ -19,8 +19,9 @@ import type {
   VitalsRecord,
 } from '../../../common/patients.ts';
 import type { DomainHandlers } from '../../registry.ts';
+import type { Actor } from '../../store/actor.ts';
 import type { LocalDb } from '../../store/local-db.ts';
-import type { Reader, Viewer } from '../../store/reader.ts';
+import type { Reader } from '../../store/reader.ts';
 import type { Sequences } from '../../store/sequences.ts';
 import type { Writes } from '../../store/writes.ts';
 import type { PatientSearch } from './search.ts';
@@ -70,7 +71,7 @@ function withCanonicalPhones<
 
 export function patientHandlers(core: PatientsCore): DomainHandlers<typeof patients> {
   const { reader, writes } = core;
-  const today = () => core.now().toISOString().slice(0, 10);
+  const today = () => utcDate(core.now().toISOString());
 
   /** Values computed by db/derived for some rows of `table`, by id. */
   const derived = (table: string, ids: readonly string[], expr: SQL): Map<string, number | null> => {
@@ -82,7 +83,7 @@ export function patientHandlers(core: PatientsCore): DomainHandlers<typeof patie
   };
 
   /** Rows of `patients` as records (with age), in the order of `ids`. */
-  const records = (user: Viewer, ids: readonly string[], columns?: readonly string[]): PatientRecord[] => {
+  const records = (user: Actor, ids: readonly string[], columns?: readonly string[]): PatientRecord[] => {
     if (ids.length === 0) return [];
     const rows = reader.rows(user, 'patients', {
       where: `t."id" IN (${ids.map(() => '?').join(', ')})`,
@@ -97,10 +98,10 @@ export function patientHandlers(core: PatientsCore): DomainHandlers<typeof patie
       return r ? [{ ...(r as PatientRecord), id, age: ages.get(id) ?? null }] : [];
     });
   };
-  const record = (user: Viewer, id: string) => records(user, [id])[0] ?? null;
+  const record = (user: Actor, id: string) => records(user, [id])[0] ?? null;
 
   const section = <T>(
-    user: Viewer,
+    user: Actor,
     table: string,
     where: string,
     params: unknown[],

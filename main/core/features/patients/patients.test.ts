@@ -12,7 +12,7 @@ import { silentLogger } from '../../logger.ts';
 import { Registry } from '../../registry.ts';
 import { Reader } from '../../store/reader.ts';
 import { Sequences } from '../../store/sequences.ts';
-import { syncedTable } from '../../store/tables.ts';
+import { syncedTableInfo } from '../../store/tables.ts';
 import { ShapeApplier } from '../../sync/shape-apply.ts';
 import { makeWrites, newId, openTestDb, type TestDb } from '../../test-support.ts';
 import { patientHandlers } from './handlers.ts';
@@ -200,7 +200,7 @@ describe('patients', () => {
     t.local.sqlite.prepare("UPDATE outbox SET status = 'acked', outcome = 'applied'").run();
     const applier = new ShapeApplier(
       t.local.sqlite,
-      syncedTable('patients') as NonNullable<ReturnType<typeof syncedTable>>,
+      syncedTableInfo('patients') as NonNullable<ReturnType<typeof syncedTableInfo>>,
       t.outbox,
     );
     const row = t.local.sqlite.prepare('SELECT * FROM patients WHERE id = ?').get(p.id) as Record<

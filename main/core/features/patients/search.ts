@@ -20,6 +20,7 @@
 import type Database from 'better-sqlite3';
 import { digits, firstKey, fold, idNorm, phoneCanon, wordKey } from '../../../../db/rules/name-keys.ts';
 import type { DuplicateReason, MatchKind } from '../../../common/patients.ts';
+import { Statements } from '../../store/statements.ts';
 
 export interface SearchHit {
   id: string;
@@ -94,17 +95,14 @@ interface Tier {
 }
 
 export class PatientSearch {
-  private readonly stmts = new Map<string, Database.Statement>();
+  private readonly statements: Statements;
 
-  constructor(private readonly sqlite: Database.Database) {}
+  constructor(sqlite: Database.Database) {
+    this.statements = new Statements(sqlite);
+  }
 
   private st(sql: string): Database.Statement {
-    let s = this.stmts.get(sql);
-    if (!s) {
-      s = this.sqlite.prepare(sql);
-      this.stmts.set(sql, s);
-    }
-    return s;
+    return this.statements.get(sql);
   }
 
   private ftsCount(table: string, match: string): number {
