@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { WORKSTATION_CODE } from '../../../db/numbers.ts';
 import * as s from '../../../db/schema/pg.ts';
 import { WORKSTATION_KINDS } from '../../../db/schema/sync.ts';
 import { appendAudit } from '../../auth/audit.ts';
@@ -22,11 +23,7 @@ const CreateWorkstation = z
     kind: z.enum(WORKSTATION_KINDS),
     ward_id: z.uuid().nullable().optional(),
     /** Short prefix for MRNs and bill numbers made on this PC; generated when absent. */
-    code: z
-      .string()
-      .trim()
-      .regex(/^[A-Z0-9]{2,8}$/, '2–8 capital letters or digits')
-      .optional(),
+    code: z.string().trim().regex(WORKSTATION_CODE, '2–8 capital letters or digits').optional(),
   })
   .refine((b) => b.kind !== 'ward' || !!b.ward_id, {
     message: 'a ward workstation needs a ward',
