@@ -14,7 +14,8 @@ const USAGE = `usage: npm run workstation -- --headless --server <url> --data <d
   --server   base URL of the sync server (http or https)
   --data     directory for the encrypted local database
   --enroll   one-time enrolment code (first run; or env HMS_ENROLLMENT_CODE)
-  env HMS_DB_KEY sets the database key; otherwise one is generated in <data>/db.key`;
+  env HMS_DB_KEY sets the database key; otherwise one is generated in <data>/db.key
+  env HMS_LOG_LEVEL: debug, info, warn (default), error or silent (JSON lines on stderr)`;
 
 function die(message: string, code = 2): never {
   process.stderr.write(`workstation: ${message}\n${code === 2 ? `${USAGE}\n` : ''}`);
