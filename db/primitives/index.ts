@@ -3,6 +3,7 @@
  * here rather than writing a fifth `quoteIdent`.
  */
 export { canonicalJson } from './canonical-json.ts';
+export { ARGON2ID, normalizeLogin } from './credentials.ts';
 export { formatIssues, type ValidationIssue } from './issue.ts';
 export { err, type OperationError, ok, type Result } from './result.ts';
 export type { Row } from './row.ts';

@@ -8,13 +8,11 @@
 import { hash, verify } from '@node-rs/argon2';
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
-import type { Result } from '../../db/primitives/index.ts';
+import { ARGON2ID, normalizeLogin, type Result } from '../../db/primitives/index.ts';
 import { errorBodyOf, GrantResponseSchema } from '../../db/sync-contract.ts';
 import type { SessionUser } from '../common/session.ts';
 import type { FetchLike } from './sync/fetch.ts';
 
-// Argon2id (= 2; the enum is a const enum), OWASP parameters, as on the server.
-const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 const OFFLINE_MAX_FAILURES = 5;
 const OFFLINE_LOCK_MS = 60_000;
 /** Log-in and grant requests give up after this and fall back to the offline verifier. */
@@ -56,8 +54,6 @@ interface OfflineUserRow {
   last_name: string;
   grant: string;
 }
-
-const normalizeLogin = (name: string) => name.trim().toLowerCase();
 
 class NetworkError extends Error {}
 
@@ -121,7 +117,7 @@ export class Session {
       offline: false,
     };
     const grant = await this.fetchGrant(access);
-    const verifier = await hash(password, ARGON2);
+    const verifier = await hash(password, ARGON2ID);
     this.storeOfflineUser(user, verifier, grant);
     this.failures.delete(normalizeLogin(username));
     this.user = user;

@@ -1,6 +1,5 @@
 import { generate } from 'otplib';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../db/primitives/index.ts';
 import { auditHash } from './audit.ts';
 import { hashToken, signAccessToken, verifyAccessToken } from './tokens.ts';
 import { checkTotp, decryptTotpSecret, encryptTotpSecret, newTotpSecret } from './totp.ts';
@@ -43,12 +42,6 @@ describe('access tokens', () => {
 });
 
 describe('audit hashing', () => {
-  it('canonical JSON ignores key order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe(
-      '{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}',
-    );
-  });
-
   it('chains on the previous hash', () => {
     const row = {
       id: 'i',

@@ -1,11 +1,8 @@
 /** Password hashing with argon2id (memory-hard), parameters from OWASP's current guidance. */
 import { hash, verify } from '@node-rs/argon2';
+import { ARGON2ID } from '../../db/primitives/index.ts';
 
-// Algorithm.Argon2id = 2; written as a literal because the enum is a `const enum` (not importable
-// under isolatedModules).
-const OPTIONS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
-
-export const hashPassword = (password: string): Promise<string> => hash(password, OPTIONS);
+export const hashPassword = (password: string): Promise<string> => hash(password, ARGON2ID);
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import { normalizeLogin } from '../../db/primitives/index.ts';
 import type { RoleName } from '../../db/schema/accounts.ts';
 import * as s from '../../db/schema/pg.ts';
 import type { Config } from '../config.ts';
@@ -93,8 +94,6 @@ interface GhostCounter {
   lockedUntil: number;
 }
 const GHOST_LIMIT = 10_000;
-
-export const normalizeLogin = (name: string) => name.trim().toLowerCase();
 
 export class AuthService {
   private readonly ghosts = new Map<string, GhostCounter>();
