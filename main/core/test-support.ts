@@ -37,7 +37,6 @@ export function makeWrites(t: TestDb, actor: { id: string; role: string } | null
   let current = actor;
   const writes = new Writes({
     sqlite: t.local.sqlite,
-    db: t.local.db,
     hlc: new HybridLogicalClock({ node: 'ws-test' }),
     outbox: t.outbox,
     actor: () => current,

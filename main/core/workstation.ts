@@ -32,6 +32,7 @@ import { Registry } from './registry.ts';
 import { Session } from './session.ts';
 import { type LocalDatabase, openLocalDatabase } from './store/local-db.ts';
 import { Outbox } from './store/outbox.ts';
+import { PortableQueries } from './store/portable-queries.ts';
 import { Reader } from './store/reader.ts';
 import { Sequences } from './store/sequences.ts';
 import { SETTING, Settings } from './store/settings.ts';
@@ -141,7 +142,6 @@ export class Workstation {
     const now = clock ? () => new Date(clock()) : () => new Date();
     this.writes = new Writes({
       sqlite,
-      db: local.db,
       hlc: this.hlc,
       outbox: this.outbox,
       now,
@@ -192,7 +192,7 @@ export class Workstation {
     this.registry.register(
       'patients',
       patientHandlers({
-        db: local.db,
+        queries: new PortableQueries(sqlite),
         reader: this.reader,
         writes: this.writes,
         sequences,

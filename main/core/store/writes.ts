@@ -26,8 +26,8 @@ import { checkDateRules, type Invariant, stampTransition, subjectsOf } from '../
 import { validateWrite } from '../../../db/validation.ts';
 import type { HybridLogicalClock } from '../sync/hlc.ts';
 import type { Actor } from './actor.ts';
-import type { LocalDb } from './local-db.ts';
 import type { FieldChange, NewOutboxEntry, Outbox } from './outbox.ts';
+import { PortableQueries } from './portable-queries.ts';
 import { Statements } from './statements.ts';
 import { rowFromSqlite, type SqlValue, syncedTableInfo, type TableInfo, toSqlite } from './tables.ts';
 
@@ -51,7 +51,6 @@ export type { Actor };
 
 export interface WritesOptions {
   sqlite: Database.Database;
-  db: LocalDb;
   hlc: HybridLogicalClock;
   outbox: Outbox;
   actor: () => Actor | null;
@@ -106,7 +105,7 @@ function dbError(e: unknown): { ok: false; error: WriteError } {
 class InvariantGuard {
   private readonly before = new Map<Invariant, Map<string, number>>();
 
-  constructor(private readonly db: LocalDb) {}
+  constructor(private readonly queries: PortableQueries) {}
 
   /** Call before a write with the row as stored (if any) and as it will be. */
   touch(table: string, rows: readonly (Row | null)[]): void {
@@ -128,7 +127,7 @@ class InvariantGuard {
   }
 
   private excess(inv: Invariant, keys: readonly string[]): Map<string, number> {
-    const rows = this.db.all<Row>(inv.query(keys));
+    const rows = this.queries.all<Row>(inv.query(keys));
     return new Map(inv.judge(keys, rows).map((v) => [v.subject_key, v.excess]));
   }
 }
@@ -136,11 +135,13 @@ class InvariantGuard {
 export class Writes {
   private readonly sqlite: Database.Database;
   private readonly statements: Statements;
+  private readonly queries: PortableQueries;
   private readonly now: () => Date;
 
   constructor(private readonly opts: WritesOptions) {
     this.sqlite = opts.sqlite;
     this.statements = new Statements(opts.sqlite);
+    this.queries = new PortableQueries(opts.sqlite);
     this.now = opts.now ?? (() => new Date());
   }
 
@@ -155,7 +156,7 @@ export class Writes {
     const touched = new Set<string>();
     try {
       const value = this.sqlite.transaction(() => {
-        const guard = new InvariantGuard(this.opts.db);
+        const guard = new InvariantGuard(this.queries);
         const writer = this.writer(actor, touched, guard);
         const out = fn(writer);
         const broken = guard.worsened();

@@ -6,7 +6,7 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { ageSql, bmiSql } from '../../../../db/derived/clinical.ts';
-import { inList, numberOf } from '../../../../db/derived/portable-sql.ts';
+import { numberOf } from '../../../../db/derived/portable-sql.ts';
 import { err, ok, type Result, type Row, utcDate } from '../../../../db/primitives/index.ts';
 import { phoneCanon } from '../../../../db/rules/name-keys.ts';
 import type {
@@ -20,14 +20,14 @@ import type {
 } from '../../../common/patients.ts';
 import type { DomainHandlers } from '../../registry.ts';
 import type { Actor } from '../../store/actor.ts';
-import type { LocalDb } from '../../store/local-db.ts';
+import type { PortableQueries } from '../../store/portable-queries.ts';
 import type { Reader } from '../../store/reader.ts';
 import type { Sequences } from '../../store/sequences.ts';
 import type { Writes } from '../../store/writes.ts';
 import type { PatientSearch } from './search.ts';
 
 export interface PatientsCore {
-  db: LocalDb;
+  queries: PortableQueries;
   reader: Reader;
   writes: Writes;
   sequences: Sequences;
@@ -73,14 +73,9 @@ export function patientHandlers(core: PatientsCore): DomainHandlers<typeof patie
   const { reader, writes } = core;
   const today = () => utcDate(core.now().toISOString());
 
-  /** Values computed by db/derived for some rows of `table`, by id. */
-  const derived = (table: string, ids: readonly string[], expr: SQL): Map<string, number | null> => {
-    if (ids.length === 0) return new Map();
-    const rows = core.db.all<{ id: string; v: unknown }>(
-      sql`SELECT t.id AS id, ${expr} AS v FROM ${sql.identifier(table)} t WHERE ${inList(sql`t.id`, ids)}`,
-    );
-    return new Map(rows.map((r) => [r.id, numberOf(r.v)]));
-  };
+  /** Values computed by db/derived for some rows of `table`, by id (numbers). */
+  const derived = (table: string, ids: readonly string[], expr: SQL): Map<string, number | null> =>
+    new Map([...core.queries.byId(table, ids, expr)].map(([id, v]) => [id, numberOf(v)]));
 
   /** Rows of `patients` as records (with age), in the order of `ids`. */
   const records = (user: Actor, ids: readonly string[], columns?: readonly string[]): PatientRecord[] => {

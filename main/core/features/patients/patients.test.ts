@@ -10,6 +10,7 @@ import { contract } from '../../../common/index.ts';
 import type { SessionUser } from '../../../common/session.ts';
 import { silentLogger } from '../../logger.ts';
 import { Registry } from '../../registry.ts';
+import { PortableQueries } from '../../store/portable-queries.ts';
 import { Reader } from '../../store/reader.ts';
 import { Sequences } from '../../store/sequences.ts';
 import { syncedTableInfo } from '../../store/tables.ts';
@@ -50,7 +51,7 @@ describe('patients', () => {
     registry.register(
       'patients',
       patientHandlers({
-        db: t.local.db,
+        queries: new PortableQueries(t.local.sqlite),
         reader: new Reader(t.local.sqlite),
         writes,
         sequences: new Sequences(t.local.sqlite, () => 'R1A2'),
@@ -155,7 +156,8 @@ describe('patients', () => {
     expect(await found('mohamed')).toEqual(['Muhammad Ottieno']);
     expect(await found('otieno')).toEqual(['Muhammad Ottieno']);
     expect(await found('jarra')).toEqual(['Binta Sowe']);
-    expect(await found('atou')).toEqual(['Fatou Ceesay', 'Isatou Ceesay', 'Fatoumata Jallow']);
+    // Substrings (a full-text tier) come newest registration first.
+    expect(await found('atou')).toEqual(['Isatou Ceesay', 'Fatoumata Jallow', 'Fatou Ceesay']);
     expect(await found(String(fatou.mrn).slice(2))).toEqual(['Fatou Ceesay']);
     expect(await found('r1a2-00000')).toHaveLength(5);
     expect(await found('000001')).toEqual(['Fatou Ceesay']);

@@ -14,7 +14,9 @@
  * - Names (words a_i; with two or more, a pair i = surname and j = first name): surname equal and
  *   first name starting (A), first name equal and surname starting (B), both starting (C); a word
  *   starting a middle or second name (W); the phonetic keys (F: "Mohamed" finds "Muhammad"); last,
- *   substrings of the names (S: trigrams, at most 300 candidates looked at).
+ *   substrings of the names (S: trigrams). These three full-text tiers look at the newest 300
+ *   candidates at most (a common sound or word would otherwise mean reading thousands of rows the
+ *   exact tiers already showed); the exact and prefix tiers are complete.
  * - A date of birth narrows everything: the few patients born that day are ranked in one statement.
  */
 import type Database from 'better-sqlite3';
@@ -32,8 +34,8 @@ export interface DuplicateHit {
   reasons: DuplicateReason[];
 }
 
-/** Candidates the substring tier looks at, at most (the newest, when a fragment is very common). */
-export const SUBSTRING_CAP = 300;
+/** Candidates a full-text tier looks at, at most (the newest, when a word or sound is very common). */
+export const FTS_CAP = 300;
 
 const ACTIVE = 'p.deleted_at IS NULL AND p.merged_into_id IS NULL';
 /** The smallest string greater than every string starting with `s` (a prefix range's upper end). */
@@ -85,7 +87,7 @@ interface Tier {
   pred: string;
   order: string;
   kind: MatchKind | string;
-  fts?: { table: 'patient_search_tokens' | 'patient_search_trigrams'; match: string; capped?: boolean };
+  fts?: { table: 'patient_search_tokens' | 'patient_search_trigrams'; match: string };
   sids?: string;
   byPatientIndex?: boolean;
   byBirthDate?: boolean;
@@ -103,14 +105,6 @@ export class PatientSearch {
 
   private st(sql: string): Database.Statement {
     return this.statements.get(sql);
-  }
-
-  private ftsCount(table: string, match: string): number {
-    return (
-      this.st(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM ${table} WHERE ${table} MATCH @m LIMIT ${SUBSTRING_CAP})`,
-      ).get({ m: match }) as { n: number }
-    ).n;
   }
 
   /** Active patients matching `query`, best first, one page. */
@@ -310,7 +304,7 @@ export class PatientSearch {
     if (long.length)
       tiers.push({
         pred: `(${and(words.map((t) => `instr(s.nm, ${bind(t)}) > 0`))})`,
-        fts: { table: 'patient_search_trigrams', match: long.map(phrase).join(' AND '), capped: true },
+        fts: { table: 'patient_search_trigrams', match: long.map(phrase).join(' AND ') },
         order: BY_SURNAME,
         kind: 'text',
       });
@@ -340,17 +334,14 @@ export class PatientSearch {
       let driver = '';
       let order = tier.order;
       if (tier.fts) {
-        const { table, match, capped } = tier.fts;
-        const many = this.ftsCount(table, match) >= SUBSTRING_CAP;
-        if (capped) {
-          from = `patient_search s JOIN patients p ON p.id = s.patient_id AND ${ACTIVE}`;
-          driver = `s.sid IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ${bind(match)} ORDER BY rowid DESC LIMIT ${SUBSTRING_CAP}) AND `;
-        } else {
-          // Few hits: sort them by name. Many: stream them newest first (exact and complete).
-          if (many) order = 'f.rowid DESC';
-          from = `${table} f JOIN patient_search s ON s.sid = f.rowid JOIN patients p ON p.id = s.patient_id AND ${ACTIVE}`;
-          driver = `f.${table} MATCH ${bind(match)} AND `;
-        }
+        // The full-text tiers (a middle name, a sound-alike, a substring) look at the newest
+        // FTS_CAP candidates at most, newest first: "mohamed jallow" sounds like thousands of
+        // patients, and skipping the ones the exact tiers already showed must not mean reading
+        // them all, nor sorting them. The exact and prefix tiers above stay complete, in name order.
+        const { table, match } = tier.fts;
+        from = `(SELECT rowid AS sid FROM ${table} WHERE ${table} MATCH ${bind(match)} ORDER BY rowid DESC LIMIT ${FTS_CAP}) f
+          JOIN patient_search s ON s.sid = f.sid JOIN patients p ON p.id = s.patient_id AND ${ACTIVE}`;
+        order = 'f.sid DESC';
       } else if (tier.byBirthDate || tier.byPatientIndex) {
         from = `patients p${tier.byBirthDate ? ' INDEXED BY patients_date_of_birth_idx' : ''} JOIN patient_search s ON s.patient_id = p.id`;
         driver = `${ACTIVE} AND `;
