@@ -13,8 +13,8 @@
  *   MRN, phone and serial prefixes.
  * - Names (words a_i; with two or more, a pair i = surname and j = first name): surname equal and
  *   first name starting (A), first name equal and surname starting (B), both starting (C); a word
- *   starting a middle or second name (W); the phonetic keys (F: "Mohamed" finds "Muhammad"); last,
- *   substrings of the names (S: trigrams). These three full-text tiers look at the newest 300
+ *   starting a middle or second name (W); the phonetic keys (F: "Mohamed" finds "Muhammad"; with
+ *   several words F comes before W); last, substrings of the names (S: trigrams). These three full-text tiers look at the newest 300
  *   candidates at most (a common sound or word would otherwise mean reading thousands of rows the
  *   exact tiers already showed); the exact and prefix tiers are complete.
  * - A date of birth narrows everything: the few patients born that day are ranked in one statement.
@@ -258,13 +258,35 @@ export class PatientSearch {
         firstNameOrder: true,
       });
     }
-    // W: a word starts a middle or second name.
-    tiers.push({
-      pred: `(${and(wordStarts)})`,
-      fts: { table: 'patient_search_tokens', match: words.map((t) => `w${t}*`).join(' OR ') },
-      order: BY_SURNAME,
-      kind: 'name',
-    });
+    // W: every word starts a name word, one of them a middle or second name (the exact tiers took
+    // the rest). One word: its middle-name token, then (S, last) its substrings. Several: the names
+    // holding all the words as substrings (trigrams: "abdoulie drammeh", far fewer candidates than
+    // every Abdoulie), word starts first named as names, the rest as text; no separate S tier.
+    const longWords = words.filter((t) => t.length >= 3);
+    const substrings = `(${and(words.map((t) => `instr(s.nm, ${bind(t)}) > 0`))})`;
+    const trigrams = {
+      table: 'patient_search_trigrams',
+      match: longWords.map(phrase).join(' AND '),
+    } as const;
+    // With several words, sounding alike (F) comes before the middle names and substrings (W):
+    // "aminnate kanteh" is far more likely a misspelt Aminata Kanteh than a middle name.
+    const middle = () => {
+      if (k > 1 && longWords.length > 0)
+        tiers.push({
+          pred: substrings,
+          fts: trigrams,
+          order: BY_SURNAME,
+          kind: `CASE WHEN ${and(wordStarts)} THEN 'name' ELSE 'text' END`,
+        });
+      else
+        tiers.push({
+          pred: `(${and(wordStarts)})`,
+          fts: { table: 'patient_search_tokens', match: words.map((t) => `w${t}*`).join(' OR ') },
+          order: BY_SURNAME,
+          kind: 'name',
+        });
+    };
+    if (k === 1) middle();
     // F: sounds alike.
     const surnameKey = (x: number) => `instr(' ' || s.lk || ' ', ${bind(` ${keys[x]} `)}) > 0`;
     const firstNameKey = (x: number) => `s.fk = ${bind(keys[x] as string)}`;
@@ -299,15 +321,10 @@ export class PatientSearch {
         });
       }
     }
-    // S: substrings (trigrams need 3 characters; shorter words are checked with instr only).
-    const long = words.filter((t) => t.length >= 3);
-    if (long.length)
-      tiers.push({
-        pred: `(${and(words.map((t) => `instr(s.nm, ${bind(t)}) > 0`))})`,
-        fts: { table: 'patient_search_trigrams', match: long.map(phrase).join(' AND ') },
-        order: BY_SURNAME,
-        kind: 'text',
-      });
+    if (k > 1) middle();
+    // S: substrings of one word (trigrams need 3 characters; a shorter word has the prefix tiers).
+    if (k === 1 && longWords.length > 0)
+      tiers.push({ pred: substrings, fts: trigrams, order: BY_SURNAME, kind: 'text' });
     return tiers;
   }
 
@@ -352,15 +369,16 @@ export class PatientSearch {
       const kindSql = (x: Tier) => (x.kind.startsWith('CASE') ? x.kind : `'${x.kind}'`);
       let sql: string;
       if (tier.ranked) {
-        // The tier number is computed once per candidate (MATERIALIZED keeps the planner from
-        // copying the CASE into every use).
+        // The tier number (and what a hit means) is computed once per candidate (MATERIALIZED keeps
+        // the planner from copying the CASE into every use).
         const ranked = tier.ranked;
         const cases = ranked.map((r, x) => `WHEN ${r.pred} THEN ${x}`).join(' ');
-        const kinds = ranked.map((r, x) => `WHEN ${x} THEN ${kindSql(r)}`).join(' ');
+        const kinds = ranked.map((r) => `WHEN ${r.pred} THEN ${kindSql(r)}`).join(' ');
         const firstOrder = ranked.map((r, x) => (r.firstNameOrder ? x : -1)).filter((x) => x >= 0);
         const byFirst = firstOrder.length ? `c.tier IN (${firstOrder.join(',')})` : '0';
-        sql = `WITH c AS MATERIALIZED (SELECT p.id, s.ln, s.fn, s.sid, CASE ${cases} END AS tier FROM ${from} WHERE ${driver}${where})
-          SELECT c.id, CASE c.tier ${kinds} END AS kind FROM c
+        sql = `WITH c AS MATERIALIZED (SELECT p.id, s.ln, s.fn, s.sid, CASE ${cases} END AS tier,
+            CASE ${kinds} END AS kind FROM ${from} WHERE ${driver}${where})
+          SELECT c.id, c.kind FROM c
           ORDER BY c.tier, CASE WHEN ${byFirst} THEN c.fn ELSE c.ln END, CASE WHEN ${byFirst} THEN c.ln ELSE c.fn END, c.sid
           LIMIT @lim OFFSET @off`;
       } else {
