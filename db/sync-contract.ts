@@ -23,6 +23,12 @@ export const SYNC_SCHEMA_VERSION = 2;
  */
 export const HLC_PATTERN = /^\d{13}-\d{6}-[0-9a-z-]{1,64}$/;
 
+/**
+ * The longest the server holds a live shape request when nothing changes. A workstation gives up on
+ * a live request some seconds after this (its connection is presumed dead), so both ends read it here.
+ */
+export const LIVE_TIMEOUT_MS = 20_000;
+
 const fieldName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a snake_case column name');
 const columnValue = z.union([
   z.string(),

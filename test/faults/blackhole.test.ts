@@ -2,7 +2,8 @@
  * A network that silently drops packets during uploads (reliability 7): the workstation's proxy
  * blackholes while the user keeps writing. The upload in flight times out within its limit, local
  * writes keep succeeding at normal speed, the status says offline; after healing the outbox drains
- * and Postgres holds every write exactly once.
+ * and Postgres holds every write exactly once. A workstation started into such a network catches up
+ * by itself once it heals: its shape requests lost in the void are restarted, not waited on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../support/child.ts';
@@ -104,5 +105,26 @@ describe('blackholed network during an upload', () => {
       `blackhole: ${written.length} writes, upload timeout noticed after ${detectedAfter} ms ` +
         `(limit ${UPLOAD_TIMEOUT_MS}), slowest local write ${slowest.toFixed(1)} ms, drained ${drainMs} ms after healing`,
     );
+  }, 60_000);
+
+  it('a workstation started while the network drops everything catches up by itself once it heals', async () => {
+    await station.stop();
+    station.proxy.blackhole();
+    const ws = await station.restart();
+    // Every stream's first request (a catch-up from its stored position) goes into the void.
+    await sleep(2_000);
+    const userId = await server.createUser('bh-newcomer', 'nurse');
+    await sleep(500);
+    expect(localRows(station, 'SELECT id FROM users WHERE id = ?', userId)).toEqual([]);
+    const healedAt = Date.now();
+    station.proxy.pass();
+    // No drain, no nudge from the test: the heartbeat notices the network and the streams resume.
+    await eventually(
+      () => localRows(station, 'SELECT id FROM users WHERE id = ?', userId).length === 1,
+      'the user created during the outage to reach the workstation',
+      15_000,
+    );
+    expect(ws.status().online).toBe(true);
+    console.info(`blackhole at start: caught up ${Date.now() - healedAt} ms after healing`);
   }, 60_000);
 });

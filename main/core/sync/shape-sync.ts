@@ -10,12 +10,48 @@ import type Database from 'better-sqlite3';
 import type { Logger } from '../logger.ts';
 import type { Outbox } from '../store/outbox.ts';
 import { syncedTableInfo } from '../store/tables.ts';
-import type { FetchLike } from './fetch.ts';
+import { type FetchLike, withShapeTimeouts } from './fetch.ts';
 import { ShapeApplier, type ShapeMessage } from './shape-apply.ts';
 
 /** LAN back-off: reconnect within seconds, not the client's 32 s default ceiling. */
 export const SHAPE_BACKOFF = { initialDelay: 100, maxDelay: 3_000, multiplier: 1.6 } as const;
 const RESTART_DELAY_MS = 2_000;
+/**
+ * Tables taking their first snapshot at the same time. Each snapshot chunk is parsed whole in memory
+ * (10,000 rows); with every table of a scope snapshotting at once, a first start peaked at ~670 MB
+ * and kept ~360 MB resident afterwards (bench (e)); two at a time kept ~250 MB and synced faster
+ * (less contention for the one thread). A table that has caught up once never waits.
+ */
+export const CONCURRENT_SNAPSHOTS = 2;
+
+/** A counting gate: `acquire` resolves when a slot is free; a waiter can be withdrawn. */
+export class SlotGate {
+  private free: number;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(slots: number) {
+    this.free = slots;
+  }
+
+  acquire(onSlot: () => void): () => void {
+    if (this.free > 0) {
+      this.free--;
+      onSlot();
+      return () => {};
+    }
+    this.queue.push(onSlot);
+    return () => {
+      const i = this.queue.indexOf(onSlot);
+      if (i >= 0) this.queue.splice(i, 1);
+    };
+  }
+
+  release(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
 
 const ISO_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -65,11 +101,15 @@ class TableStream {
   private restartTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private waiters: (() => void)[] = [];
+  /** `held`: this stream is taking its first snapshot under a slot of the gate until up to date. */
+  private slot: 'none' | 'waiting' | 'held' = 'none';
+  private withdraw: () => void = () => {};
 
   constructor(
     readonly table: string,
     private readonly sync: ShapeSync,
     private readonly opts: ShapeSyncOptions,
+    private readonly gate: SlotGate,
   ) {
     const info = syncedTableInfo(table);
     if (!info) throw new Error(`"${table}" is not a synced table of this build`);
@@ -77,9 +117,17 @@ class TableStream {
   }
 
   start() {
-    if (this.stopped) return;
-    const gen = ++this.generation;
+    if (this.stopped || this.slot === 'waiting') return;
     const pos = this.applier.loadPosition();
+    if (pos.upToDateAt === null && this.slot === 'none') {
+      this.slot = 'waiting';
+      this.withdraw = this.gate.acquire(() => {
+        this.slot = 'held';
+        this.start();
+      });
+      return;
+    }
+    const gen = ++this.generation;
     this.abort = new AbortController();
     const resume = pos.handle && pos.offset ? { handle: pos.handle, offset: pos.offset as Offset } : {};
     const stream = new ShapeStream({
@@ -89,7 +137,7 @@ class TableStream {
       ...resume,
       signal: this.abort.signal,
       parser: sqliteParser,
-      ...(this.opts.fetch ? { fetchClient: this.opts.fetch } : {}),
+      fetchClient: withShapeTimeouts(this.opts.fetch ?? fetch),
       // Connectivity is judged by the workstation's heartbeat and uploads, not by failed attempts
       // (our own forceDisconnectAndRefresh aborts count as failed attempts).
       backoffOptions: { ...SHAPE_BACKOFF },
@@ -112,6 +160,7 @@ class TableStream {
       this.sync.emit({ type: 'online' });
       this.sync.emit({ type: 'batch', table: this.table, changed: r.changed, upToDate: r.upToDate });
       if (r.upToDate) {
+        this.releaseSlot();
         const w = this.waiters;
         this.waiters = [];
         for (const f of w) f();
@@ -145,6 +194,8 @@ class TableStream {
 
   private restart(gen: number) {
     if (gen !== this.generation || this.stopped) return;
+    // A table whose snapshot keeps failing must not hold back the others: it queues again.
+    this.releaseSlot();
     this.teardown();
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
@@ -160,17 +211,40 @@ class TableStream {
     this.abort = null;
   }
 
+  private releaseSlot() {
+    if (this.slot === 'held') this.gate.release();
+    else if (this.slot === 'waiting') this.withdraw();
+    this.slot = 'none';
+  }
+
   stop() {
     this.stopped = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.releaseSlot();
     this.teardown();
     const w = this.waiters;
     this.waiters = [];
     for (const f of w) f();
   }
 
-  /** Ends a pending long-poll so the stream catches up now (after a reconnect, or for `drain`). */
+  /**
+   * Makes the stream catch up now (after a reconnect, or for `drain`). A live stream has its pending
+   * long-poll ended; one still reading (a snapshot, a catch-up) is restarted from its stored position,
+   * because its request may have gone into the dead connection and the client only ends long-polls.
+   */
   async refresh(): Promise<void> {
+    if (this.stopped) return;
+    if (this.stream && !this.stream.isUpToDate) {
+      this.teardown();
+      this.start();
+      return;
+    }
+    if (!this.stream && this.restartTimer) {
+      clearTimeout(this.restartTimer);
+      this.restartTimer = null;
+      this.start();
+      return;
+    }
     try {
       await this.stream?.forceDisconnectAndRefresh();
     } catch {
@@ -190,6 +264,7 @@ class TableStream {
 
 export class ShapeSync {
   private readonly streams = new Map<string, TableStream>();
+  private readonly snapshots = new SlotGate(CONCURRENT_SNAPSHOTS);
 
   constructor(private readonly opts: ShapeSyncOptions) {}
 
@@ -219,7 +294,7 @@ export class ShapeSync {
     }
     for (const t of wanted) {
       if (!this.streams.has(t)) {
-        const s = new TableStream(t, this, this.opts);
+        const s = new TableStream(t, this, this.opts, this.snapshots);
         this.streams.set(t, s);
         s.start();
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { LIVE_TIMEOUT_MS } from '../../../db/sync-contract.ts';
 import {
-  LIVE_TIMEOUT_MS,
   logAnswer,
   mustRefetch,
   newHandle,

@@ -13,9 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../../../db/primitives/index.ts';
-
-/** How long a live request is held when nothing changes. */
-export const LIVE_TIMEOUT_MS = 20_000;
+import { LIVE_TIMEOUT_MS } from '../../../db/sync-contract.ts';
 
 export type ShapeAnswer =
   | { status: 200; headers: Record<string, string>; body: string }

@@ -6,6 +6,7 @@
  */
 import type { AnyTableModel } from '../../../db/schema/dsl.ts';
 import { tableByName } from '../../../db/schema/index.ts';
+import { LIVE_TIMEOUT_MS } from '../../../db/sync-contract.ts';
 import { HttpError } from '../../http/errors.ts';
 import type { Database } from '../../platform/database.ts';
 import { currentSeq } from '../change-log.ts';
@@ -14,7 +15,6 @@ import { electricSchema } from '../wire.ts';
 import { LogReader } from './log-reader.ts';
 import { LongPoll } from './long-poll.ts';
 import {
-  LIVE_TIMEOUT_MS,
   logAnswer,
   mustRefetch,
   newHandle,
