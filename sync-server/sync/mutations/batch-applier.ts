@@ -238,7 +238,7 @@ export class MutationApplier {
    * refused one with its reason, the others naming it.
    */
   private async applyUnit(ctx: Batch, unit: Parsed[], done: Map<string, Partial<AppliedRecord>>) {
-    const { tx, book } = ctx;
+    const { book } = ctx;
     if (unit.every((u) => done.has(u.raw.id)))
       return unit.map((u) => previousResult(u.raw.id, done.get(u.raw.id)));
     for (const u of unit) done.set(u.raw.id, { mutation_id: u.raw.id });
@@ -258,33 +258,24 @@ export class MutationApplier {
     const bad = unit.find((u) => !u.parsed.success);
     if (bad && !bad.parsed.success) return refuseAll(bad.raw, malformedReason(bad.parsed.error));
 
-    const mark = book.mark();
-    const touched = ctx.touched.length;
-    await tx.execute(sql`SAVEPOINT unit`);
     let current: Parsed | null = null;
-    try {
-      const results: MutationResult[] = [];
-      for (const u of unit) {
-        current = u;
-        results.push(await this.applyMutation(ctx, u.parsed.data as Mutation));
-      }
-      for (const [i, r] of results.entries())
-        book.record(unit[i]?.parsed.data as Mutation, r.outcome, {
-          version: r.version,
-          tx_id: unit[0]?.raw.tx_id,
-        });
-      await tx.execute(sql`RELEASE SAVEPOINT unit`);
-      return results;
-    } catch (err) {
-      if (isTransient(err)) throw err;
-      await tx.execute(sql`ROLLBACK TO SAVEPOINT unit`);
-      book.rollBack(mark);
-      ctx.touched.length = touched;
-      const reason = err instanceof Quarantine ? err.message : databaseReason(err);
-      const results = await refuseAll((current as Parsed).raw, reason);
-      await tx.execute(sql`RELEASE SAVEPOINT unit`);
-      return results;
-    }
+    return this.inSavepoint(
+      ctx,
+      async () => {
+        const results: MutationResult[] = [];
+        for (const u of unit) {
+          current = u;
+          results.push(await this.applyMutation(ctx, u.parsed.data as Mutation));
+        }
+        for (const [i, r] of results.entries())
+          book.record(unit[i]?.parsed.data as Mutation, r.outcome, {
+            version: r.version,
+            tx_id: unit[0]?.raw.tx_id,
+          });
+        return results;
+      },
+      (reason) => refuseAll((current as Parsed).raw, reason),
+    );
   }
 
   /** An insert that passes every check that needs no database (author, table, `checkInsert`), else null. */
@@ -365,28 +356,48 @@ export class MutationApplier {
     await flush();
   }
 
-  private async applyOne(ctx: Batch, m: Mutation): Promise<MutationResult> {
+  private applyOne(ctx: Batch, m: Mutation): Promise<MutationResult> {
+    return this.inSavepoint(
+      ctx,
+      async () => {
+        const result = await this.applyMutation(ctx, m);
+        ctx.book.record(m, result.outcome, { version: result.version });
+        return result;
+      },
+      async (reason) => {
+        await ctx.book.quarantine(m, reason);
+        return { id: m.id, outcome: 'quarantined', reason };
+      },
+    );
+  }
+
+  /**
+   * Runs `attempt` under a savepoint. If it refuses (a `Quarantine`) or breaks a constraint, what it
+   * did is rolled back, its bookkeeping with it, and `refused` answers with the reason instead.
+   */
+  private async inSavepoint<T>(
+    ctx: Batch,
+    attempt: () => Promise<T>,
+    refused: (reason: string) => Promise<T>,
+  ): Promise<T> {
     const { tx, book } = ctx;
     const mark = book.mark();
     const touched = ctx.touched.length;
-    await tx.execute(sql`SAVEPOINT mutation`);
+    await tx.execute(sql`SAVEPOINT attempt`);
     try {
-      const result = await this.applyMutation(ctx, m);
-      book.record(m, result.outcome, { version: result.version });
-      await tx.execute(sql`RELEASE SAVEPOINT mutation`);
+      const result = await attempt();
+      await tx.execute(sql`RELEASE SAVEPOINT attempt`);
       return result;
     } catch (err) {
       // A deadlock, serialization failure or lost connection says nothing about the mutation:
       // fail the whole batch (nothing of it is kept) so it is retried, never quarantine it.
       if (isTransient(err)) throw err;
-      await tx.execute(sql`ROLLBACK TO SAVEPOINT mutation`);
-      // Bookkeeping of the rolled-back attempt goes with it.
+      await tx.execute(sql`ROLLBACK TO SAVEPOINT attempt`);
       book.rollBack(mark);
       ctx.touched.length = touched;
-      const reason = err instanceof Quarantine ? err.message : databaseReason(err);
-      await book.quarantine(m, reason);
-      await tx.execute(sql`RELEASE SAVEPOINT mutation`);
-      return { id: m.id, outcome: 'quarantined', reason };
+      const result = await refused(err instanceof Quarantine ? err.message : databaseReason(err));
+      await tx.execute(sql`RELEASE SAVEPOINT attempt`);
+      return result;
     }
   }
 
