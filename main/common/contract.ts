@@ -53,6 +53,23 @@ export type ApiOf<C extends Readonly<Record<string, Domain>>> = {
   [D in keyof C]: { [M in keyof C[D]]: Call<C[D][M]> };
 };
 
+/** Carries one call to wherever the handlers run (the registry, IPC, a WebSocket). */
+export type Transport = (channel: string, args: unknown) => Promise<Envelope<unknown>>;
+
+/**
+ * The typed client of a contract over a transport: plain objects of plain functions, so Electron's
+ * contextBridge can copy it into the page as it is.
+ */
+export function clientOf<C extends Readonly<Record<string, Domain>>>(contract: C, send: Transport): ApiOf<C> {
+  const api: Record<string, Record<string, (args?: unknown) => Promise<Envelope<unknown>>>> = {};
+  for (const [domain, ops] of Object.entries(contract)) {
+    const calls: Record<string, (args?: unknown) => Promise<Envelope<unknown>>> = {};
+    for (const name of Object.keys(ops)) calls[name] = (args?: unknown) => send(`${domain}.${name}`, args);
+    api[domain] = calls;
+  }
+  return api as unknown as ApiOf<C>;
+}
+
 /** `domain.operation`, the name a call travels under (IPC channel, WebSocket message). */
 export type ChannelOf<C extends Readonly<Record<string, Domain>>> = {
   [D in keyof C]: `${D & string}.${keyof C[D] & string}`;

@@ -13,7 +13,12 @@ type Schema = typeof schema;
 /** A row as the core hands it out: the fields the user may read (others are absent). */
 export type Readable<M extends { lite: { $inferSelect: object } }> = Partial<M['lite']['$inferSelect']>;
 
-export type PatientRecord = Readable<Schema['patients']> & { id: string; age: number | null };
+export type PatientRecord = Readable<Schema['patients']> & {
+  id: string;
+  age: number | null;
+  /** Changed on this PC and not yet accepted by the server (the screen marks it "not yet synced"). */
+  unsynced: boolean;
+};
 
 export type MatchKind = 'mrn' | 'national_id' | 'phone' | 'date_of_birth' | 'name' | 'similar_name' | 'text';
 

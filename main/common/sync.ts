@@ -13,6 +13,8 @@ export interface WorkstationStatus {
   online: boolean;
   lastSyncAt: string | null;
   outboxPending: number;
+  /** When the oldest write still waiting was made (null: nothing waits). */
+  oldestPendingAt: string | null;
   openConflicts: number;
   quarantined: number;
   revoked: boolean;

@@ -7,7 +7,15 @@
  * arguments, which may hold patient data) and answered as `internal`.
  */
 import { err, issuesFromZod } from '../../db/primitives/index.ts';
-import type { ApiOf, Call, Domain, Envelope, Operation, ParsedArgsOf, ResultOf } from '../common/contract.ts';
+import {
+  type ApiOf,
+  clientOf,
+  type Domain,
+  type Envelope,
+  type Operation,
+  type ParsedArgsOf,
+  type ResultOf,
+} from '../common/contract.ts';
 import type { SessionUser } from '../common/session.ts';
 import type { Logger } from './logger.ts';
 
@@ -92,15 +100,8 @@ export class Registry<C extends Readonly<Record<string, Domain>>> {
     }
   }
 
-  /** The typed client of the contract, calling through the door (tests, the browser-mode bridge). */
+  /** The typed client of the contract, calling through the door (tests, the hosts). */
   api(): ApiOf<C> {
-    const api: Record<string, Record<string, Call<Operation>>> = {};
-    for (const [domain, ops] of Object.entries(this.contract)) {
-      api[domain] = {};
-      for (const name of Object.keys(ops))
-        (api[domain] as Record<string, unknown>)[name] = (args?: unknown) =>
-          this.call(`${domain}.${name}`, args);
-    }
-    return api as unknown as ApiOf<C>;
+    return clientOf(this.contract, (channel, args) => this.call(channel, args));
   }
 }

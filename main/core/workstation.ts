@@ -46,8 +46,11 @@ import { Uploader, type UploaderEvent } from './sync/uploader.ts';
 export type { WorkstationStatus };
 
 export interface WorkstationOptions {
-  /** Base URL of the sync server, e.g. `http://10.0.0.2:8080`. */
-  server: string;
+  /**
+   * Base URL of the sync server, e.g. `http://10.0.0.2:8080`. Remembered at enrolment, so later starts
+   * may leave it out; given again, it replaces the remembered one (IT moved the server).
+   */
+  server?: string;
   /** Directory holding `workstation.db`. */
   dataDir: string;
   /** The local database key (from the OS keychain in the app; from the CLI's key file when headless). */
@@ -114,7 +117,8 @@ export class Workstation {
 
   private constructor(
     private readonly local: LocalDatabase,
-    private readonly server: string,
+    /** The sync server's base URL. */
+    readonly server: string,
     readonly workstationId: string,
     private readonly token: string,
     private readonly opts: WorkstationOptions,
@@ -198,6 +202,7 @@ export class Workstation {
         sequences,
         search: new PatientSearch(sqlite),
         now,
+        unsynced: (table, id) => this.outbox.hasPendingForRow(table, id),
       }),
     );
     this.registry.assertComplete();
@@ -207,10 +212,15 @@ export class Workstation {
   /** Opens (and on first run enrols) the workstation and starts syncing. */
   static async start(opts: WorkstationOptions): Promise<Workstation> {
     mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-    const server = trimSlash(opts.server);
     const local = openLocalDatabase({ path: join(opts.dataDir, 'workstation.db'), key: opts.key });
     try {
       const settings = new Settings(local.sqlite);
+      const server = opts.server ? trimSlash(opts.server) : settings.get(SETTING.server);
+      if (!server)
+        throw new WorkstationError(
+          'not_enrolled',
+          'this workstation is not enrolled: give the sync server address and the one-time enrolment code',
+        );
       let id = settings.get(SETTING.workstationId);
       let token = settings.get(SETTING.token);
       if (!id || !token) {
@@ -235,6 +245,7 @@ export class Workstation {
         id = enrolled.workstation_id;
         token = enrolled.token;
       }
+      if (settings.get(SETTING.server) !== server) settings.set(SETTING.server, server);
       const ws = new Workstation(local, server, id, token, opts);
       await ws.begin();
       return ws;
@@ -371,13 +382,15 @@ export class Workstation {
   status(): WorkstationStatus {
     const queues = openQueueCounts(this.local.sqlite);
     const u = this.session.currentUser();
+    const pending = this.outbox.pendingSummary();
     return {
       workstationId: this.workstationId,
       code: this.settings.get(SETTING.code),
       kind: this.settings.get(SETTING.kind),
       online: this.online,
       lastSyncAt: lastCaughtUpAt(this.local.sqlite),
-      outboxPending: this.outbox.pendingCount(),
+      outboxPending: pending.count,
+      oldestPendingAt: pending.oldestAt,
       openConflicts: queues.conflicts,
       // Refused here and not yet recorded back, plus the open records this PC holds.
       quarantined: this.outbox.refusedWithoutRecordCount() + queues.quarantined,

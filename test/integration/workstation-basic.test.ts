@@ -53,8 +53,12 @@ describe('workstation basic sync', () => {
     expect(created.ok).toBe(true);
     if (!created.ok) return;
     const id = created.value.id as string;
+    // What sign-out warns about: how many writes wait and since when.
+    const waiting = a.ws.status();
+    expect(waiting.outboxPending).toBeGreaterThan(0);
+    expect(Date.now() - Date.parse(String(waiting.oldestPendingAt))).toBeLessThan(60_000);
     await a.ws.drain();
-    expect(a.ws.status().outboxPending).toBe(0);
+    expect(a.ws.status()).toMatchObject({ outboxPending: 0, oldestPendingAt: null });
     const [pg] = await server.database.query<{ first_name: string; version: number }>(
       'SELECT first_name, version FROM patients WHERE id = $1',
       [id],

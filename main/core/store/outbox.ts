@@ -57,7 +57,7 @@ export class Outbox {
   private readonly appendStmt: Database.Statement;
   private readonly pendingForTableStmt: Database.Statement<[string], OutboxEntry>;
   private readonly anyPendingForTableStmt: Database.Statement<[string], { n: number }>;
-  private readonly pendingCountStmt: Database.Statement<[], { n: number }>;
+  private readonly pendingCountStmt: Database.Statement<[], { n: number; oldest: string | null }>;
   private readonly pendingForRowStmt: Database.Statement<[string, string], { n: number }>;
   private readonly headStmt: Database.Statement<[number], OutboxEntry>;
   private readonly txStmt: Database.Statement<[string], OutboxEntry>;
@@ -81,7 +81,9 @@ export class Outbox {
     this.anyPendingForTableStmt = sqlite.prepare(
       `SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE status = 'pending' AND table_name = ? LIMIT 1)`,
     );
-    this.pendingCountStmt = sqlite.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'`);
+    this.pendingCountStmt = sqlite.prepare(
+      `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE status = 'pending'`,
+    );
     this.pendingForRowStmt = sqlite.prepare(
       `SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND table_name = ? AND row_id = ?`,
     );
@@ -117,6 +119,12 @@ export class Outbox {
 
   pendingCount(): number {
     return this.pendingCountStmt.get()?.n ?? 0;
+  }
+
+  /** How many writes wait, and since when the oldest has waited (what sign-out warns about). */
+  pendingSummary(): { count: number; oldestAt: string | null } {
+    const r = this.pendingCountStmt.get();
+    return { count: r?.n ?? 0, oldestAt: r?.oldest ?? null };
   }
 
   hasPending(table: string): boolean {

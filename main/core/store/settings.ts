@@ -35,6 +35,8 @@ export class Settings {
 
 export const SETTING = {
   workstationId: 'workstation_id',
+  /** The sync server's base URL, remembered at enrolment. */
+  server: 'server_url',
   token: 'workstation_token',
   code: 'workstation_code',
   kind: 'workstation_kind',

@@ -33,6 +33,8 @@ export interface PatientsCore {
   sequences: Sequences;
   search: PatientSearch;
   now: () => Date;
+  /** True while a write of this row waits in the outbox. */
+  unsynced: (table: string, id: string) => boolean;
 }
 
 /** What a list shows of a patient (the policy may strip some of it). */
@@ -90,7 +92,16 @@ export function patientHandlers(core: PatientsCore): DomainHandlers<typeof patie
     const byId = new Map(rows.map((r) => [String(r.id), r]));
     return ids.flatMap((id) => {
       const r = byId.get(id);
-      return r ? [{ ...(r as PatientRecord), id, age: ages.get(id) ?? null }] : [];
+      return r
+        ? [
+            {
+              ...(r as PatientRecord),
+              id,
+              age: ages.get(id) ?? null,
+              unsynced: core.unsynced('patients', id),
+            },
+          ]
+        : [];
     });
   };
   const record = (user: Actor, id: string) => records(user, [id])[0] ?? null;

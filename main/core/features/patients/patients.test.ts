@@ -57,6 +57,7 @@ describe('patients', () => {
         sequences: new Sequences(t.local.sqlite, () => 'R1A2'),
         search,
         now: () => new Date('2026-11-25T10:00:00.000Z'),
+        unsynced: (table, id) => t.outbox.hasPendingForRow(table, id),
       }),
     );
     const noop = () => ok(null) as never;
@@ -100,6 +101,12 @@ describe('patients', () => {
     expect(a.mrn).toBe('P-R1A2-000001');
     expect(b.mrn).toBe('P-R1A2-000002');
     expect(a.age).toBe(36);
+    // Until the server accepts it, the record says it is only on this PC.
+    expect(a.unsynced).toBe(true);
+    for (const e of t.outbox.nextBatch(100))
+      t.outbox.markAcked(e.id, 'applied', null, new Date().toISOString());
+    const chart = await api.patients.chart({ id: a.id });
+    expect(chart.ok && chart.value.patient.unsynced).toBe(false);
     // A refused registration gives its number back (the sequence rolls back with the unit).
     const bad = await api.patients.register(person('Future', 'Child', { date_of_birth: '2099-01-01' }));
     expect(bad.ok ? 'ok' : bad.error.issues?.map((i) => i.rule)).toEqual(['not_future']);

@@ -1,19 +1,27 @@
 /**
- * Headless workstation: `npm run workstation -- --headless --server <url> --data <dir> [--enroll <code>]`.
+ * The workstation without Electron: `npm run workstation -- --data <dir> [--server <url>] [--port <p>]`
+ * serves the app on 127.0.0.1 (browser mode) and prints its address; `--headless` runs sync alone.
  * Prints status lines (never patient data); stops gracefully on SIGTERM/SIGINT. Bad flags exit 2.
  * The entry point reads the environment (`HMS_DB_KEY`, `HMS_ENROLLMENT_CODE`, `HMS_LOG_LEVEL`) and
  * hands the core its key, code and logger; the core reads none of it.
  */
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadOrCreateKeyFile } from './key-file.ts';
-import { createLogger, type LogLevel } from './logger.ts';
-import { startWorkstation, type WorkstationStatus } from './workstation.ts';
+import { WorkstationHost } from '../core/host.ts';
+import { loadOrCreateKeyFile } from '../core/key-file.ts';
+import { createLogger, type LogLevel } from '../core/logger.ts';
+import type { WorkstationStatus } from '../core/workstation.ts';
+import { type BrowserMode, startBrowserMode } from './server.ts';
 
-const USAGE = `usage: npm run workstation -- --headless --server <url> --data <dir> [--enroll <code>]
-  --server   base URL of the sync server (http or https)
+const RENDERER = fileURLToPath(new URL('../../renderer/dist', import.meta.url));
+
+const USAGE = `usage: npm run workstation -- --data <dir> [--server <url>] [--enroll <code>] [--port <p> | --headless]
   --data     directory for the encrypted local database
-  --enroll   one-time enrolment code (first run; or env HMS_ENROLLMENT_CODE)
+  --server   base URL of the sync server (http or https); remembered after enrolment
+  --enroll   one-time enrolment code (first run; or env HMS_ENROLLMENT_CODE); else the app asks
+  --port     browser mode: serve the app on 127.0.0.1:<port> (default 5174; 0 picks one)
+  --headless sync only, no app (needs an enrolled PC or --server and --enroll)
   env HMS_DB_KEY sets the database key; otherwise one is generated in <data>/db.key
   env HMS_LOG_LEVEL: debug, info, warn (default), error or silent (JSON lines on stderr)`;
 
@@ -27,6 +35,7 @@ function parse() {
     const { values, positionals } = parseArgs({
       options: {
         headless: { type: 'boolean', default: false },
+        port: { type: 'string', default: '5174' },
         server: { type: 'string' },
         data: { type: 'string' },
         enroll: { type: 'string' },
@@ -40,17 +49,25 @@ function parse() {
       process.exit(0);
     }
     if (positionals.length) die(`unexpected argument ${String(positionals[0])}`);
-    if (!values.headless) die('only --headless mode is available from the command line');
-    if (!values.server) die('--server is required');
     if (!values.data) die('--data is required');
-    let url: URL;
-    try {
-      url = new URL(values.server);
-    } catch {
-      die(`--server is not a URL: ${values.server}`);
+    if (values.server !== undefined) {
+      let url: URL;
+      try {
+        url = new URL(values.server);
+      } catch {
+        die(`--server is not a URL: ${values.server}`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') die('--server must be an http(s) URL');
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') die('--server must be an http(s) URL');
-    return { server: values.server, data: values.data, enroll: values.enroll };
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) die(`--port is not a port: ${values.port}`);
+    return {
+      server: values.server,
+      data: values.data,
+      enroll: values.enroll,
+      headless: values.headless,
+      port,
+    };
   } catch (e) {
     die(e instanceof Error ? e.message : String(e));
   }
@@ -68,11 +85,11 @@ async function main() {
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level))
     die(`HMS_LOG_LEVEL: unknown level ${level}`);
   const enrollmentCode = args.enroll ?? process.env.HMS_ENROLLMENT_CODE;
-  let ws: Awaited<ReturnType<typeof startWorkstation>>;
+  let host: WorkstationHost;
   try {
     mkdirSync(args.data, { recursive: true, mode: 0o700 });
-    ws = await startWorkstation({
-      server: args.server,
+    host = await WorkstationHost.open({
+      ...(args.server ? { server: args.server } : {}),
       dataDir: args.data,
       key: process.env.HMS_DB_KEY || loadOrCreateKeyFile(args.data),
       ...(enrollmentCode ? { enrollmentCode } : {}),
@@ -81,25 +98,37 @@ async function main() {
   } catch (e) {
     die(e instanceof Error ? e.message : String(e), 1);
   }
-  const s = ws.status();
-  log(`started workstation ${s.workstationId} (${s.kind ?? '?'} ${s.code ?? ''})`);
+  const s = host.core?.status();
+  if (s) log(`started workstation ${s.workstationId} (${s.kind ?? '?'} ${s.code ?? ''})`);
+  else if (args.headless) die('this workstation is not enrolled: give --server and --enroll', 1);
+  else log('not enrolled yet: the app asks for the server address and enrolment code');
   // Every caught-up long-poll moves last_sync; print a line when anything else changes, or once a
   // minute, so the log stays readable on a PC that runs for weeks.
   let lastPrinted = '';
   let lastAt = 0;
-  ws.on('status', (st) => {
+  host.on('status', (st) => {
     const key = line({ ...st, lastSyncAt: null });
     if (key === lastPrinted && Date.now() - lastAt < 60_000) return;
     lastPrinted = key;
     lastAt = Date.now();
     log(line(st));
   });
+  let ui: BrowserMode | null = null;
+  if (!args.headless) {
+    try {
+      ui = await startBrowserMode({ host, staticDir: RENDERER, port: args.port });
+    } catch (e) {
+      await host.stop();
+      die(e instanceof Error ? e.message : String(e), 1);
+    }
+    log(`app ready: open ${ui.url}`);
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
-    ws.stop().then(
+    Promise.all([ui?.close(), host.stop()]).then(
       () => process.exit(0),
       (e: unknown) => {
         process.stderr.write(`workstation: stop failed: ${e instanceof Error ? e.message : String(e)}\n`);

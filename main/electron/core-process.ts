@@ -1,0 +1,38 @@
+/**
+ * The workstation core in Electron's utility process: sync, SQLite and the domain handlers run here,
+ * so a long sync batch never freezes the window. The shell relays the page's calls in and the
+ * answers and events out; `stop` drains the upload in flight before the process ends.
+ */
+import { HMS_EVENTS } from '../common/index.ts';
+import { WorkstationHost } from '../core/host.ts';
+import { createLogger } from '../core/logger.ts';
+import type { FromCore, ToCore } from './core-messages.ts';
+
+const port = process.parentPort;
+const send = (m: FromCore) => port.postMessage(m);
+let host: WorkstationHost | null = null;
+
+port.on('message', ({ data }: { data: ToCore }) => {
+  if ('start' in data) {
+    WorkstationHost.open({ ...data.start, log: createLogger('warn') }).then(
+      (h) => {
+        host = h;
+        for (const event of HMS_EVENTS)
+          h.on(event, (payload) => send({ frame: { event, payload } as never }));
+        send({ ready: true });
+      },
+      (e: unknown) => send({ failed: e instanceof Error ? e.message : String(e) }),
+    );
+  } else if ('call' in data) {
+    const { id, channel, args } = data.call;
+    const answer = host
+      ? host.call(channel, args)
+      : Promise.resolve({
+          ok: false as const,
+          error: { code: 'starting', message: 'the workstation is starting' },
+        });
+    void answer.then((envelope) => send({ frame: { id, envelope } }));
+  } else if ('stop' in data) {
+    void (host?.stop() ?? Promise.resolve()).finally(() => send({ stopped: true }));
+  }
+});

@@ -1,0 +1,158 @@
+/**
+ * The Electron shell (DESIGN §2): thin. One instance, one window, the UI from `app://`, the core in a
+ * utility process, every call through one IPC door, and a quit that waits for the core to drain.
+ * Built into the desktop package (issue: IT's path); `npm run app` where the Electron binary exists.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+  utilityProcess,
+} from 'electron';
+import { err } from '../../db/primitives/index.ts';
+import type { Envelope, WorkstationStatus } from '../common/index.ts';
+import { IPC_EVENT } from '../common/wire.ts';
+import { APP_ORIGIN, APP_SCHEME, resolveAppPath } from './app-protocol.ts';
+import type { FromCore, ToCore } from './core-messages.ts';
+import { openIpcDoor } from './ipc-door.ts';
+import { loadSealedKey } from './key-store.ts';
+import { quitWarning } from './quit-warning.ts';
+import { guardContents, hardenSession, windowOptions } from './security.ts';
+
+const HERE = import.meta.dirname;
+const RENDERER = join(HERE, 'renderer');
+const PRELOAD = join(HERE, 'preload.cjs');
+const CORE = join(HERE, 'core-process.cjs');
+/** Hosts whose https pages the app may open in the system browser (none by default). */
+const EXTERNAL_HOSTS = (process.env.HMS_EXTERNAL_HOSTS ?? '').split(',').filter(Boolean);
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let window: BrowserWindow | null = null;
+let core: Electron.UtilityProcess | null = null;
+let lastStatus: WorkstationStatus | null = null;
+let nextId = 1;
+const pending = new Map<number, (e: Envelope<unknown>) => void>();
+const toCore = (m: ToCore) => core?.postMessage(m);
+
+function startCore(key: string) {
+  core = utilityProcess.fork(CORE, [], { serviceName: 'HMS workstation core' });
+  core.on('message', (m: FromCore) => {
+    if ('frame' in m) {
+      const f = m.frame;
+      if ('id' in f) {
+        pending.get(f.id)?.(f.envelope);
+        pending.delete(f.id);
+      } else {
+        if (f.event === 'status') lastStatus = f.payload;
+        window?.webContents.send(IPC_EVENT, f.event, f.payload);
+      }
+    } else if ('failed' in m) {
+      dialog.showErrorBox('The workstation could not start', m.failed);
+      app.exit(1);
+    } else if ('stopped' in m) {
+      app.exit(0);
+    }
+  });
+  core.on('exit', (code) => {
+    for (const done of pending.values()) done(err('disconnected', 'the workstation core stopped'));
+    pending.clear();
+    if (code !== 0) dialog.showErrorBox('The workstation stopped', `The core process ended (code ${code}).`);
+  });
+  toCore({ start: { dataDir: app.getPath('userData'), key } });
+}
+
+const call = (channel: unknown, args: unknown): Promise<Envelope<unknown>> =>
+  new Promise((resolve) => {
+    if (!core || typeof channel !== 'string') return resolve(err('starting', 'the workstation is starting'));
+    const id = nextId++;
+    pending.set(id, resolve);
+    toCore({ call: { id, channel, args } });
+  });
+
+function createWindow() {
+  window = new BrowserWindow(windowOptions(PRELOAD));
+  guardContents(window.webContents, shell, EXTERNAL_HOSTS);
+  window.once('ready-to-show', () => window?.show());
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+app.on('second-instance', () => {
+  if (window?.isMinimized()) window.restore();
+  window?.focus();
+});
+
+app.on('web-contents-created', (_e, contents) => guardContents(contents, shell, EXTERNAL_HOSTS));
+
+app.whenReady().then(() => {
+  hardenSession(session.defaultSession);
+  protocol.handle(APP_SCHEME, (request) => {
+    const file = resolveAppPath(RENDERER, request.url);
+    return file ? net.fetch(pathToFileURL(file).toString()) : new Response('not found', { status: 404 });
+  });
+  const key = loadSealedKey(safeStorage, app.getPath('userData'));
+  if (key.kind !== 'key') {
+    // The passphrase screen for PCs without a secret store is not built yet: refuse rather than
+    // write the key in the clear.
+    dialog.showErrorBox(
+      'No secret store on this PC',
+      'This PC offers no secure place for the database key (no keyring). Ask IT to enable one.',
+    );
+    app.exit(1);
+    return;
+  }
+  startCore(key.key);
+  openIpcDoor(ipcMain, call);
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      { role: 'fileMenu' },
+      { role: 'editMenu' },
+      {
+        label: 'View',
+        submenu: [
+          { role: 'resetZoom' },
+          { role: 'zoomIn' },
+          { role: 'zoomOut' },
+          { role: 'togglefullscreen' },
+        ],
+      },
+      { role: 'windowMenu' },
+    ]),
+  );
+  createWindow();
+});
+
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !core) return;
+  event.preventDefault();
+  const warning = lastStatus ? quitWarning(lastStatus) : null;
+  if (warning && window) {
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'warning',
+      message: 'Changes not yet sent',
+      detail: warning,
+      buttons: ['Keep working', 'Quit'],
+      defaultId: 0,
+      cancelId: 0,
+    });
+    if (choice === 0) return;
+  }
+  quitting = true;
+  toCore({ stop: true });
+  // The core drains the upload in flight, then says `stopped`; never hang a shutdown on it.
+  setTimeout(() => app.exit(0), 15_000).unref();
+});

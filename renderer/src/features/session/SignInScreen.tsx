@@ -1,0 +1,97 @@
+/**
+ * Sign-in: password, then the 6-digit code when the account has two-factor sign-in. When the server
+ * cannot be reached, a user who signed in on this PC before is checked here (the status bar says so).
+ * Over a locked screen the same form unlocks, or lets the next clinician switch in.
+ */
+import { zodResolver } from '@hookform/resolvers/zod';
+import { Alert, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import type { z } from 'zod';
+import { appContract } from '../../../../main/common/index.ts';
+import { showCallError } from '../../lib/form.ts';
+import { hms, unwrap } from '../../lib/hms.ts';
+import { useSession } from '../../stores/session.ts';
+
+const Login = appContract.session.login.args;
+type LoginInput = z.input<typeof Login>;
+
+export function SignInScreen({ lockedBy }: { lockedBy?: string }) {
+  const signedIn = useSession((s) => s.signedIn);
+  const workstation = useSession((s) => s.setup?.workstationCode);
+  const [askOtp, setAskOtp] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const form = useForm<LoginInput>({
+    resolver: zodResolver(Login),
+    defaultValues: { username: lockedBy ?? '', password: '' },
+  });
+  const { errors, isSubmitting } = form.formState;
+
+  const submit = form.handleSubmit(async (values) => {
+    setProblem(null);
+    try {
+      const user = await unwrap(hms.session.login(askOtp ? values : { ...values, otp: undefined }));
+      signedIn(user);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'otp_required') {
+        setAskOtp(true);
+        setProblem('enter the 6-digit code from your authenticator app');
+        return;
+      }
+      setProblem(showCallError(e, form.setError, ['username', 'password', 'otp']));
+      form.setValue('password', '');
+    }
+  });
+
+  return (
+    <Paper component="main" withBorder shadow="sm" p="xl" maw={420} mx="auto" mt="10vh">
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <div>
+            <Title order={1} size="h2">
+              {lockedBy ? 'Screen locked' : 'Sign in'}
+            </Title>
+            <Text c="dimmed" size="sm">
+              {lockedBy
+                ? `Signed in as ${lockedBy}. Sign in again to go on, or sign in as someone else to switch user.`
+                : `Workstation ${workstation ?? ''}`}
+            </Text>
+          </div>
+          {problem && (
+            <Alert color="red" role="alert" title="Not signed in">
+              {problem}
+            </Alert>
+          )}
+          <TextInput
+            label="User name"
+            autoComplete="username"
+            autoFocus={!lockedBy}
+            error={errors.username?.message}
+            {...form.register('username')}
+          />
+          <PasswordInput
+            label="Password"
+            autoComplete="current-password"
+            autoFocus={Boolean(lockedBy)}
+            error={errors.password?.message}
+            {...form.register('password')}
+          />
+          {askOtp && (
+            <TextInput
+              label="6-digit code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              autoFocus
+              error={errors.otp?.message}
+              {...form.register('otp')}
+            />
+          )}
+          <Button type="submit" loading={isSubmitting}>
+            {lockedBy ? 'Unlock' : 'Sign in'}
+          </Button>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}

@@ -1,0 +1,166 @@
+/**
+ * Refused writes: the server would not apply them (a rule, a role changed while offline). Nothing is
+ * lost: each is kept with its reason, for its author (or an admin) to correct and send again, or to
+ * discard with a note. A refused unit (e.g. a registration with its number) goes back as a whole.
+ */
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useEffect, useState } from 'react';
+import type { QuarantineItem } from '../../../../main/common/index.ts';
+import { hms } from '../../lib/hms.ts';
+import { ago } from '../../lib/time.ts';
+import { useTablesVersion } from '../../lib/use-tables-version.ts';
+import { useStatus } from '../../stores/status.ts';
+import { shortId, showValue, typedLike, words, writtenValues } from './values.ts';
+
+const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** System columns a person never edits. */
+const HIDDEN = new Set([
+  'id',
+  'created_at',
+  'updated_at',
+  'created_by',
+  'updated_by',
+  'deleted_at',
+  'version',
+]);
+
+function RefusedWrite({ q }: { q: QuarantineItem }) {
+  const written = writtenValues(q.operation, q.payload);
+  const fields = Object.keys(written).filter((k) => !HIDDEN.has(k));
+  const [edits, setEdits] = useState<Record<string, string>>(() =>
+    Object.fromEntries(
+      fields.map((k) => [k, showValue(written[k]) === '(empty)' ? '' : showValue(written[k])]),
+    ),
+  );
+  const [note, setNote] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<string | null>(null);
+
+  const retry = async () => {
+    const values = Object.fromEntries(
+      fields
+        .filter((k) => edits[k] !== (showValue(written[k]) === '(empty)' ? '' : showValue(written[k])))
+        .map((k) => [k, typedLike(written[k], edits[k] ?? '')]),
+    );
+    const r = await hms.sync.retryQuarantined({
+      id: q.id,
+      ...(Object.keys(values).length ? { values } : {}),
+      ...(note.trim() ? { note } : {}),
+    });
+    if (r.ok) setOutcome('Sent again. If the server accepts it, it leaves this list.');
+    else setProblem(r.error.message);
+  };
+  const discard = async () => {
+    const r = await hms.sync.discardQuarantined({ id: q.id, note });
+    if (r.ok) setOutcome('Discarded.');
+    else setProblem(r.error.message);
+  };
+
+  return (
+    <Paper withBorder p="md" component="article" aria-label={`Refused ${q.operation} of ${words(q.table)}`}>
+      <Stack gap="sm">
+        <Group justify="space-between">
+          <Text fw={700}>
+            {q.operation === 'insert' ? 'New' : q.operation === 'update' ? 'Change to' : 'Removal of'}{' '}
+            {words(q.table)}{' '}
+            {q.status === 'pending_record' && (
+              <Badge color="gray" variant="light">
+                record on its way from the server
+              </Badge>
+            )}
+          </Text>
+          <Text size="xs" c="dimmed">
+            by user …{shortId(q.authorId)} · {ago(q.at)}
+          </Text>
+        </Group>
+        <Alert color="red" variant="light" title="Why the server refused it" data-testid="refusal-reason">
+          {q.reason}
+        </Alert>
+        {outcome ? (
+          <Alert color="teal" role="status">
+            {outcome}
+          </Alert>
+        ) : (
+          <>
+            {fields.length > 0 && (
+              <SimpleGrid cols={{ base: 1, sm: 3 }}>
+                {fields.map((k) => (
+                  <TextInput
+                    key={k}
+                    label={sentence(words(k))}
+                    value={edits[k] ?? ''}
+                    onChange={(e) => {
+                      const v = e.currentTarget.value;
+                      setEdits((x) => ({ ...x, [k]: v }));
+                    }}
+                  />
+                ))}
+              </SimpleGrid>
+            )}
+            <Textarea
+              label="Note (why it is sent again, or why it is discarded)"
+              value={note}
+              onChange={(e) => setNote(e.currentTarget.value)}
+            />
+            {problem && (
+              <Alert color="red" role="alert">
+                {problem}
+              </Alert>
+            )}
+            <Group>
+              <Button onClick={() => void retry()}>Correct and send again</Button>
+              <Button variant="default" color="red" disabled={!note.trim()} onClick={() => void discard()}>
+                Discard
+              </Button>
+            </Group>
+          </>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
+
+export function QuarantineScreen() {
+  const [items, setItems] = useState<QuarantineItem[] | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const version = useTablesVersion(['quarantined_mutations']);
+  const refused = useStatus((s) => s.status?.quarantined ?? 0);
+  useEffect(() => {
+    void version;
+    void refused;
+    void hms.sync.quarantine({ status: 'open' }).then((r) => {
+      if (r.ok) setItems(r.value);
+      else setProblem(r.error.message);
+    });
+  }, [version, refused]);
+
+  return (
+    <Stack>
+      <Title order={1} size="h3">
+        Refused writes
+      </Title>
+      {problem && (
+        <Alert color="red" role="alert">
+          {problem}
+        </Alert>
+      )}
+      {items?.length === 0 && <Text c="dimmed">Nothing refused.</Text>}
+      {items?.map((q) => (
+        <RefusedWrite key={q.id} q={q} />
+      ))}
+    </Stack>
+  );
+}

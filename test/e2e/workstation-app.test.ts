@@ -1,0 +1,307 @@
+/**
+ * The workstation app end to end: a real sync server on Postgres, workstations in browser mode (the
+ * same core and bridge as Electron's), Chromium driven by Playwright, each scenario as its users do it.
+ * Screenshots of every main screen go to test-results/screens/.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type AppStation, startAppStation } from '../support/app-station.ts';
+import { launchChromium, screenshot } from '../support/browser.ts';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
+
+const passwordOf = (user: string) => (user === 'admin' ? ADMIN_PASSWORD : `password-${user}`);
+
+describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  const stations: AppStation[] = [];
+  const pages: Page[] = [];
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+    await server.createUser('rec1', 'receptionist');
+    await server.createUser('rec2', 'receptionist');
+  }, 120_000);
+  afterAll(async () => {
+    for (const p of pages)
+      await p
+        .context()
+        .close()
+        .catch(() => {});
+    await browser?.close();
+    for (const s of stations) await s.close();
+    await server?.close();
+  });
+
+  // What each page showed when a scenario failed, to see why.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    for (const [i, p] of pages.entries())
+      if (!p.isClosed()) await screenshot(p, `failed-${ctx.task.name.slice(0, 30)}-${i}`);
+  });
+
+  async function open(station: AppStation): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    pages.push(page);
+    await page.goto(station.ui.url);
+    return page;
+  }
+
+  async function signIn(page: Page, user: string) {
+    await page.getByLabel('User name').fill(user);
+    await page.getByLabel('Password', { exact: true }).fill(passwordOf(user));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('combobox', { name: /Find a patient/ }).waitFor();
+  }
+
+  async function station(name: string, kind: string) {
+    const s = await startAppStation(server, { name, kind });
+    stations.push(s);
+    await s.host.core?.drain();
+    return s;
+  }
+
+  async function register(page: Page, p: { first: string; last: string; born: string; phone?: string }) {
+    await page.getByRole('button', { name: 'Register a patient' }).click();
+    await page.getByLabel('First name').fill(p.first);
+    await page.getByLabel('Last name').fill(p.last);
+    await page.getByLabel('Date of birth').fill(p.born);
+    if (p.phone) await page.getByLabel('Phone', { exact: true }).fill(p.phone);
+    await page.getByRole('button', { name: /^Register/ }).click();
+  }
+
+  async function accessible(page: Page, screen: string) {
+    const scan = await new AxeBuilder({ page }).analyze();
+    const bad = scan.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(
+      bad.map((v) => `${screen}: ${v.id} ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`),
+    ).toEqual([]);
+  }
+
+  it('first run: a new PC is enrolled from its setup screen, then asks for a sign-in', async () => {
+    const fresh = await startAppStation(server, { name: 'New PC', kind: 'reception', enrol: false });
+    stations.push(fresh);
+    const page = await open(fresh);
+    await page.getByRole('heading', { name: 'Set up this workstation', exact: true }).waitFor();
+    await accessible(page, 'enrolment');
+    // A wrong code is refused in words, and the PC stays un-enrolled.
+    await page.getByLabel('Sync server address').fill(fresh.serverUrl);
+    await page.getByLabel('Enrolment code').fill('WRONG-CODE');
+    await page.getByRole('button', { name: 'Enrol this workstation' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/enrolment refused/);
+    expect(fresh.host.core).toBeNull();
+    await page.getByLabel('Enrolment code').fill(fresh.enrollmentCode);
+    await screenshot(page, 'enrolment');
+    await page.getByRole('button', { name: 'Enrol this workstation' }).click();
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    expect(fresh.host.state()).toMatchObject({ enrolled: true, server: fresh.serverUrl });
+  });
+
+  it('a receptionist registers a patient on one PC and finds them on another', async () => {
+    const desk1 = await station('Desk 1', 'reception');
+    const desk2 = await station('Desk 2', 'reception');
+    const [p1, p2] = [await open(desk1), await open(desk2)];
+    await p1.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    await screenshot(p1, 'sign-in');
+    await accessible(p1, 'sign-in');
+
+    // A wrong password is said in words next to the form, and nothing else changes.
+    await p1.getByLabel('User name').fill('rec1');
+    await p1.getByLabel('Password', { exact: true }).fill('not-the-password');
+    await p1.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => p1.getByRole('alert').textContent()).toMatch(/wrong username or password/);
+
+    await signIn(p1, 'rec1');
+    await signIn(p2, 'rec2');
+    await register(p1, { first: 'Isatou', last: 'Touray', born: '1988-02-14', phone: '7012345' });
+    await p1.getByRole('heading', { name: 'Isatou Touray', exact: true }).waitFor();
+    const mrn =
+      (
+        await p1
+          .getByText(/^P-[A-Z0-9]+-\d{6}/)
+          .first()
+          .textContent()
+      )?.split(' ')[0] ?? '';
+    expect(mrn).toMatch(/^P-[A-Z0-9]+-\d{6}$/);
+    await screenshot(p1, 'chart-receptionist');
+    await accessible(p1, 'chart');
+
+    // On the other desk, search as you type finds her once sync brings her in.
+    const search = p2.getByRole('combobox', { name: /Find a patient/ });
+    // Typed before the row arrives: the list fills in by itself when sync brings it.
+    await search.fill('isatou tour');
+    await expect.poll(() => p2.getByRole('option').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => p2.getByRole('option').first().textContent()).toContain('Isatou Touray');
+    await screenshot(p2, 'registry-search');
+    await accessible(p2, 'registry');
+    // By phone fragment too, and Enter opens the chart.
+    await search.fill('7012345');
+    await expect.poll(() => p2.getByRole('option').first().textContent()).toContain(mrn);
+    await search.press('Enter');
+    await p2.getByRole('heading', { name: 'Isatou Touray', exact: true }).waitFor();
+
+    // Registering her again on desk 2 shows the duplicate before anything is saved.
+    await p2.getByRole('button', { name: 'Back to search' }).click();
+    await register(p2, { first: 'Isatou', last: 'Touray', born: '1988-02-14' });
+    const dupes = p2.getByRole('alert', { name: 'Possible duplicates' });
+    await dupes.waitFor();
+    expect(await dupes.textContent()).toContain('same name and date of birth');
+    await screenshot(p2, 'register-duplicates');
+    await accessible(p2, 'register');
+  });
+
+  it('offline: both desks keep registering and editing, the status bar says so, and they converge; an admin settles the conflict', async () => {
+    const desk1 = await station('Desk 3', 'reception');
+    const desk2 = await station('Desk 4', 'reception');
+    const adminPc = await station('Admin desk', 'admin');
+    const [p1, p2, pa] = [await open(desk1), await open(desk2), await open(adminPc)];
+    await signIn(p1, 'rec1');
+    await signIn(p2, 'rec2');
+    await signIn(pa, 'admin');
+
+    await register(p1, { first: 'Lamin', last: 'Sanneh', born: '1979-07-07', phone: '7000001' });
+    await p1.getByRole('heading', { name: 'Lamin Sanneh', exact: true }).waitFor();
+    const search2 = p2.getByRole('combobox', { name: /Find a patient/ });
+    await search2.fill('lamin sanneh');
+    await expect.poll(() => p2.getByRole('option').count(), { timeout: 15_000 }).toBe(1);
+
+    desk1.proxy.cut();
+    desk2.proxy.cut();
+    for (const p of [p1, p2])
+      await expect.poll(() => p.getByTestId('sync-state').textContent(), { timeout: 10_000 }).toBe('Offline');
+
+    // Desk 1 edits the phone and registers someone; desk 2 edits the same phone and registers someone.
+    await p1.getByRole('button', { name: 'Edit details' }).click();
+    await p1.getByLabel('Phone', { exact: true }).fill('7111111');
+    await p1.getByRole('button', { name: 'Save changes' }).click();
+    await p1.getByRole('heading', { name: 'Lamin Sanneh', exact: true }).waitFor();
+    await p1.getByRole('button', { name: 'Back to search' }).click();
+    await register(p1, { first: 'Offline', last: 'Oneperson', born: '1990-01-01' });
+    await p1.getByRole('heading', { name: 'Offline Oneperson', exact: true }).waitFor();
+    expect(await p1.getByText('not yet synced').count()).toBeGreaterThan(0);
+
+    await p2.getByRole('option').first().click();
+    await p2.getByRole('button', { name: 'Edit details' }).click();
+    await p2.getByLabel('Phone', { exact: true }).fill('7222222');
+    await p2.getByRole('button', { name: 'Save changes' }).click();
+    await p2.getByRole('heading', { name: 'Lamin Sanneh', exact: true }).waitFor();
+    await p2.getByRole('button', { name: 'Back to search' }).click();
+    await register(p2, { first: 'Offline', last: 'Twoperson', born: '1991-01-01' });
+    await p2.getByRole('heading', { name: 'Offline Twoperson', exact: true }).waitFor();
+
+    await expect
+      .poll(() => p1.getByTestId('pending').textContent())
+      .toMatch(/^\d+ changes? waiting to send$/);
+    await screenshot(p1, 'offline-status-bar');
+
+    desk1.proxy.pass();
+    desk2.proxy.pass();
+    for (const p of [p1, p2])
+      await expect
+        .poll(() => p.getByTestId('pending').textContent(), { timeout: 20_000 })
+        .toBe('All changes sent');
+    // Each desk finds the other's offline registration.
+    for (const [p, other] of [
+      [p1, 'Twoperson'],
+      [p2, 'Oneperson'],
+    ] as const) {
+      await p.getByRole('button', { name: 'Back to search' }).click();
+      await p.getByRole('combobox', { name: /Find a patient/ }).fill(`offline ${other}`);
+      await expect.poll(() => p.getByRole('option').count(), { timeout: 15_000 }).toBe(1);
+    }
+
+    // The admin sees one conflict, both values side by side, and keeps a merged value.
+    await pa.getByRole('button', { name: 'Conflicts', exact: true }).click();
+    const card = pa.getByRole('article');
+    await expect.poll(() => card.count(), { timeout: 20_000 }).toBe(1);
+    const values = [
+      await card.getByTestId('local-value').textContent(),
+      await card.getByTestId('server-value').textContent(),
+    ];
+    expect(values.sort()).toEqual(['+220 7111111', '+220 7222222']);
+    await screenshot(pa, 'conflict-queue');
+    await accessible(pa, 'conflicts');
+    await card.getByText('Enter a merged value').click();
+    await card.getByRole('textbox', { name: 'Merged value' }).fill('+220 7333333');
+    await card.getByLabel('Why this value').fill('Called the patient: new number');
+    await card.getByRole('button', { name: 'Resolve' }).click();
+    await expect.poll(() => pa.getByRole('article').count(), { timeout: 10_000 }).toBe(0);
+
+    // Both desks show the resolution on the chart.
+    for (const p of [p1, p2]) {
+      const box = p.getByRole('combobox', { name: /Find a patient/ });
+      await box.fill('lamin sanneh');
+      await expect
+        .poll(() => p.getByRole('option').first().textContent(), { timeout: 20_000 })
+        .toContain('+220 7333333');
+    }
+  });
+
+  it('a write refused by the server reaches its author with the reason, who discards it with a note', async () => {
+    await server.createUser('doc1', 'doctor');
+    const clinic = await station('Clinic 1', 'reception');
+    const page = await open(clinic);
+    await signIn(page, 'doc1');
+    clinic.proxy.cut();
+    await expect
+      .poll(() => page.getByTestId('sync-state').textContent(), { timeout: 10_000 })
+      .toBe('Offline');
+    await register(page, { first: 'Refused', last: 'Writeperson', born: '1970-03-03' });
+    await page.getByRole('heading', { name: 'Refused Writeperson', exact: true }).waitFor();
+    // Demoted while the registration waits in the outbox.
+    await server.database.query(
+      `UPDATE users SET role_id = (SELECT id FROM roles WHERE name = 'lab_technician') WHERE username = 'doc1'`,
+    );
+    clinic.proxy.pass();
+    const refused = page.getByRole('button', { name: /refused write/ });
+    await refused.waitFor({ timeout: 20_000 });
+    await refused.click();
+    const item = page.getByRole('article').first();
+    await expect
+      .poll(() => item.getByTestId('refusal-reason').textContent(), { timeout: 15_000 })
+      .toMatch(/may not create patients/);
+    await screenshot(page, 'refused-writes');
+    await accessible(page, 'refused writes');
+    await item.getByLabel(/^Note/).fill('Registered by mistake under my old role; reception will redo it');
+    await item.getByRole('button', { name: 'Discard' }).click();
+    await page.getByText('Nothing refused.').waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => page.getByRole('button', { name: /refused write/ }).count(), { timeout: 15_000 })
+      .toBe(0);
+  });
+
+  it('signs in a known user offline, refuses an unknown one, and a revoked PC says so and keeps its data', async () => {
+    const ward = await station('Desk 5', 'reception');
+    const page = await open(ward);
+    await signIn(page, 'rec1');
+    await register(page, { first: 'Kept', last: 'Locally', born: '1965-05-05' });
+    await page.getByRole('heading', { name: 'Kept Locally', exact: true }).waitFor();
+    await expect
+      .poll(() => page.getByTestId('pending').textContent(), { timeout: 15_000 })
+      .toBe('All changes sent');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    ward.proxy.cut();
+    // rec2 never signed in here: nothing to check the password against.
+    await page.getByLabel('User name').fill('rec2');
+    await page.getByLabel('Password', { exact: true }).fill(passwordOf('rec2'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 }).toMatch(/./);
+    expect(await page.getByRole('alert').textContent()).not.toMatch(/wrong username or password/i);
+    // rec1 did: signed in offline, and the status bar says so.
+    await signIn(page, 'rec1');
+    await page.getByText('Signed in offline').waitFor();
+    await screenshot(page, 'offline-sign-in');
+    ward.proxy.pass();
+
+    await server.admin('POST', `/api/workstations/${ward.id}/revoke`);
+    await expect
+      .poll(() => page.getByTestId('sync-state').textContent(), { timeout: 20_000 })
+      .toMatch(/revoked/);
+    await page.getByRole('combobox', { name: /Find a patient/ }).fill('kept locally');
+    await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBe(1);
+    await screenshot(page, 'revoked');
+  });
+});
