@@ -39,6 +39,8 @@ async function demoEnrolmentCode(server: Awaited<ReturnType<typeof startServer>>
 }
 
 async function main() {
+  // One request line per sync poll would bury the address to open: warnings only, unless asked.
+  process.env.HMS_LOG_LEVEL ??= 'warn';
   const server = await startServer({ demo: true });
   mkdirSync(WORKSTATION_DIR, { recursive: true, mode: 0o700 });
   const enrolled = existsSync(join(WORKSTATION_DIR, 'workstation.db'));

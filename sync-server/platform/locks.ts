@@ -7,8 +7,16 @@
  * commit or rollback, so a crashed process never leaves one held. Take them with `takeLock` /
  * `tryLock` below (the change-log trigger, plpgsql, writes its own).
  */
-import { sql } from 'drizzle-orm';
-import type { RawQuery, ServerDb } from './database.ts';
+import { type SQL, sql } from 'drizzle-orm';
+
+/**
+ * What taking a lock needs of a transaction: to run one statement. Written out rather than imported
+ * from database.ts, which installs the triggers that read these keys (no import loop).
+ */
+interface Executes {
+  execute(query: SQL): PromiseLike<unknown>;
+}
+type RawQuery = <R>(text: string, params?: unknown[]) => Promise<R[]>;
 
 export const LOCK_KEYS = {
   /** Appends to the audit hash chain: concurrent appends (from any process) chain one after another. */
@@ -27,7 +35,7 @@ export const LOCK_KEYS = {
 export type LockName = keyof typeof LOCK_KEYS;
 
 /** Waits for the lock `name` and holds it until the transaction `tx` commits or rolls back. */
-export async function takeLock(tx: ServerDb, name: LockName): Promise<void> {
+export async function takeLock(tx: Executes, name: LockName): Promise<void> {
   // The key is one of ours, a whole number: inlined, not a parameter.
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${sql.raw(String(LOCK_KEYS[name]))})`);
 }

@@ -144,7 +144,8 @@ export function RegistryScreen() {
                   transform: `translateY(${v.start}px)`,
                   cursor: 'pointer',
                 }}
-                onMouseEnter={() => setActive(v.index)}
+                // Movement, not mere presence: a pointer resting where the list appears must not move the selection.
+                onMouseMove={() => v.index !== active && setActive(v.index)}
                 onClick={() => open(hit)}
               >
                 <Group justify="space-between" wrap="nowrap">
