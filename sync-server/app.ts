@@ -15,6 +15,7 @@ import Fastify, {
   type FastifyPluginAsync,
   LogController,
 } from 'fastify';
+import { auditRoutes } from './admin/audit-routes.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { loadServerKeys, type ServerKeys } from './auth/secrets.ts';
@@ -118,6 +119,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(authRoutes);
   await app.register(adminRoutes);
+  await app.register(auditRoutes);
   // Sync: workstations (the admin's side, then the PC's), the read path, the write path.
   await app.register(workstationAdminRoutes);
   await app.register(deviceRoutes);

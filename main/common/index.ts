@@ -3,13 +3,14 @@
  * `appContract` adds the host's first-run `setup` operations, and `Hms` (what `window.hms` is, in
  * Electron and in the browser mode alike) is its client plus the core's events.
  */
+import { admin } from './admin.ts';
 import type { ApiOf, ChannelOf } from './contract.ts';
 import { patients } from './patients.ts';
 import { session } from './session.ts';
 import { setup } from './setup.ts';
 import { sync, type WorkstationStatus } from './sync.ts';
 
-export const contract = { session, sync, patients } as const;
+export const contract = { session, sync, patients, admin } as const;
 export const appContract = { setup, ...contract } as const;
 
 export type Contract = typeof contract;
@@ -30,6 +31,7 @@ export type Hms = ApiOf<AppContract> & {
   on<E extends HmsEventName>(event: E, listener: (payload: HmsEvents[E]) => void): () => void;
 };
 
+export type * from './admin.ts';
 export { clientOf, type Envelope, type Transport } from './contract.ts';
 export type * from './patients.ts';
 export type * from './session.ts';

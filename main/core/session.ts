@@ -57,8 +57,18 @@ interface OfflineUserRow {
 
 class NetworkError extends Error {}
 
+/** What the server said to a call made as the signed-in user. */
+export type ServerAnswer =
+  | { kind: 'answer'; status: number; body: unknown }
+  /** The server could not be reached. */
+  | { kind: 'offline' }
+  /** Nobody is signed in online (an offline sign-in holds no server session). */
+  | { kind: 'no_session' };
+
 export class Session {
   private user: SessionUser | null = null;
+  /** The signed-in user's server session, in memory only: gone at sign-out, at restart, offline. */
+  private tokens: { access: string; refresh: string | null } | null = null;
   private readonly failures = new Map<string, { count: number; until: number }>();
 
   constructor(private readonly o: SessionOptions) {}
@@ -70,6 +80,7 @@ export class Session {
   logout(): void {
     const had = this.user !== null;
     this.user = null;
+    this.tokens = null;
     if (had) this.o.onChange?.(null);
   }
 
@@ -121,8 +132,47 @@ export class Session {
     this.storeOfflineUser(user, verifier, grant);
     this.failures.delete(normalizeLogin(username));
     this.user = user;
+    this.tokens = { access, refresh: typeof body?.refresh === 'string' ? body.refresh : null };
     this.o.onChange?.(user);
     return { ok: true, value: user };
+  }
+
+  /**
+   * Calls the server as the signed-in user (admin work, which only the server can do). An expired
+   * access token is refreshed once; without an online sign-in, or without a network, says which.
+   */
+  async requestAsUser(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<ServerAnswer> {
+    if (!this.tokens) return { kind: 'no_session' };
+    const send = (access: string) =>
+      (this.o.fetch ?? fetch)(`${this.o.server}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${access}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    try {
+      let res = await send(this.tokens.access);
+      if (res.status === 401 && this.tokens.refresh) {
+        const again = await this.post('/api/auth/refresh', { refresh: this.tokens.refresh });
+        const fresh = (await again.json().catch(() => null)) as Record<string, unknown> | null;
+        if (!again.ok || typeof fresh?.access !== 'string') {
+          this.tokens = null;
+          return { kind: 'no_session' };
+        }
+        this.tokens = {
+          access: fresh.access,
+          refresh: typeof fresh.refresh === 'string' ? fresh.refresh : null,
+        };
+        res = await send(this.tokens.access);
+      }
+      this.o.onOnline?.();
+      return { kind: 'answer', status: res.status, body: await res.json().catch(() => null) };
+    } catch {
+      return { kind: 'offline' };
+    }
   }
 
   private async fetchGrant(access: string): Promise<string | null> {
@@ -223,6 +273,7 @@ export class Session {
       offline: true,
     };
     this.user = user;
+    this.tokens = null;
     this.o.onChange?.(user);
     return { ok: true, value: user };
   }

@@ -22,6 +22,7 @@ import {
 import type { Envelope } from '../common/contract.ts';
 import { type Api, contract } from '../common/index.ts';
 import type { WorkstationStatus } from '../common/sync.ts';
+import { adminHandlers } from './features/admin/handlers.ts';
 import { patientHandlers } from './features/patients/handlers.ts';
 import { PatientSearch } from './features/patients/search.ts';
 import { sessionHandlers } from './features/session/handlers.ts';
@@ -205,6 +206,7 @@ export class Workstation {
         unsynced: (table, id) => this.outbox.hasPendingForRow(table, id),
       }),
     );
+    this.registry.register('admin', adminHandlers({ session: this.session }));
     this.registry.assertComplete();
     this.api = this.registry.api();
   }

@@ -1,0 +1,98 @@
+/**
+ * The admin's operations through the workstation core, against a real server: they act on the
+ * server as the signed-in admin, refuse everyone else, and say so in words when the server cannot be
+ * reached or the sign-in was offline.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unwrap } from '../support/result.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { stationPool } from '../support/stations.ts';
+
+describe('admin operations through the core', () => {
+  let server: TestServer;
+  const pool = stationPool(() => server);
+  beforeAll(async () => {
+    server = await startTestServer();
+    await server.createUser('rec1', 'receptionist');
+  });
+  afterAll(async () => {
+    await pool.closeAll();
+    await server?.close();
+  });
+
+  it('creates a user who can then sign in, changes their role, disables them; registers and revokes a PC', async () => {
+    const desk = await pool.station({ name: 'Admin desk', kind: 'admin', user: 'admin' });
+    const api = desk.ws.api.admin;
+    const made = unwrap(
+      await api.createUser({
+        username: 'nurse7',
+        first_name: 'Awa',
+        last_name: 'Jobe',
+        role: 'nurse',
+        password: 'nurse7-password',
+      }),
+    );
+    expect(made).toMatchObject({ username: 'nurse7', role: 'nurse', is_active: true });
+    expect(await server.login('nurse7', 'nurse7-password')).toBeTruthy();
+    // A clash is refused with the server's reason, and nothing is created.
+    const twice = await api.createUser({
+      username: 'nurse7',
+      first_name: 'A',
+      last_name: 'B',
+      role: 'nurse',
+      password: 'another-password',
+    });
+    expect(twice.ok).toBe(false);
+    const bad = await api.createUser({
+      username: 'x',
+      first_name: '',
+      last_name: 'B',
+      role: 'nurse',
+      password: 'short',
+    });
+    expect(bad.ok ? [] : bad.error.issues?.map((i) => i.field).sort()).toEqual([
+      'first_name',
+      'password',
+      'username',
+    ]);
+
+    expect(unwrap(await api.updateUser({ id: made.id, role: 'doctor' })).role).toBe('doctor');
+    expect(unwrap(await api.updateUser({ id: made.id, is_active: false })).is_active).toBe(false);
+    await expect(server.login('nurse7', 'nurse7-password')).rejects.toThrow();
+    expect(unwrap(await api.users({ query: 'nurse7' })).map((u) => u.username)).toEqual(['nurse7']);
+
+    const pc = unwrap(await api.registerWorkstation({ name: 'Pharmacy 2', kind: 'pharmacy' }));
+    expect(pc.enrollment_code).toMatch(/\S{6,}/);
+    expect(unwrap(await api.workstations({})).map((w) => w.name)).toContain('Pharmacy 2');
+    expect(unwrap(await api.revokeWorkstation({ id: pc.id })).revoked_at).not.toBeNull();
+    const ward = await api.registerWorkstation({ name: 'Ward X', kind: 'ward' });
+    expect(ward.ok ? [] : ward.error.issues?.map((i) => i.field)).toEqual(['ward_id']);
+
+    const trail = unwrap(await api.audit({ objectType: 'users' }));
+    expect(trail.map((e) => e.description)).toContain('created user nurse7');
+    expect(unwrap(await api.verifyAudit({}))).toMatchObject({ intact: true, broken_at: null });
+    const logins = unwrap(await api.loginActivity({ username: 'nurse7' }));
+    expect(logins.map((l) => l.status)).toContain('success');
+  });
+
+  it('refuses a non-admin, and says so when the server is out of reach or the sign-in was offline', async () => {
+    const desk = await pool.station({ name: 'Desk', kind: 'reception', user: 'rec1' });
+    const refused = await desk.ws.api.admin.users({});
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    const admin = await pool.station({ name: 'Admin 2', kind: 'admin', user: 'admin' });
+    admin.proxy.cut();
+    expect(await admin.ws.api.admin.workstations({})).toMatchObject({
+      ok: false,
+      error: { code: 'offline' },
+    });
+    admin.ws.session.logout();
+    unwrap(await admin.ws.api.session.login({ username: 'admin', password: 'admin-password-for-tests' }));
+    expect(admin.ws.session.currentUser()?.offline).toBe(true);
+    admin.proxy.pass();
+    expect(await admin.ws.api.admin.workstations({})).toMatchObject({
+      ok: false,
+      error: { code: 'needs_online_sign_in' },
+    });
+  });
+});
