@@ -4,6 +4,9 @@
  */
 import { Alert, AppShell, Badge, Button, Center, Group, Loader, Text, Title } from '@mantine/core';
 import { useEffect } from 'react';
+import { AuditScreen } from './features/admin/AuditScreen.tsx';
+import { UsersScreen } from './features/admin/UsersScreen.tsx';
+import { WorkstationsScreen } from './features/admin/WorkstationsScreen.tsx';
 import { ChartScreen } from './features/patients/ChartScreen.tsx';
 import { EditScreen } from './features/patients/EditScreen.tsx';
 import { RegisterScreen } from './features/patients/RegisterScreen.tsx';
@@ -33,6 +36,12 @@ function Screen({ view }: { view: View }) {
       return <ConflictsScreen />;
     case 'quarantine':
       return <QuarantineScreen />;
+    case 'users':
+      return <UsersScreen />;
+    case 'workstations':
+      return <WorkstationsScreen />;
+    case 'audit':
+      return <AuditScreen />;
   }
 }
 
@@ -40,6 +49,9 @@ const NAV: { view: View; label: string; admin?: boolean }[] = [
   { view: { name: 'patients' }, label: 'Patients' },
   { view: { name: 'conflicts' }, label: 'Conflicts' },
   { view: { name: 'quarantine' }, label: 'Refused writes' },
+  { view: { name: 'users' }, label: 'Users', admin: true },
+  { view: { name: 'workstations' }, label: 'Workstations', admin: true },
+  { view: { name: 'audit' }, label: 'Audit', admin: true },
 ];
 
 function Workspace() {
@@ -63,7 +75,7 @@ function Workspace() {
               {setup?.workstationCode}
             </Text>
             <Group gap={4} component="nav" aria-label="Main">
-              {NAV.map((n) => (
+              {NAV.filter((n) => !n.admin || user?.role === 'admin').map((n) => (
                 <Button
                   key={n.view.name}
                   variant={view.name === n.view.name ? 'filled' : 'subtle'}

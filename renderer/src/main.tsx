@@ -26,10 +26,19 @@ const theme = createTheme({
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif',
 });
 
-/** Secondary ("dimmed") text dark enough for WCAG AA on white: Mantine's gray-6 is 3.3:1. */
-const readableDimmed: CSSVariablesResolver = () => ({
+/**
+ * Text dark enough for WCAG AA: secondary ("dimmed") text (Mantine's gray-6 is 3.3:1 on white), and
+ * the text of light-variant alerts and badges (their default shade fails on the tinted background).
+ */
+const LIGHT_VARIANT_COLORS = ['blue', 'teal', 'red', 'orange', 'gray', 'grape', 'yellow'];
+const readableText: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    ...Object.fromEntries(
+      LIGHT_VARIANT_COLORS.map((c) => [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-9)`]),
+    ),
+  },
   dark: {},
 });
 
@@ -37,7 +46,7 @@ const root = document.getElementById('root');
 if (!root) throw new Error('no #root element');
 createRoot(root).render(
   <StrictMode>
-    <MantineProvider theme={theme} cssVariablesResolver={readableDimmed}>
+    <MantineProvider theme={theme} cssVariablesResolver={readableText}>
       <App />
     </MantineProvider>
   </StrictMode>,

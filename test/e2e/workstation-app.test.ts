@@ -76,7 +76,10 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     const scan = await new AxeBuilder({ page }).analyze();
     const bad = scan.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(
-      bad.map((v) => `${screen}: ${v.id} ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`),
+      bad.map(
+        (v) =>
+          `${screen}: ${v.id} ${v.help}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.any[0]?.message ?? ''}`).join(' | ')}`,
+      ),
     ).toEqual([]);
   }
 
@@ -303,5 +306,64 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('combobox', { name: /Find a patient/ }).fill('kept locally');
     await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBe(1);
     await screenshot(page, 'revoked');
+  });
+
+  it('an admin creates a user, registers a PC whose code enrols it, and checks the audit chain', async () => {
+    const adminPc = await station('Admin desk 2', 'admin');
+    const page = await open(adminPc);
+    await signIn(page, 'admin');
+
+    await page.getByRole('button', { name: 'Users', exact: true }).click();
+    const form = page.getByRole('form', { name: 'New user' });
+    await form.getByLabel('User name').fill('clerk9');
+    await form.getByLabel('First name').fill('Ousman');
+    await form.getByLabel('Last name').fill('Ceesay');
+    await form.getByLabel('Role').selectOption('receptionist');
+    await form.getByLabel('First password').fill('short');
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await expect.poll(() => form.textContent()).toContain('at least 8 characters');
+    await form.getByLabel('First password').fill('clerk9-first-password');
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await page.getByText('Created clerk9.').waitFor();
+    await expect.poll(() => page.getByRole('table', { name: 'Users' }).textContent()).toContain('clerk9');
+    await screenshot(page, 'admin-users');
+    await accessible(page, 'users');
+    expect(await server.login('clerk9', 'clerk9-first-password')).toBeTruthy();
+
+    await page.getByRole('button', { name: 'Workstations', exact: true }).click();
+    await page.getByLabel('Name').fill('Front desk 9');
+    await page.getByRole('button', { name: 'Register and get a code' }).click();
+    const code = (await page.getByTestId('enrolment-code').textContent()) ?? '';
+    expect(code.length).toBeGreaterThan(5);
+    await screenshot(page, 'admin-workstations');
+    await accessible(page, 'workstations');
+    // The code enrols a brand-new PC from its set-up screen, and the new user signs in there.
+    const fresh = await startAppStation(server, { name: 'unused', kind: 'reception', enrol: false });
+    stations.push(fresh);
+    const newPc = await open(fresh);
+    await newPc.getByLabel('Sync server address').fill(fresh.serverUrl);
+    await newPc.getByLabel('Enrolment code').fill(code);
+    await newPc.getByRole('button', { name: 'Enrol this workstation' }).click();
+    await newPc.getByLabel('User name').fill('clerk9');
+    await newPc.getByLabel('Password', { exact: true }).fill('clerk9-first-password');
+    await newPc.getByRole('button', { name: 'Sign in' }).click();
+    await newPc.getByRole('combobox', { name: /Find a patient/ }).waitFor();
+    expect(fresh.host.state().workstationCode).toBeTruthy();
+
+    await page.getByRole('button', { name: 'Audit', exact: true }).click();
+    await page.getByRole('button', { name: 'Check the chain' }).click();
+    await expect
+      .poll(() => page.getByTestId('chain-check').textContent())
+      .toMatch(/^Intact: all \d+ entries/);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Audit trail' }).textContent())
+      .toContain('created user clerk9');
+    await screenshot(page, 'admin-audit');
+    await accessible(page, 'audit');
+    await page.getByText('Sign-in activity').click();
+    await page.getByLabel('User name').fill('clerk9');
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Sign-in activity' }).textContent())
+      .toContain('success');
   });
 });

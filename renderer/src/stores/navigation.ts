@@ -7,7 +7,10 @@ export type View =
   | { name: 'chart'; id: string }
   | { name: 'edit'; id: string }
   | { name: 'conflicts' }
-  | { name: 'quarantine' };
+  | { name: 'quarantine' }
+  | { name: 'users' }
+  | { name: 'workstations' }
+  | { name: 'audit' };
 
 interface NavigationStore {
   view: View;

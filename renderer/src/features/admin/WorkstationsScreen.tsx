@@ -1,0 +1,163 @@
+/**
+ * Workstations, for admins: register a PC (name, kind, ward) and read out its one-time enrolment
+ * code, issue a fresh code (re-installing a PC), change what a PC holds, or revoke it (it stops
+ * syncing at once and keeps what it has, read-only).
+ */
+import {
+  Alert,
+  Badge,
+  Button,
+  Code,
+  Group,
+  NativeSelect,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
+import { WORKSTATION_KINDS } from '../../../../db/schema/enums.ts';
+import type { WorkstationView } from '../../../../main/common/index.ts';
+import { hms } from '../../lib/hms.ts';
+import { ago } from '../../lib/time.ts';
+
+type Kind = (typeof WORKSTATION_KINDS)[number];
+
+export function WorkstationsScreen() {
+  const [rows, setRows] = useState<WorkstationView[] | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [code, setCode] = useState<{ name: string; code: string; until: string } | null>(null);
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<Kind>('reception');
+  const [wardId, setWardId] = useState('');
+
+  const load = useCallback(async () => {
+    const r = await hms.admin.workstations({});
+    if (r.ok) setRows(r.value);
+    else setProblem(r.error.message);
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const register = async () => {
+    setProblem(null);
+    const r = await hms.admin.registerWorkstation({
+      name,
+      kind,
+      ...(wardId.trim() ? { ward_id: wardId.trim() } : {}),
+    });
+    if (!r.ok) return setProblem(r.error.issues?.map((i) => i.message).join('; ') || r.error.message);
+    setCode({ name: r.value.name, code: r.value.enrollment_code, until: r.value.enrollment_expires_at });
+    setName('');
+    void load();
+  };
+  const newCode = async (w: WorkstationView) => {
+    const r = await hms.admin.newEnrolmentCode({ id: w.id });
+    if (r.ok) setCode({ name: w.name, code: r.value.enrollment_code, until: r.value.enrollment_expires_at });
+    else setProblem(r.error.message);
+    void load();
+  };
+  const revoke = async (w: WorkstationView) => {
+    const r = await hms.admin.revokeWorkstation({ id: w.id });
+    if (!r.ok) setProblem(r.error.message);
+    void load();
+  };
+
+  return (
+    <Stack>
+      <Title order={1} size="h3">
+        Workstations
+      </Title>
+      {problem && (
+        <Alert color="red" role="alert">
+          {problem}
+        </Alert>
+      )}
+      {code && (
+        <Alert color="blue" title={`Enrolment code for ${code.name}`} role="status">
+          Type this on the PC's set-up screen:{' '}
+          <Code fz="lg" data-testid="enrolment-code">
+            {code.code}
+          </Code>{' '}
+          (valid until {new Date(code.until).toLocaleString()}, once).
+        </Alert>
+      )}
+      <Paper withBorder p="md" component="section" aria-label="Register a workstation">
+        <Group align="flex-end">
+          <TextInput
+            label="Name"
+            placeholder="Ward B nurses' station"
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
+          <NativeSelect
+            label="Kind"
+            data={[...WORKSTATION_KINDS]}
+            value={kind}
+            onChange={(e) => setKind(e.currentTarget.value as Kind)}
+          />
+          {kind === 'ward' && (
+            <TextInput label="Ward id" value={wardId} onChange={(e) => setWardId(e.currentTarget.value)} />
+          )}
+          <Button onClick={() => void register()} disabled={!name.trim()}>
+            Register and get a code
+          </Button>
+        </Group>
+      </Paper>
+      {rows && (
+        <Table striped aria-label="Workstations">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Code</Table.Th>
+              <Table.Th>Kind</Table.Th>
+              <Table.Th>State</Table.Th>
+              <Table.Th>Last seen</Table.Th>
+              <Table.Th>Actions</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((w) => (
+              <Table.Tr key={w.id}>
+                <Table.Td>{w.name}</Table.Td>
+                <Table.Td>{w.code}</Table.Td>
+                <Table.Td>{w.kind}</Table.Td>
+                <Table.Td>
+                  {w.revoked_at ? (
+                    <Badge color="red">revoked</Badge>
+                  ) : w.enrolled ? (
+                    <Badge color="teal">enrolled</Badge>
+                  ) : (
+                    <Badge color="gray">waiting for enrolment</Badge>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{ago(w.last_seen_at)}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Group gap="xs" wrap="nowrap">
+                    <Button size="compact-sm" variant="default" onClick={() => void newCode(w)}>
+                      New code
+                    </Button>
+                    <Button
+                      size="compact-sm"
+                      variant="default"
+                      color="red"
+                      disabled={Boolean(w.revoked_at)}
+                      onClick={() => void revoke(w)}
+                    >
+                      Revoke
+                    </Button>
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}
