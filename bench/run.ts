@@ -3,7 +3,7 @@
  * with its baseline measured in the same run. Prints a table and writes `bench-results/<timestamp>.json`.
  *
  *   npm run bench -- [--patients 200000] [--workstations 20] [--writes 200] [--batch-size 200]
- *                    [--batches 25] [--queries 200] [--only a,b,c,d,e] [--profile] [--verbose]
+ *                    [--batches 25] [--queries 200] [--only a,b,c,d,e,f,g] [--profile] [--verbose]
  *
  * (a) initial sync of the demo hospital into a fresh admin workstation vs raw better-sqlite3 inserts;
  * (b) write → visible latency on N live reception workstations vs a loopback HTTP round trip and a
@@ -13,7 +13,10 @@
  *     vs a primary-key read of a patient;
  * (e) that workstation core's memory after the initial sync, in a process hosting only it, vs the
  *     same process with the core loaded but not started.
- * (a), (d) and (e) share one seed and one initial sync, in a child process (bench/workstation-child.ts).
+ * (f) search as you type in Chromium on that workstation, launched as `npm run workstation` launches
+ *     it: keystroke → results shown, p95, against a no-op round trip over the same bridge (≤ 50 ms);
+ * (g) that launch → an interactive sign-in screen, and sign-in → the registry (bench/app-ui.ts).
+ * (a), (d), (e), (f) and (g) share one seed and one initial sync, in a child process (bench/workstation-child.ts).
  * Every part uses a fresh Postgres database (dropped at the end) and a sync server in a child process.
  * `--profile` CPU-profiles the server processes and the workstation side of (a) and prints where
  * the time goes ((e) then counts the profiler too).
@@ -28,6 +31,7 @@ import { openDatabase } from '../sync-server/platform/database.ts';
 import { seedDemo } from '../sync-server/seed.ts';
 import { createTestDatabase } from '../test/support/postgres.ts';
 import { runAdminWorkstation } from './admin-workstation.ts';
+import { benchAppUi } from './app-ui.ts';
 import { BenchClient } from './http.ts';
 import { compareWithRaw, type InitialSyncResult } from './initial-sync.ts';
 import { benchMutations, type MutationsResult } from './mutations.ts';
@@ -46,7 +50,7 @@ const { values } = parseArgs({
     'batch-size': { type: 'string', default: '200' },
     batches: { type: 'string', default: '25' },
     queries: { type: 'string', default: '200' },
-    only: { type: 'string', default: 'a,b,c,d,e' },
+    only: { type: 'string', default: 'a,b,c,d,e,f,g' },
     'timeout-a': { type: 'string', default: '3600' },
     profile: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -55,7 +59,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'usage: npm run bench -- [--patients N] [--workstations N] [--writes N] [--b-patients N] [--batch-size N] [--batches N] [--queries N] [--only a,b,c,d,e] [--timeout-a SECONDS] [--profile] [--verbose]\n',
+    'usage: npm run bench -- [--patients N] [--workstations N] [--writes N] [--b-patients N] [--batch-size N] [--batches N] [--queries N] [--only a,b,c,d,e,f,g] [--timeout-a SECONDS] [--profile] [--verbose]\n',
   );
   process.exit(0);
 }
@@ -194,7 +198,8 @@ async function partADE() {
         const client = new BenchClient(server.url);
         const code = await client.createWorkstation('Bench admin PC', 'admin');
         const search = opts.only.has('d');
-        if (search) await client.createUser('bench_desk', 'receptionist');
+        const app = opts.only.has('f') || opts.only.has('g');
+        if (search || app) await client.createUser('bench_desk', 'receptionist');
         log('(a) initial sync into an admin workstation in its own process…');
         const run = await runAdminWorkstation(
           {
@@ -299,6 +304,51 @@ async function partADE() {
             value: `${fmt(r.afterSync.rssMb)} MB`,
             baseline: `${fmt(r.loaded.rssMb)} MB core loaded, not started`,
             ratio: fmt(r.afterSync.rssMb / r.loaded.rssMb, 1),
+            bar: 'info',
+            pass: null,
+          });
+        }
+
+        if (app) {
+          log('(f, g) the app in Chromium, on that workstation launched as npm run workstation launches it…');
+          const ui = await benchAppUi({
+            dataDir: join(dir, 'ws'),
+            key: KEY,
+            user: 'bench_desk',
+            password: 'password-bench_desk',
+            names: 20,
+            log,
+          });
+          report.app = ui;
+          lines.push({
+            figure: `(f) search as you type in Chromium, keystroke → results shown, p50 (${ui.keystroke.n} keystrokes, ${ui.names} names)`,
+            value: `${fmt(ui.keystroke.p50, 1)} ms`,
+            baseline: `no-op round trip over the same bridge ${fmt(ui.bridgeRoundTrip.p50, 2)} ms`,
+            ratio: fmt(ui.keystroke.p50 / ui.bridgeRoundTrip.p50, 0),
+            bar: 'info',
+            pass: null,
+          });
+          lines.push({
+            figure: `(f) search as you type, p95 (max ${fmt(ui.keystroke.max, 1)} ms)`,
+            value: `${fmt(ui.keystroke.p95, 1)} ms`,
+            baseline: `no-op round trip ${fmt(ui.bridgeRoundTrip.p95, 2)} ms`,
+            ratio: fmt(ui.keystroke.p95 / ui.bridgeRoundTrip.p95, 0),
+            bar: '≤ 50 ms',
+            pass: ui.keystroke.p95 <= 50,
+          });
+          lines.push({
+            figure: '(g) launch → interactive sign-in screen (process start, core open, page loaded)',
+            value: `${fmt(ui.launchToSignInMs)} ms`,
+            baseline: '-',
+            ratio: '-',
+            bar: 'info',
+            pass: null,
+          });
+          lines.push({
+            figure: '(g) sign-in → registry ready (online sign-in: server check, argon2 verifier, grant)',
+            value: `${fmt(ui.signInToRegistryMs)} ms`,
+            baseline: '-',
+            ratio: '-',
             bar: 'info',
             pass: null,
           });
@@ -420,7 +470,7 @@ try {
   // (b) and (c) first: twenty live PCs should not share a heap grown by (a)'s 3-million-row import
   // (its major GC pauses land on the latency tail).
   if (opts.only.has('b') || opts.only.has('c')) await partBC();
-  if (['a', 'd', 'e'].some((p) => opts.only.has(p))) await partADE();
+  if (['a', 'd', 'e', 'f', 'g'].some((p) => opts.only.has(p))) await partADE();
 } catch (e) {
   failed = true;
   log(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

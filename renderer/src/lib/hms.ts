@@ -117,6 +117,8 @@ function overWebSocket(): Hms {
 }
 
 export const hms: Hms = window.hms ?? overWebSocket();
+// In browser mode the bridge takes the place Electron's preload gives it: the page looks the same.
+window.hms = hms;
 
 /** The value of a call, or throws its error (for code paths that show errors through a catch). */
 export class CallError extends Error {
