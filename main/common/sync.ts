@@ -20,6 +20,8 @@ export interface WorkstationStatus {
   revoked: boolean;
   updateRequired: boolean;
   tables: string[];
+  /** The first download: tables complete of all this PC holds (null once every table has arrived). */
+  firstSync: { tablesDone: number; tablesTotal: number } | null;
   user: { id: string; username: string; role: string; offline: boolean } | null;
   lastError: string | null;
 }
@@ -38,6 +40,9 @@ export interface ConflictView {
   provisionalValue: unknown;
   localAuthorId: string | null;
   serverAuthorId: string | null;
+  /** Their names, where this PC holds the user and the reader may see it. */
+  localAuthorName: string | null;
+  serverAuthorName: string | null;
   localDeviceTime: string | null;
   status: 'open' | 'resolved';
   resolutionValue: unknown;
@@ -60,6 +65,7 @@ export interface QuarantineItem {
   payload: unknown;
   reason: string;
   authorId: string | null;
+  authorName: string | null;
   /** `pending_record`: refused, the server's record not yet delivered here (retry waits for it). */
   status: 'open' | 'reapplied' | 'dismissed' | 'pending_record';
   reviewNote: string | null;

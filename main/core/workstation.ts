@@ -40,7 +40,7 @@ import { SETTING, Settings } from './store/settings.ts';
 import { Writes } from './store/writes.ts';
 import type { FetchLike } from './sync/fetch.ts';
 import { HybridLogicalClock } from './sync/hlc.ts';
-import { lastCaughtUpAt } from './sync/shape-apply.ts';
+import { lastCaughtUpAt, tablesCaughtUp } from './sync/shape-apply.ts';
 import { type ShapeEvent, ShapeSync } from './sync/shape-sync.ts';
 import { Uploader, type UploaderEvent } from './sync/uploader.ts';
 
@@ -70,6 +70,8 @@ export interface WorkstationOptions {
   clock?: () => number;
   /** Per-request timeout of uploads (ms, default 10 000). */
   uploadTimeoutMs?: number;
+  /** The SQLite migrations, where a bundled app keeps them (default: beside the sources). */
+  migrationsDir?: string;
 }
 
 export interface WorkstationEvents {
@@ -203,7 +205,7 @@ export class Workstation {
         sequences,
         search: new PatientSearch(sqlite),
         now,
-        unsynced: (table, id) => this.outbox.hasPendingForRow(table, id),
+        unsynced: (table, ids) => this.outbox.pendingRows(table, ids),
       }),
     );
     this.registry.register('admin', adminHandlers({ session: this.session }));
@@ -214,7 +216,11 @@ export class Workstation {
   /** Opens (and on first run enrols) the workstation and starts syncing. */
   static async start(opts: WorkstationOptions): Promise<Workstation> {
     mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-    const local = openLocalDatabase({ path: join(opts.dataDir, 'workstation.db'), key: opts.key });
+    const local = openLocalDatabase({
+      path: join(opts.dataDir, 'workstation.db'),
+      key: opts.key,
+      ...(opts.migrationsDir ? { migrationsDir: opts.migrationsDir } : {}),
+    });
     try {
       const settings = new Settings(local.sqlite);
       const server = opts.server ? trimSlash(opts.server) : settings.get(SETTING.server);
@@ -385,6 +391,8 @@ export class Workstation {
     const queues = openQueueCounts(this.local.sqlite);
     const u = this.session.currentUser();
     const pending = this.outbox.pendingSummary();
+    const tables = this.shapes.tables();
+    const done = tablesCaughtUp(this.local.sqlite, tables);
     return {
       workstationId: this.workstationId,
       code: this.settings.get(SETTING.code),
@@ -398,7 +406,9 @@ export class Workstation {
       quarantined: this.outbox.refusedWithoutRecordCount() + queues.quarantined,
       revoked: this.revoked,
       updateRequired: this.updateRequired,
-      tables: this.shapes.tables(),
+      tables,
+      firstSync:
+        done < tables.length || tables.length === 0 ? { tablesDone: done, tablesTotal: tables.length } : null,
       user: u ? { id: u.id, username: u.username, role: u.role, offline: u.offline } : null,
       lastError: this.lastError,
     };

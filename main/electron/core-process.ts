@@ -3,6 +3,7 @@
  * so a long sync batch never freezes the window. The shell relays the page's calls in and the
  * answers and events out; `stop` drains the upload in flight before the process ends.
  */
+import { join } from 'node:path';
 import { HMS_EVENTS } from '../common/index.ts';
 import { WorkstationHost } from '../core/host.ts';
 import { createLogger } from '../core/logger.ts';
@@ -14,7 +15,9 @@ let host: WorkstationHost | null = null;
 
 port.on('message', ({ data }: { data: ToCore }) => {
   if ('start' in data) {
-    WorkstationHost.open({ ...data.start, log: createLogger('warn') }).then(
+    // Bundled into dist-app/ with a copy of the SQLite migrations beside it (scripts/build-app.ts).
+    const migrationsDir = join(import.meta.dirname, 'migrations', 'sqlite');
+    WorkstationHost.open({ ...data.start, migrationsDir, log: createLogger('warn') }).then(
       (h) => {
         host = h;
         for (const event of HMS_EVENTS)

@@ -28,10 +28,11 @@ import { loadSealedKey } from './key-store.ts';
 import { quitWarning } from './quit-warning.ts';
 import { guardContents, hardenSession, windowOptions } from './security.ts';
 
+// Bundled into dist-app/ (scripts/build-app.ts), beside renderer/, preload.cjs and core-process.mjs.
 const HERE = import.meta.dirname;
 const RENDERER = join(HERE, 'renderer');
 const PRELOAD = join(HERE, 'preload.cjs');
-const CORE = join(HERE, 'core-process.cjs');
+const CORE = join(HERE, 'core-process.mjs');
 /** Hosts whose https pages the app may open in the system browser (none by default). */
 const EXTERNAL_HOSTS = (process.env.HMS_EXTERNAL_HOSTS ?? '').split(',').filter(Boolean);
 

@@ -224,6 +224,8 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
       await card.getByTestId('server-value').textContent(),
     ];
     expect(values.sort()).toEqual(['+220 7111111', '+220 7222222']);
+    // Who wrote each value, by name.
+    expect(await card.textContent()).toMatch(/rec1 Test[\s\S]*rec2 Test|rec2 Test[\s\S]*rec1 Test/);
     await screenshot(pa, 'conflict-queue');
     await accessible(pa, 'conflicts');
     await card.getByText('Enter a merged value').click();

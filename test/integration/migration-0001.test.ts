@@ -18,7 +18,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openLocalDatabase, SQLITE_MIGRATIONS } from '../../main/core/store/local-db.ts';
+import { openLocalDatabase, sqliteMigrations } from '../../main/core/store/local-db.ts';
 import { registerSearchFunctions } from '../../main/core/store/search-functions.ts';
 import { PG_MIGRATIONS } from '../../sync-server/platform/database.ts';
 import { createTestDatabase } from '../support/postgres.ts';
@@ -50,7 +50,7 @@ describe('migration 0001 (and 0002 on the workstation), from a database holding 
     const file = join(dir, 'ws.db');
     const before = new Database(file);
     before.pragma("key='k'");
-    migrateSqlite(drizzleSqlite(before), { migrationsFolder: migrationsUpTo(SQLITE_MIGRATIONS, 1) });
+    migrateSqlite(drizzleSqlite(before), { migrationsFolder: migrationsUpTo(sqliteMigrations(), 1) });
     const run = (sql: string, ...args: unknown[]) => before.prepare(sql).run(...args);
     run(
       `INSERT INTO outbox (id, created_at, seq, table_name, row_id, operation, payload, author_id, hlc, device_time, status)

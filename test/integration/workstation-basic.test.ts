@@ -37,6 +37,8 @@ describe('workstation basic sync', () => {
     expect(a.ws.status()).toMatchObject({
       online: true,
       outboxPending: 0,
+      // Every table has arrived once: the first download is over.
+      firstSync: null,
       revoked: false,
       updateRequired: false,
     });

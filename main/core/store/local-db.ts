@@ -19,8 +19,9 @@ import { registerSearchFunctions } from './search-functions.ts';
 export type LocalSchema = typeof schema;
 export type LocalDb = BetterSQLite3Database<LocalSchema>;
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const SQLITE_MIGRATIONS = resolve(here, '../../../db/migrations/sqlite');
+/** The SQLite migrations beside the sources; a bundled app ships its own copy (`migrationsDir`). */
+export const sqliteMigrations = (): string =>
+  resolve(dirname(fileURLToPath(import.meta.url)), '../../../db/migrations/sqlite');
 
 export interface LocalDatabase {
   sqlite: Database.Database;
@@ -33,9 +34,11 @@ export interface OpenLocalOptions {
   path: string;
   /** The encryption key (from Electron safeStorage in the app; from the CLI/env when headless). */
   key: string;
+  /** Where the SQLite migrations are (default: beside the sources; the desktop bundle has its own). */
+  migrationsDir?: string;
 }
 
-export function openLocalDatabase({ path, key }: OpenLocalOptions): LocalDatabase {
+export function openLocalDatabase({ path, key, migrationsDir }: OpenLocalOptions): LocalDatabase {
   const sqlite = new Database(path);
   try {
     // The key must be set before any other statement touches the file.
@@ -49,7 +52,7 @@ export function openLocalDatabase({ path, key }: OpenLocalOptions): LocalDatabas
     sqlite.pragma('cache_size = -65536');
     registerSearchFunctions(sqlite);
     const db = drizzle(sqlite, { schema });
-    migrate(db, { migrationsFolder: SQLITE_MIGRATIONS });
+    migrate(db, { migrationsFolder: migrationsDir ?? sqliteMigrations() });
     return { sqlite, db, close: () => sqlite.close() };
   } catch (err) {
     sqlite.close();

@@ -131,6 +131,18 @@ export class Outbox {
     return (this.anyPendingForTableStmt.get(table)?.n ?? 0) > 0;
   }
 
+  /** Of `rowIds` of `table`, those with a write still pending (one query for a page of rows). */
+  pendingRows(table: string, rowIds: readonly string[]): Set<string> {
+    if (rowIds.length === 0) return new Set();
+    const rows = this.statements
+      .get(
+        `SELECT DISTINCT row_id AS id FROM outbox WHERE status = 'pending' AND table_name = ?
+           AND row_id IN (${rowIds.map(() => '?').join(', ')})`,
+      )
+      .all(table, ...rowIds) as { id: string }[];
+    return new Set(rows.map((r) => r.id));
+  }
+
   hasPendingForRow(table: string, rowId: string): boolean {
     return (this.pendingForRowStmt.get(table, rowId)?.n ?? 0) > 0;
   }

@@ -275,6 +275,18 @@ export class ShapeApplier {
 }
 
 /** When the shapes last caught up with the server (the most recent up-to-date of any table). */
+/** Of `tables`, how many have caught up at least once (the first download's progress). */
+export function tablesCaughtUp(sqlite: Database.Database, tables: readonly string[]): number {
+  if (tables.length === 0) return 0;
+  const row = sqlite
+    .prepare(
+      `SELECT COUNT(*) AS n FROM shape_positions
+       WHERE up_to_date_at IS NOT NULL AND table_name IN (${tables.map(() => '?').join(', ')})`,
+    )
+    .get(...tables) as { n: number };
+  return row.n;
+}
+
 export function lastCaughtUpAt(sqlite: Database.Database): string | null {
   return (sqlite.prepare('SELECT MAX(up_to_date_at) AS t FROM shape_positions').get() as { t: string | null })
     .t;

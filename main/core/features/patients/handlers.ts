@@ -33,8 +33,8 @@ export interface PatientsCore {
   sequences: Sequences;
   search: PatientSearch;
   now: () => Date;
-  /** True while a write of this row waits in the outbox. */
-  unsynced: (table: string, id: string) => boolean;
+  /** Of these rows of `table`, those with a write still waiting in the outbox. */
+  unsynced: (table: string, ids: readonly string[]) => ReadonlySet<string>;
 }
 
 /** What a list shows of a patient (the policy may strip some of it). */
@@ -90,18 +90,10 @@ export function patientHandlers(core: PatientsCore): DomainHandlers<typeof patie
     });
     const ages = derived('patients', ids, ageSql(sql`t."date_of_birth"`, today()));
     const byId = new Map(rows.map((r) => [String(r.id), r]));
+    const waiting = core.unsynced('patients', ids);
     return ids.flatMap((id) => {
       const r = byId.get(id);
-      return r
-        ? [
-            {
-              ...(r as PatientRecord),
-              id,
-              age: ages.get(id) ?? null,
-              unsynced: core.unsynced('patients', id),
-            },
-          ]
-        : [];
+      return r ? [{ ...(r as PatientRecord), id, age: ages.get(id) ?? null, unsynced: waiting.has(id) }] : [];
     });
   };
   const record = (user: Actor, id: string) => records(user, [id])[0] ?? null;

@@ -57,7 +57,7 @@ describe('patients', () => {
         sequences: new Sequences(t.local.sqlite, () => 'R1A2'),
         search,
         now: () => new Date('2026-11-25T10:00:00.000Z'),
-        unsynced: (table, id) => t.outbox.hasPendingForRow(table, id),
+        unsynced: (table, ids) => t.outbox.pendingRows(table, ids),
       }),
     );
     const noop = () => ok(null) as never;

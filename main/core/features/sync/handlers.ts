@@ -11,7 +11,7 @@ import type { DomainHandlers } from '../../registry.ts';
 import type { Outbox } from '../../store/outbox.ts';
 import type { Reader } from '../../store/reader.ts';
 import type { UnitWriter, Writes } from '../../store/writes.ts';
-import { conflictView, pendingRecordView, quarantineView } from './views.ts';
+import { conflictView, type NameOf, pendingRecordView, quarantineView } from './views.ts';
 
 export interface SyncCore {
   reader: Reader;
@@ -44,6 +44,18 @@ function reissue(w: UnitWriter, q: Row, corrections: Row | undefined): void {
 export function syncHandlers(core: SyncCore): DomainHandlers<typeof sync> {
   const { reader, writes } = core;
   const isAdmin = (role: string) => role === 'admin';
+  /** Names for the queues' author ids, through the read policy. */
+  const namesFor =
+    (user: { id: string; role: string }): NameOf =>
+    (id) => {
+      const u = id ? reader.one(user, 'users', id) : null;
+      if (!u) return null;
+      return (
+        [u.first_name, u.last_name].filter((x) => typeof x === 'string' && x).join(' ') ||
+        String(u.username ?? '') ||
+        null
+      );
+    };
 
   /** The quarantine records of one refusal's unit (the whole unit is retried or discarded). */
   const unitOf = (user: { id: string; role: string }, id: string) => {
@@ -92,7 +104,7 @@ export function syncHandlers(core: SyncCore): DomainHandlers<typeof sync> {
             limit,
             offset,
           })
-          .map(conflictView),
+          .map((r) => conflictView(r, namesFor(user))),
       ),
 
     resolveConflict: ({ id, choice, value, note }, { user }) => {
@@ -122,7 +134,7 @@ export function syncHandlers(core: SyncCore): DomainHandlers<typeof sync> {
           resolution_note: note,
         });
       });
-      return r.ok ? ok(conflictView(r.value)) : r;
+      return r.ok ? ok(conflictView(r.value, namesFor(user))) : r;
     },
 
     quarantine: ({ status, limit, offset }, { user }) => {
@@ -133,10 +145,12 @@ export function syncHandlers(core: SyncCore): DomainHandlers<typeof sync> {
           limit,
           offset,
         })
-        .map(quarantineView);
+        .map((r) => quarantineView(r, namesFor(user)));
       const waiting =
         offset === 0
-          ? core.outbox.refusedWithoutRecord(isAdmin(user.role) ? null : user.id).map(pendingRecordView)
+          ? core.outbox
+              .refusedWithoutRecord(isAdmin(user.role) ? null : user.id)
+              .map((e) => pendingRecordView(e, namesFor(user)))
           : [];
       return ok([...waiting, ...records]);
     },
@@ -174,7 +188,7 @@ export function syncHandlers(core: SyncCore): DomainHandlers<typeof sync> {
         }
         return mine ?? (unit[0] as Row);
       });
-      return r.ok ? ok(quarantineView(r.value)) : r;
+      return r.ok ? ok(quarantineView(r.value, namesFor(user))) : r;
     },
   };
 }

@@ -5,7 +5,10 @@ import type { OutboxEntry } from '../../store/outbox.ts';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
 
-export function conflictView(r: Row): ConflictView {
+/** A user's name as the screens show it, from their id (null: unknown here, or not readable). */
+export type NameOf = (userId: string | null) => string | null;
+
+export function conflictView(r: Row, nameOf: NameOf): ConflictView {
   return {
     id: String(r.id),
     table: String(r.table_name),
@@ -17,6 +20,8 @@ export function conflictView(r: Row): ConflictView {
     provisionalValue: r.provisional_value ?? null,
     localAuthorId: str(r.local_author_id),
     serverAuthorId: str(r.server_author_id),
+    localAuthorName: nameOf(str(r.local_author_id)),
+    serverAuthorName: nameOf(str(r.server_author_id)),
     localDeviceTime: str(r.local_device_time),
     status: r.status === 'resolved' ? 'resolved' : 'open',
     resolutionValue: r.resolution_value ?? null,
@@ -31,7 +36,7 @@ const operationOf = (v: unknown): QuarantineItem['operation'] =>
   v === 'insert' || v === 'delete' ? v : 'update';
 
 /** A quarantine record the server delivered (`quarantined_mutations`). */
-export function quarantineView(r: Row): QuarantineItem {
+export function quarantineView(r: Row, nameOf: NameOf): QuarantineItem {
   const payload = (r.payload ?? {}) as Record<string, unknown>;
   const op = operationOf(r.operation);
   return {
@@ -43,6 +48,7 @@ export function quarantineView(r: Row): QuarantineItem {
     payload: op === 'insert' ? (payload.data ?? null) : op === 'update' ? (payload.changes ?? null) : null,
     reason: String(r.reason),
     authorId: str(r.author_id),
+    authorName: nameOf(str(r.author_id)),
     status: r.status === 'reapplied' || r.status === 'dismissed' ? r.status : 'open',
     reviewNote: str(r.review_note),
     at: String(r.created_at),
@@ -50,7 +56,7 @@ export function quarantineView(r: Row): QuarantineItem {
 }
 
 /** A write of this PC's outbox the server refused, before its record has come back here. */
-export function pendingRecordView(e: OutboxEntry): QuarantineItem {
+export function pendingRecordView(e: OutboxEntry, nameOf: NameOf): QuarantineItem {
   let payload: unknown = null;
   try {
     payload = JSON.parse(e.payload);
@@ -66,6 +72,7 @@ export function pendingRecordView(e: OutboxEntry): QuarantineItem {
     payload,
     reason: e.reason ?? 'refused by the server',
     authorId: e.author_id,
+    authorName: nameOf(e.author_id),
     status: 'pending_record',
     reviewNote: null,
     at: e.acked_at ?? e.device_time,

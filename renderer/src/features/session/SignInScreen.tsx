@@ -12,6 +12,7 @@ import { appContract } from '../../../../main/common/index.ts';
 import { showCallError } from '../../lib/form.ts';
 import { hms, unwrap } from '../../lib/hms.ts';
 import { useSession } from '../../stores/session.ts';
+import { FirstSyncProgress } from '../sync/FirstSyncProgress.tsx';
 
 const Login = appContract.session.login.args;
 type LoginInput = z.input<typeof Login>;
@@ -58,6 +59,7 @@ export function SignInScreen({ lockedBy }: { lockedBy?: string }) {
                 : `Workstation ${workstation ?? ''}`}
             </Text>
           </div>
+          <FirstSyncProgress />
           {problem && (
             <Alert color="red" role="alert" title="Not signed in">
               {problem}

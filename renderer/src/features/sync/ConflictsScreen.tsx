@@ -64,7 +64,7 @@ function ConflictCard({ c }: { c: ConflictView }) {
         <SimpleGrid cols={2}>
           <Paper bg="blue.0" p="sm">
             <Text size="xs" c="dimmed">
-              Sent by user …{shortId(c.localAuthorId)}
+              Sent by {c.localAuthorName ?? `user …${shortId(c.localAuthorId)}`}
               {c.localDeviceTime ? `, typed ${ago(c.localDeviceTime)}` : ''}
             </Text>
             <Text fw={600} data-testid="local-value">
@@ -73,7 +73,7 @@ function ConflictCard({ c }: { c: ConflictView }) {
           </Paper>
           <Paper bg="grape.0" p="sm">
             <Text size="xs" c="dimmed">
-              Already on the server, by user …{shortId(c.serverAuthorId)}
+              Already on the server, by {c.serverAuthorName ?? `user …${shortId(c.serverAuthorId)}`}
             </Text>
             <Text fw={600} data-testid="server-value">
               {showValue(c.serverValue)}

@@ -83,7 +83,7 @@ function RefusedWrite({ q }: { q: QuarantineItem }) {
             )}
           </Text>
           <Text size="xs" c="dimmed">
-            by user …{shortId(q.authorId)} · {ago(q.at)}
+            by {q.authorName ?? `user …${shortId(q.authorId)}`} · {ago(q.at)}
           </Text>
         </Group>
         <Alert color="red" variant="light" title="Why the server refused it" data-testid="refusal-reason">

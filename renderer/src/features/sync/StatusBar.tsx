@@ -8,6 +8,7 @@ import { hms } from '../../lib/hms.ts';
 import { ago } from '../../lib/time.ts';
 import { useNavigation } from '../../stores/navigation.ts';
 import { useStatus } from '../../stores/status.ts';
+import { FirstSyncProgress } from './FirstSyncProgress.tsx';
 
 export function StatusBar() {
   const status = useStatus((s) => s.status);
@@ -43,6 +44,11 @@ export function StatusBar() {
         <Badge color={status.online ? 'teal' : 'gray'} size="lg" data-testid="sync-state">
           {status.online ? 'Online' : 'Offline'}
         </Badge>
+      )}
+      {status.firstSync && (
+        <div style={{ minWidth: 260 }}>
+          <FirstSyncProgress />
+        </div>
       )}
       <Text size="sm">
         Last sync: <span data-testid="last-sync">{ago(status.lastSyncAt)}</span>
