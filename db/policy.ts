@@ -203,6 +203,7 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = {
   // wards, patients, care
   wards:                      ['rcud',                'r',                   'r',                   'r',                    'r',                    'r'],
   beds:                       ['rcud',                G.bedBoard,            G.bedBoard,            'r',                    '',                     ''],
+  chart_views:                ['rc',                  'c',                   'c',                   'c',                    'c',                    'c'],
   patient_merges:             [G.mergeReview,         G.mergeRequest,        G.mergeRequest,        G.mergeRequest,         '',                     ''],
   patients:                   ['rcud',                G.patientsClinician,   G.patientsClinician,   G.patientsReception,    G.patientsPharmacy,     G.patientsLab],
   admissions:                 ['rcud',                'rcu',                 'rcu',                 G.admissionsReception,  '',                     ''],

@@ -394,3 +394,17 @@ export const patient_merges = syncedTable(
     checks: { distinct_records: '"survivor_id" <> "merged_id"' },
   },
 );
+
+/**
+ * Who opened which chart, when: one row each time a chart is opened on a PC, written offline like any
+ * clinical fact (append-only) and uploaded with the rest, so the server's audit trail records every
+ * chart view as a `read`. Only admins read it back.
+ */
+export const chart_views = syncedTable(
+  'chart_views',
+  {
+    patient_id: c.uuid().notNull().references('patients'),
+    viewed_at: c.timestamp().notNull(),
+  },
+  { indexes: [['patient_id']] },
+);

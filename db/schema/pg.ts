@@ -34,6 +34,7 @@ export const vaccinations = m.vaccinations.pg;
 export const vitals = m.vitals.pg;
 export const wards = m.wards.pg;
 export const patient_merges = m.patient_merges.pg;
+export const chart_views = m.chart_views.pg;
 export const dispensing_logs = m.dispensing_logs.pg;
 export const goods_received_notes = m.goods_received_notes.pg;
 export const grn_items = m.grn_items.pg;

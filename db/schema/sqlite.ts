@@ -29,6 +29,7 @@ export const vaccinations = m.vaccinations.lite;
 export const vitals = m.vitals.lite;
 export const wards = m.wards.lite;
 export const patient_merges = m.patient_merges.lite;
+export const chart_views = m.chart_views.lite;
 export const dispensing_logs = m.dispensing_logs.lite;
 export const goods_received_notes = m.goods_received_notes.lite;
 export const grn_items = m.grn_items.lite;

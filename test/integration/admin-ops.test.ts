@@ -95,4 +95,28 @@ describe('admin operations through the core', () => {
       error: { code: 'needs_online_sign_in' },
     });
   });
+
+  it('every chart opened, even offline, reaches the audit trail as a read by that user', async () => {
+    const desk = await pool.station({ name: 'Desk 3', kind: 'reception', user: 'rec1' });
+    const admin = await pool.station({ name: 'Admin 3', kind: 'admin', user: 'admin' });
+    const made = unwrap(
+      await desk.ws.api.patients.register({
+        first_name: 'Kaddy',
+        last_name: 'Sowe',
+        date_of_birth: '1991-02-02',
+        gender: 'female',
+      }),
+    );
+    if (made.status !== 'registered') throw new Error('not registered');
+    desk.proxy.cut();
+    unwrap(await desk.ws.api.patients.chart({ id: made.patient.id }));
+    unwrap(await desk.ws.api.patients.chart({ id: made.patient.id }));
+    desk.proxy.pass();
+    await desk.ws.drain();
+    const reads = unwrap(await admin.ws.api.admin.audit({ action: 'read', objectType: 'patients' })).filter(
+      (e) => e.object_id === made.patient.id,
+    );
+    expect(reads).toHaveLength(2);
+    expect(reads.every((e) => e.username === 'rec1' && e.description === 'opened the chart')).toBe(true);
+  });
 });

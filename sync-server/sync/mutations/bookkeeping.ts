@@ -92,12 +92,14 @@ export class BatchBookkeeping {
   /** Field names only: the audit trail says who changed what, not the clinical values. Deferred
    * like `record`, chained in one go when the batch ends. */
   audit(m: Mutation, action: AuditAction, table: string, fields: string[], outcome: Outcome): void {
+    const chartView = table === 'chart_views' && action === 'create';
     this.audits.push({
-      action,
-      object_type: table,
-      object_id: m.row_id,
+      // A chart view travels as a row, but for the trail it is someone reading a patient's chart.
+      action: chartView ? 'read' : action,
+      object_type: chartView ? 'patients' : table,
+      object_id: chartView ? String(m.data?.patient_id ?? m.row_id) : m.row_id,
       user_id: m.author_id,
-      description: `sync ${outcome}`,
+      description: chartView ? 'opened the chart' : `sync ${outcome}`,
       details: {
         mutation_id: m.id,
         fields: fields.filter((f) => !SYSTEM.has(f) || f === 'deleted_at'),

@@ -166,6 +166,9 @@ export function patientHandlers(core: PatientsCore): DomainHandlers<typeof patie
     chart: ({ id }, { user }) => {
       const patient = record(user, id);
       if (!patient) return err('not_found', 'no such patient on this workstation');
+      // Every opening of a chart is recorded as who read it, when: offline too, uploaded like any write,
+      // and entered in the server's audit trail as a `read`. The chart is shown even if this fails.
+      writes.insert('chart_views', { patient_id: id, viewed_at: core.now().toISOString() });
       const mergedInto = patient.merged_into_id ? record(user, patient.merged_into_id) : null;
       const byPatient = 't."patient_id" = ?';
       const vitals = section<VitalsRecord>(user, 'vitals', byPatient, [id], 't."recorded_at" DESC', RECENT);
