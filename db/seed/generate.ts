@@ -418,7 +418,7 @@ class Hospital {
         false,
       ],
       ['locale.timezone', 'Africa/Banjul', 'Hospital time zone (GMT, no daylight saving)', 'general', true],
-      ['security.session_minutes', '30', 'Idle minutes before a workstation locks', 'security', false],
+      ['security.session_minutes', '30', 'Idle minutes before a workstation locks', 'security', true],
     ];
     for (const [key, value, description, category, isPublic] of settings) {
       out.add('system_settings', {

@@ -21,7 +21,14 @@ const Login = z.strictObject({
     .optional(),
 });
 
+/** What the hospital set for every workstation's screens. */
+export interface SessionPolicy {
+  /** Idle minutes before the screen locks (setting `security.session_minutes`; 10 until it has synced). */
+  autoLockMinutes: number;
+}
+
 export const session = {
+  policy: op(z.strictObject({}), 'public').returns<SessionPolicy>(),
   login: op(Login, 'public').returns<SessionUser>(),
   logout: op(z.strictObject({})).returns<null>(),
   current: op(z.strictObject({}), 'public').returns<SessionUser | null>(),

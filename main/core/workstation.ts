@@ -37,6 +37,7 @@ import { PortableQueries } from './store/portable-queries.ts';
 import { Reader } from './store/reader.ts';
 import { Sequences } from './store/sequences.ts';
 import { SETTING, Settings } from './store/settings.ts';
+import { SystemSettings } from './store/system-settings.ts';
 import { Writes } from './store/writes.ts';
 import type { FetchLike } from './sync/fetch.ts';
 import { HybridLogicalClock } from './sync/hlc.ts';
@@ -185,7 +186,10 @@ export class Workstation {
     this.sequences = new Sequences(sqlite, () => this.settings.get(SETTING.code));
     const sequences = this.sequences;
     this.registry = new Registry(contract, () => this.session.currentUser(), this.log.child('registry'));
-    this.registry.register('session', sessionHandlers({ session: this.session }));
+    this.registry.register(
+      'session',
+      sessionHandlers({ session: this.session, settings: new SystemSettings(sqlite) }),
+    );
     this.registry.register(
       'sync',
       syncHandlers({

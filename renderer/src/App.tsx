@@ -3,7 +3,7 @@
  * always at the bottom. Clinical, pharmacy and billing screens join the navigation as they come.
  */
 import { Alert, AppShell, Badge, Button, Center, Group, Loader, Text, Title } from '@mantine/core';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { AuditScreen } from './features/admin/AuditScreen.tsx';
 import { UsersScreen } from './features/admin/UsersScreen.tsx';
 import { WorkstationsScreen } from './features/admin/WorkstationsScreen.tsx';
@@ -13,11 +13,12 @@ import { RegisterScreen } from './features/patients/RegisterScreen.tsx';
 import { RegistryScreen } from './features/patients/RegistryScreen.tsx';
 import { SignInScreen } from './features/session/SignInScreen.tsx';
 import { EnrolScreen } from './features/setup/EnrolScreen.tsx';
-import { useIdleLock } from './features/shell/idle.ts';
+import { AUTO_LOCK_MINUTES, useIdleLock } from './features/shell/idle.ts';
 import { SignOutButton } from './features/shell/SignOutButton.tsx';
 import { ConflictsScreen } from './features/sync/ConflictsScreen.tsx';
 import { QuarantineScreen } from './features/sync/QuarantineScreen.tsx';
 import { StatusBar } from './features/sync/StatusBar.tsx';
+import { hms } from './lib/hms.ts';
 import { useNavigation, type View } from './stores/navigation.ts';
 import { useSession } from './stores/session.ts';
 import { followStatus, useStatus } from './stores/status.ts';
@@ -61,7 +62,11 @@ function Workspace() {
   const view = useNavigation((s) => s.view);
   const go = useNavigation((s) => s.go);
   const revoked = useStatus((s) => s.status?.revoked ?? false);
-  useIdleLock(true, lock);
+  const [lockMinutes, setLockMinutes] = useState(AUTO_LOCK_MINUTES);
+  useEffect(() => {
+    void hms.session.policy().then((r) => r.ok && setLockMinutes(r.value.autoLockMinutes));
+  }, []);
+  useIdleLock(true, lock, lockMinutes);
 
   return (
     <AppShell header={{ height: 56 }} footer={{ height: 44 }} padding="md">

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '../support/result.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { stationPool } from '../support/stations.ts';
+import { eventually, stationPool } from '../support/stations.ts';
 
 describe('admin operations through the core', () => {
   let server: TestServer;
@@ -118,5 +118,24 @@ describe('admin operations through the core', () => {
     );
     expect(reads).toHaveLength(2);
     expect(reads.every((e) => e.username === 'rec1' && e.description === 'opened the chart')).toBe(true);
+  });
+
+  it("locks screens after the hospital's idle setting, once it reaches the PC (10 minutes until then)", async () => {
+    const desk = await pool.station({ name: 'Desk 4', kind: 'reception', user: 'rec1' });
+    expect(unwrap(await desk.ws.api.session.policy({}))).toEqual({ autoLockMinutes: 10 });
+    await server.database.query(
+      `INSERT INTO system_settings (key, value, category, is_public) VALUES ('security.session_minutes', '15', 'security', true)`,
+    );
+    await eventually(
+      async () => unwrap(await desk.ws.api.session.policy({})).autoLockMinutes === 15,
+      'the setting on the PC',
+    );
+    await server.database.query(
+      `UPDATE system_settings SET value = 'soon' WHERE key = 'security.session_minutes'`,
+    );
+    await eventually(
+      async () => unwrap(await desk.ws.api.session.policy({})).autoLockMinutes === 10,
+      'a nonsense value falls back to 10',
+    );
   });
 });

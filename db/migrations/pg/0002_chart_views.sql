@@ -12,5 +12,4 @@ CREATE TABLE "chart_views" (
 --> statement-breakpoint
 ALTER TABLE "chart_views" ADD CONSTRAINT "chart_views_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "chart_views" ADD CONSTRAINT "chart_views_updated_by_users_id_fk" FOREIGN KEY ("updated_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "chart_views" ADD CONSTRAINT "chart_views_patient_id_patients_id_fk" FOREIGN KEY ("patient_id") REFERENCES "public"."patients"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "chart_views_patient_id_idx" ON "chart_views" USING btree ("patient_id");

@@ -3,9 +3,18 @@ import { err, ok } from '../../../../db/primitives/index.ts';
 import type { session } from '../../../common/session.ts';
 import type { DomainHandlers } from '../../registry.ts';
 import type { Session } from '../../session.ts';
+import { SYSTEM_SETTING, type SystemSettings } from '../../store/system-settings.ts';
 
-export function sessionHandlers(core: { session: Session }): DomainHandlers<typeof session> {
+/** Until the hospital's own setting has reached this PC. */
+const DEFAULT_LOCK_MINUTES = 10;
+
+export function sessionHandlers(core: {
+  session: Session;
+  settings: SystemSettings;
+}): DomainHandlers<typeof session> {
   return {
+    policy: () =>
+      ok({ autoLockMinutes: core.settings.positiveInt(SYSTEM_SETTING.lockMinutes, DEFAULT_LOCK_MINUTES) }),
     login: async ({ username, password, otp }) => {
       const r = await core.session.login(username, password, otp);
       if (r.ok) return ok(r.value);

@@ -1,6 +1,7 @@
 /** Locks the screen after a spell without keyboard or mouse: a ward PC is left on with a chart open. */
 import { useEffect } from 'react';
 
+/** Until the hospital's setting (`security.session_minutes`) is read from the core. */
 export const AUTO_LOCK_MINUTES = 10;
 
 export function useIdleLock(active: boolean, lock: () => void, minutes = AUTO_LOCK_MINUTES): void {
