@@ -81,7 +81,17 @@ createInterface({ input: process.stdin }).on('line', (l) => { for (const fn of l
       expect(await next()).toEqual({
         frame: {
           id: 1,
-          envelope: { ok: true, value: { enrolled: false, server: null, workstationCode: null, kind: null } },
+          envelope: {
+            ok: true,
+            value: {
+              locked: false,
+              firstPassphrase: false,
+              enrolled: false,
+              server: null,
+              workstationCode: null,
+              kind: null,
+            },
+          },
         },
       });
       send({ call: { id: 2, channel: 'patients.search', args: { query: 'x' } } });

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WorkstationHost } from '../core/host.ts';
-import { loadOrCreateKeyFile } from '../core/key-file.ts';
+import { hasPassphrase, keyFromPassphrase, loadOrCreateKeyFile } from '../core/key-file.ts';
 import { createLogger, type LogLevel } from '../core/logger.ts';
 import type { WorkstationStatus } from '../core/workstation.ts';
 import { type BrowserMode, startBrowserMode } from './server.ts';
@@ -22,6 +22,7 @@ const USAGE = `usage: npm run workstation -- --data <dir> [--server <url>] [--en
   --enroll   one-time enrolment code (first run; or env HMS_ENROLLMENT_CODE); else the app asks
   --port     browser mode: serve the app on 127.0.0.1:<port> (default 5174; 0 picks one)
   --headless sync only, no app (needs an enrolled PC or --server and --enroll)
+  --passphrase  the database key comes from a passphrase typed in the app (never written to disk)
   env HMS_DB_KEY sets the database key; otherwise one is generated in <data>/db.key
   env HMS_LOG_LEVEL: debug, info, warn (default), error or silent (JSON lines on stderr)`;
 
@@ -35,6 +36,7 @@ function parse() {
     const { values, positionals } = parseArgs({
       options: {
         headless: { type: 'boolean', default: false },
+        passphrase: { type: 'boolean', default: false },
         port: { type: 'string', default: '5174' },
         server: { type: 'string' },
         data: { type: 'string' },
@@ -59,6 +61,8 @@ function parse() {
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') die('--server must be an http(s) URL');
     }
+    if (values.passphrase && values.headless)
+      die('--passphrase needs the app to type it in: leave out --headless');
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) die(`--port is not a port: ${values.port}`);
     return {
@@ -66,6 +70,7 @@ function parse() {
       data: values.data,
       enroll: values.enroll,
       headless: values.headless,
+      passphrase: values.passphrase,
       port,
     };
   } catch (e) {
@@ -91,7 +96,12 @@ async function main() {
     host = await WorkstationHost.open({
       ...(args.server ? { server: args.server } : {}),
       dataDir: args.data,
-      key: process.env.HMS_DB_KEY || loadOrCreateKeyFile(args.data),
+      key: args.passphrase
+        ? {
+            fromPassphrase: (p) => keyFromPassphrase(args.data, p),
+            firstTime: () => !hasPassphrase(args.data),
+          }
+        : process.env.HMS_DB_KEY || loadOrCreateKeyFile(args.data),
       ...(enrollmentCode ? { enrollmentCode } : {}),
       log: createLogger(level),
     });
@@ -100,6 +110,7 @@ async function main() {
   }
   const s = host.core?.status();
   if (s) log(`started workstation ${s.workstationId} (${s.kind ?? '?'} ${s.code ?? ''})`);
+  else if (host.state().locked) log("locked: the app asks for this PC's passphrase");
   else if (args.headless) die('this workstation is not enrolled: give --server and --enroll', 1);
   else log('not enrolled yet: the app asks for the server address and enrolment code');
   // Every caught-up long-poll moves last_sync; print a line when anything else changes, or once a

@@ -80,7 +80,17 @@ describe('browser mode', () => {
     const state = await ask(s, { id: 1, channel: 'setup.state', args: {} });
     expect(state).toEqual({
       id: 1,
-      envelope: { ok: true, value: { enrolled: false, server: null, workstationCode: null, kind: null } },
+      envelope: {
+        ok: true,
+        value: {
+          locked: false,
+          firstPassphrase: false,
+          enrolled: false,
+          server: null,
+          workstationCode: null,
+          kind: null,
+        },
+      },
     });
     const bad = await ask(s, { id: 2, channel: 'setup.enroll', args: { server: 'ftp://x', code: '' } });
     expect(bad).toMatchObject({ id: 2, envelope: { ok: false, error: { code: 'invalid_arguments' } } });

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { HMS_EVENTS } from '../common/index.ts';
 import { WorkstationHost } from '../core/host.ts';
+import { hasPassphrase, keyFromPassphrase } from '../core/key-file.ts';
 import { createLogger } from '../core/logger.ts';
 import type { FromCore, ToCore } from './core-messages.ts';
 
@@ -17,7 +18,16 @@ port.on('message', ({ data }: { data: ToCore }) => {
   if ('start' in data) {
     // Bundled into dist-app/ with a copy of the SQLite migrations beside it (scripts/build-app.ts).
     const migrationsDir = join(import.meta.dirname, 'migrations', 'sqlite');
-    WorkstationHost.open({ ...data.start, migrationsDir, log: createLogger('warn') }).then(
+    const { dataDir, key } = data.start;
+    WorkstationHost.open({
+      dataDir,
+      key: key ?? {
+        fromPassphrase: (passphrase) => keyFromPassphrase(dataDir, passphrase),
+        firstTime: () => !hasPassphrase(dataDir),
+      },
+      migrationsDir,
+      log: createLogger('warn'),
+    }).then(
       (h) => {
         host = h;
         for (const event of HMS_EVENTS)

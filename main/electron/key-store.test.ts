@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keyFromPassphrase, loadSealedKey, SEALED_KEY_FILE } from './key-store.ts';
+import { keyFromPassphrase } from '../core/key-file.ts';
+import { loadSealedKey, SEALED_KEY_FILE } from './key-store.ts';
 
 /** A stand-in secret store that really transforms the bytes, so "not in the clear" is checkable. */
 const store = (available: boolean) => ({

@@ -49,7 +49,7 @@ let nextId = 1;
 const pending = new Map<number, (e: Envelope<unknown>) => void>();
 const toCore = (m: ToCore) => core?.postMessage(m);
 
-function startCore(key: string) {
+function startCore(key: string | null) {
   core = utilityProcess.fork(CORE, [], { serviceName: 'HMS workstation core' });
   core.on('message', (m: FromCore) => {
     if ('frame' in m) {
@@ -104,18 +104,9 @@ app.whenReady().then(() => {
     const file = resolveAppPath(RENDERER, request.url);
     return file ? net.fetch(pathToFileURL(file).toString()) : new Response('not found', { status: 404 });
   });
+  // Without an OS secret store the key is never written: the core asks for a passphrase instead.
   const key = loadSealedKey(safeStorage, app.getPath('userData'));
-  if (key.kind !== 'key') {
-    // The passphrase screen for PCs without a secret store is not built yet: refuse rather than
-    // write the key in the clear.
-    dialog.showErrorBox(
-      'No secret store on this PC',
-      'This PC offers no secure place for the database key (no keyring). Ask IT to enable one.',
-    );
-    app.exit(1);
-    return;
-  }
-  startCore(key.key);
+  startCore(key.kind === 'key' ? key.key : null);
   openIpcDoor(ipcMain, call);
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([

@@ -13,6 +13,7 @@ import { RegisterScreen } from './features/patients/RegisterScreen.tsx';
 import { RegistryScreen } from './features/patients/RegistryScreen.tsx';
 import { SignInScreen } from './features/session/SignInScreen.tsx';
 import { EnrolScreen } from './features/setup/EnrolScreen.tsx';
+import { UnlockScreen } from './features/setup/UnlockScreen.tsx';
 import { AUTO_LOCK_MINUTES, useIdleLock } from './features/shell/idle.ts';
 import { SignOutButton } from './features/shell/SignOutButton.tsx';
 import { ConflictsScreen } from './features/sync/ConflictsScreen.tsx';
@@ -152,6 +153,7 @@ export function App() {
         </Alert>
       </Center>
     );
+  if (phase === 'unlock') return <UnlockScreen />;
   if (phase === 'setup') return <EnrolScreen />;
   if (phase === 'signin') return <SignInScreen />;
   if (locked) return <SignInScreen lockedBy={user?.username ?? ''} />;

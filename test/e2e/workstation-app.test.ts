@@ -102,6 +102,25 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     expect(fresh.host.state()).toMatchObject({ enrolled: true, server: fresh.serverUrl });
   });
 
+  it('a PC without a secret store opens its data with a passphrase chosen at first start', async () => {
+    const locked = await startAppStation(server, { name: 'No keyring', kind: 'reception', passphrase: true });
+    stations.push(locked);
+    const page = await open(locked);
+    await page.getByRole('heading', { name: "Choose this PC's passphrase", exact: true }).waitFor();
+    await accessible(page, 'passphrase');
+    await page.getByLabel('Passphrase', { exact: true }).fill('ward b night shift 2026');
+    await page.getByLabel('The same passphrase again').fill('ward b night shift 2025');
+    await page.getByRole('button', { name: 'Set the passphrase' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('the two passphrases differ');
+    await page.getByLabel('Passphrase', { exact: true }).fill('ward b night shift 2026');
+    await page.getByLabel('The same passphrase again').fill('ward b night shift 2026');
+    await screenshot(page, 'passphrase');
+    await page.getByRole('button', { name: 'Set the passphrase' }).click();
+    // Unlocked, the PC enrols with the code it was given and asks for a sign-in.
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    expect(locked.host.state()).toMatchObject({ locked: false, enrolled: true });
+  });
+
   it('a receptionist registers a patient on one PC and finds them on another', async () => {
     const desk1 = await station('Desk 1', 'reception');
     const desk2 = await station('Desk 2', 'reception');

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserMode, startBrowserMode } from '../../main/browser/server.ts';
 import { WorkstationHost } from '../../main/core/host.ts';
+import { hasPassphrase, keyFromPassphrase } from '../../main/core/key-file.ts';
 import type { TestServer } from './server.ts';
 import { KEY } from './stations.ts';
 import { TcpProxy } from './tcp-proxy.ts';
@@ -30,7 +31,14 @@ export interface AppStation {
 
 export async function startAppStation(
   server: TestServer,
-  input: { name: string; kind: string; ward_id?: string | null; enrol?: boolean },
+  input: {
+    name: string;
+    kind: string;
+    ward_id?: string | null;
+    enrol?: boolean;
+    /** The key from a passphrase typed in the app (the host starts locked), as `--passphrase`. */
+    passphrase?: boolean;
+  },
 ): Promise<AppStation> {
   const proxy = new TcpProxy(Number(new URL(server.url).port));
   const url = await proxy.start();
@@ -42,7 +50,9 @@ export async function startAppStation(
   const dir = mkdtempSync(join(tmpdir(), 'hms-app-'));
   const host = await WorkstationHost.open({
     dataDir: dir,
-    key: KEY,
+    key: input.passphrase
+      ? { fromPassphrase: (p) => keyFromPassphrase(dir, p), firstTime: () => !hasPassphrase(dir) }
+      : KEY,
     heartbeatMs: 500,
     ...(input.enrol === false ? {} : { server: url, enrollmentCode: created.enrollment_code }),
   });

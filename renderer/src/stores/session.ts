@@ -7,7 +7,7 @@ import type { SessionUser, SetupState } from '../../../main/common/index.ts';
 import { hms, unwrap } from '../lib/hms.ts';
 import { useNavigation } from './navigation.ts';
 
-type Phase = 'loading' | 'unreachable' | 'setup' | 'signin' | 'ready';
+type Phase = 'loading' | 'unreachable' | 'unlock' | 'setup' | 'signin' | 'ready';
 
 interface SessionStore {
   phase: Phase;
@@ -33,6 +33,7 @@ export const useSession = create<SessionStore>((set, get) => ({
   async load() {
     try {
       const setup = await unwrap(hms.setup.state());
+      if (setup.locked) return set({ phase: 'unlock', setup, problem: null });
       if (!setup.enrolled) return set({ phase: 'setup', setup, problem: null });
       const user = await unwrap(hms.session.current());
       set({ setup, user, phase: user ? 'ready' : 'signin', problem: null });
