@@ -17,6 +17,7 @@ import {
 import { useEffect, useState } from 'react';
 import type { AuditEntryView, LoginActivityView } from '../../../../main/common/index.ts';
 import { hms } from '../../lib/hms.ts';
+import { Problem } from '../../lib/Notice.tsx';
 
 const ACTIONS = [
   '',
@@ -54,11 +55,7 @@ function Trail() {
   };
   return (
     <Stack>
-      {problem && (
-        <Alert color="red" role="alert">
-          {problem}
-        </Alert>
-      )}
+      <Problem text={problem} />
       <Group align="flex-end">
         <NativeSelect
           label="Action"

@@ -5,7 +5,6 @@
  */
 import { zodResolver } from '@hookform/resolvers/zod';
 import {
-  Alert,
   Badge,
   Button,
   Group,
@@ -26,6 +25,7 @@ import { ROLE_NAMES, type RoleName } from '../../../../db/schema/accounts.ts';
 import { appContract, type RoleRequestView, type UserView } from '../../../../main/common/index.ts';
 import { showCallError } from '../../lib/form.ts';
 import { hms, unwrap } from '../../lib/hms.ts';
+import { Done, Problem } from '../../lib/Notice.tsx';
 import { ago } from '../../lib/time.ts';
 import { words } from '../sync/values.ts';
 
@@ -65,16 +65,8 @@ function NewUser({ onCreated }: { onCreated: () => void }) {
         <Title order={2} size="h5">
           New user
         </Title>
-        {problem && (
-          <Alert color="red" role="alert">
-            {problem}
-          </Alert>
-        )}
-        {done && (
-          <Alert color="teal" role="status">
-            {done}
-          </Alert>
-        )}
+        <Problem text={problem} />
+        <Done text={done} />
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <TextInput label="User name" error={errors.username?.message} {...form.register('username')} />
           <TextInput label="First name" error={errors.first_name?.message} {...form.register('first_name')} />
@@ -266,16 +258,8 @@ export function UsersScreen() {
       <Title order={1} size="h3">
         Users
       </Title>
-      {problem && (
-        <Alert color="red" role="alert">
-          {problem}
-        </Alert>
-      )}
-      {message && (
-        <Alert color="teal" role="status">
-          {message}
-        </Alert>
-      )}
+      <Problem text={problem} />
+      <Done text={message} />
       <RoleRequests version={version} onChanged={changed} />
       <NewUser onCreated={() => setVersion((v) => v + 1)} />
       <TextInput

@@ -21,6 +21,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { WORKSTATION_KINDS } from '../../../../db/schema/enums.ts';
 import type { WorkstationView } from '../../../../main/common/index.ts';
 import { hms } from '../../lib/hms.ts';
+import { Problem } from '../../lib/Notice.tsx';
 import { ago } from '../../lib/time.ts';
 
 type Kind = (typeof WORKSTATION_KINDS)[number];
@@ -71,11 +72,7 @@ export function WorkstationsScreen() {
       <Title order={1} size="h3">
         Workstations
       </Title>
-      {problem && (
-        <Alert color="red" role="alert">
-          {problem}
-        </Alert>
-      )}
+      <Problem text={problem} />
       {code && (
         <Alert color="blue" title={`Enrolment code for ${code.name}`} role="status">
           Type this on the PC's set-up screen:{' '}

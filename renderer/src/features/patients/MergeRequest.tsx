@@ -6,6 +6,7 @@ import { Alert, Button, Group, Paper, Radio, Stack, Text, Textarea, TextInput, T
 import { useEffect, useState } from 'react';
 import type { PatientHit, PatientRecord } from '../../../../main/common/index.ts';
 import { hms } from '../../lib/hms.ts';
+import { Problem } from '../../lib/Notice.tsx';
 import { formatDate } from '../../lib/time.ts';
 import { fullName } from './words.ts';
 
@@ -55,11 +56,7 @@ export function MergeRequest({ patient, onClose }: { patient: PatientRecord; onC
           </>
         ) : (
           <>
-            {problem && (
-              <Alert color="red" role="alert">
-                {problem}
-              </Alert>
-            )}
+            <Problem text={problem} />
             {!other ? (
               <>
                 <TextInput

@@ -6,7 +6,6 @@
  */
 import { zodResolver } from '@hookform/resolvers/zod';
 import {
-  Alert,
   Button,
   Checkbox,
   Group,
@@ -24,6 +23,7 @@ import { can } from '../../../../db/policy.ts';
 import { BLOOD_GROUPS, GENDERS } from '../../../../db/schema/enums.ts';
 import { appContract, type PatientRecord } from '../../../../main/common/index.ts';
 import { showCallError } from '../../lib/form.ts';
+import { Problem } from '../../lib/Notice.tsx';
 import { useSession } from '../../stores/session.ts';
 import { GENDER_WORDS } from './words.ts';
 
@@ -108,11 +108,7 @@ export function PatientForm(props: {
         <Title order={1} size="h3">
           {props.title}
         </Title>
-        {problem && (
-          <Alert color="red" role="alert" title="Not saved">
-            {problem}
-          </Alert>
-        )}
+        <Problem text={problem} title="Not saved" />
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           {text('first_name', 'First name', { withAsterisk: true, autoFocus: true })}
           {text('middle_name', 'Middle name')}

@@ -3,12 +3,13 @@
  * virtualised so 100 hits scroll like 10, and the keyboard first: arrows move, Enter opens the chart.
  * Answers that arrive out of order are dropped, so the list always matches what is in the box.
  */
-import { Alert, Button, Group, Kbd, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Kbd, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, useState } from 'react';
 import './registry.css';
 import type { PatientHit } from '../../../../main/common/index.ts';
 import { hms } from '../../lib/hms.ts';
+import { Problem } from '../../lib/Notice.tsx';
 import { formatDate } from '../../lib/time.ts';
 import { useTablesVersion } from '../../lib/use-tables-version.ts';
 import { useNavigation } from '../../stores/navigation.ts';
@@ -146,11 +147,7 @@ export function RegistryScreen() {
         aria-controls="patient-results"
         aria-activedescendant={hits[active] ? `patient-${hits[active].patient.id}` : undefined}
       />
-      {problem && (
-        <Alert color="red" role="alert">
-          {problem}
-        </Alert>
-      )}
+      <Problem text={problem} />
       {searched && hits.length === 0 && !problem && (
         <Text c="dimmed" role="status">
           No patient matches “{searched}”. Check the spelling, or register the patient.

@@ -4,13 +4,14 @@
  * Over a locked screen the same form unlocks, or lets the next clinician switch in.
  */
 import { zodResolver } from '@hookform/resolvers/zod';
-import { Alert, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
 import { appContract } from '../../../../main/common/index.ts';
 import { showCallError } from '../../lib/form.ts';
 import { hms, unwrap } from '../../lib/hms.ts';
+import { Problem } from '../../lib/Notice.tsx';
 import { useSession } from '../../stores/session.ts';
 import { FirstSyncProgress } from '../sync/FirstSyncProgress.tsx';
 
@@ -60,11 +61,7 @@ export function SignInScreen({ lockedBy }: { lockedBy?: string }) {
             </Text>
           </div>
           <FirstSyncProgress />
-          {problem && (
-            <Alert color="red" role="alert" title="Not signed in">
-              {problem}
-            </Alert>
-          )}
+          <Problem text={problem} title="Not signed in" />
           <TextInput
             label="User name"
             autoComplete="username"

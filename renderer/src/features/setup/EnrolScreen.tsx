@@ -3,13 +3,14 @@
  * code; with the server's address it makes this PC a workstation, and the first download starts.
  */
 import { zodResolver } from '@hookform/resolvers/zod';
-import { Alert, Button, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
 import { appContract } from '../../../../main/common/index.ts';
 import { showCallError } from '../../lib/form.ts';
 import { hms, unwrap } from '../../lib/hms.ts';
+import { Problem } from '../../lib/Notice.tsx';
 import { useSession } from '../../stores/session.ts';
 
 const Enroll = appContract.setup.enroll.args;
@@ -45,11 +46,7 @@ export function EnrolScreen() {
               Ask your administrator for the sync server's address and a one-time enrolment code for this PC.
             </Text>
           </div>
-          {problem && (
-            <Alert color="red" role="alert" title="Not enrolled">
-              {problem}
-            </Alert>
-          )}
+          <Problem text={problem} title="Not enrolled" />
           <TextInput
             label="Sync server address"
             placeholder="http://10.0.0.2:8080"

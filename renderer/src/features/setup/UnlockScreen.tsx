@@ -2,9 +2,10 @@
  * This PC keeps no key for its data (no OS secret store): the data opens with a passphrase typed
  * here, never written anywhere. The first time, the passphrase is chosen and typed twice.
  */
-import { Alert, Button, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Button, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { hms } from '../../lib/hms.ts';
+import { Problem } from '../../lib/Notice.tsx';
 import { useSession } from '../../stores/session.ts';
 
 export function UnlockScreen() {
@@ -43,11 +44,7 @@ export function UnlockScreen() {
                 : 'Type the passphrase chosen for this PC when it was set up.'}
             </Text>
           </div>
-          {problem && (
-            <Alert color="red" role="alert" title="Not unlocked">
-              {problem}
-            </Alert>
-          )}
+          <Problem text={problem} title="Not unlocked" />
           <PasswordInput
             label="Passphrase"
             description="At least 12 characters"

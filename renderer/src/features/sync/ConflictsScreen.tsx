@@ -4,7 +4,6 @@
  * the row as a new version on every PC, and the author whose value lost is told.
  */
 import {
-  Alert,
   Badge,
   Button,
   Group,
@@ -20,6 +19,7 @@ import {
 import { useEffect, useState } from 'react';
 import type { ConflictView } from '../../../../main/common/index.ts';
 import { hms } from '../../lib/hms.ts';
+import { Problem } from '../../lib/Notice.tsx';
 import { ago } from '../../lib/time.ts';
 import { useTablesVersion } from '../../lib/use-tables-version.ts';
 import { shortId, showValue, words } from './values.ts';
@@ -87,11 +87,7 @@ function ConflictCard({ c }: { c: ConflictView }) {
           <Badge color="teal">Resolved: {showValue(c.resolutionValue)}</Badge>
         ) : (
           <>
-            {problem && (
-              <Alert color="red" role="alert">
-                {problem}
-              </Alert>
-            )}
+            <Problem text={problem} />
             <SegmentedControl
               aria-label="Which value to keep"
               value={choice}
@@ -144,11 +140,7 @@ export function ConflictsScreen() {
       <Title order={1} size="h3">
         Sync conflicts
       </Title>
-      {problem && (
-        <Alert color="red" role="alert">
-          {problem}
-        </Alert>
-      )}
+      <Problem text={problem} />
       {items?.length === 0 && <Text c="dimmed">No open conflicts.</Text>}
       {items?.map((c) => (
         <ConflictCard key={c.id} c={c} />

@@ -19,6 +19,7 @@ import {
 import { useEffect, useState } from 'react';
 import type { QuarantineItem } from '../../../../main/common/index.ts';
 import { hms } from '../../lib/hms.ts';
+import { Problem } from '../../lib/Notice.tsx';
 import { ago } from '../../lib/time.ts';
 import { useTablesVersion } from '../../lib/use-tables-version.ts';
 import { useStatus } from '../../stores/status.ts';
@@ -115,11 +116,7 @@ function RefusedWrite({ q }: { q: QuarantineItem }) {
               value={note}
               onChange={(e) => setNote(e.currentTarget.value)}
             />
-            {problem && (
-              <Alert color="red" role="alert">
-                {problem}
-              </Alert>
-            )}
+            <Problem text={problem} />
             <Group>
               <Button onClick={() => void retry()}>Correct and send again</Button>
               <Button variant="default" color="red" disabled={!note.trim()} onClick={() => void discard()}>
@@ -152,11 +149,7 @@ export function QuarantineScreen() {
       <Title order={1} size="h3">
         Refused writes
       </Title>
-      {problem && (
-        <Alert color="red" role="alert">
-          {problem}
-        </Alert>
-      )}
+      <Problem text={problem} />
       {items?.length === 0 && <Text c="dimmed">Nothing refused.</Text>}
       {items?.map((q) => (
         <RefusedWrite key={q.id} q={q} />
