@@ -116,20 +116,26 @@ export class AuthService {
     const found = await this.findForLogin(name);
     const cred = found?.cred ?? null;
 
-    // Always exactly one argon2 verification, whatever the path, so timing says nothing.
-    const passwordOk = await verifyPassword(cred?.password_hash ?? (await decoyHash()), input.password);
     const userId = found?.user.id ?? null;
     const record = (status: (typeof s.login_activities.$inferInsert)['status']) =>
       this.recordActivity(userId, input.login, status, client);
 
-    const lockedUntil = cred ? lockExpiry(cred.locked_until, now) : this.ghostLock(name, now);
+    // The attempt is counted before the password is checked, in one statement: of any number of
+    // guesses in parallel, only the first `loginMaxFailures` are ever checked; the rest find the
+    // account locked (a check-then-count would let every one of them through while the first ran).
+    const claim = found && cred ? await this.claimAttempt(found.user.id, now) : null;
+    // Always exactly one argon2 verification, whatever the path, so timing says nothing.
+    const passwordOk = await verifyPassword(
+      claim?.allowed && cred ? cred.password_hash : await decoyHash(),
+      input.password,
+    );
+    const lockedUntil = claim ? (claim.allowed ? null : claim.lockedUntil) : this.ghostLock(name, now);
     if (lockedUntil !== null) {
       await record('locked');
       throw lockedError(lockedUntil, now);
     }
     if (!found || !cred || !passwordOk) {
-      if (found && cred) await this.countFailure(found.user.id, now);
-      else this.ghostFailure(name, now);
+      if (!(found && cred)) this.ghostFailure(name, now);
       await record('failed');
       throw invalidCredentials();
     }
@@ -150,7 +156,7 @@ export class AuthService {
         now,
       );
       if (!ok) {
-        await this.countFailure(found.user.id, now);
+        // Already counted as an attempt (claimAttempt): a wrong code costs one, like a wrong password.
         await record('otp_failed');
         throw new HttpError(401, 'otp_invalid', 'the one-time code is not valid');
       }
@@ -187,24 +193,34 @@ export class AuthService {
     return rows[0] ?? null;
   }
 
-  /** One more failure; locks the account when the limit is reached. A lapsed lock starts a new count. */
-  private async countFailure(userId: string, now: Date): Promise<void> {
+  /**
+   * Counts one sign-in attempt, atomically: a lapsed lock starts a new count, and the attempt that
+   * reaches the limit locks the account (a success resets it). `allowed`: this attempt may be
+   * checked (the account was not locked and the count is within the limit).
+   */
+  private async claimAttempt(
+    userId: string,
+    now: Date,
+  ): Promise<{ allowed: boolean; lockedUntil: Date | null }> {
     const nowIso = now.toISOString();
+    const max = this.config.loginMaxFailures;
+    const until = new Date(now.getTime() + this.config.lockoutSeconds * 1000).toISOString();
+    const c = s.user_credentials;
+    const lapsed = sql`(${c.locked_until} is not null and ${c.locked_until} <= ${nowIso}::timestamptz)`;
+    const lockedNow = sql`(${c.locked_until} is not null and ${c.locked_until} > ${nowIso}::timestamptz)`;
+    const next = sql`(case when ${lapsed} then 1 else ${c.failed_attempts} + 1 end)`;
     const [row] = await this.db
-      .update(s.user_credentials)
+      .update(c)
       .set({
-        failed_attempts: sql`case when ${s.user_credentials.locked_until} is not null and ${s.user_credentials.locked_until} <= ${nowIso}::timestamptz then 1 else ${s.user_credentials.failed_attempts} + 1 end`,
-        locked_until: sql`case when ${s.user_credentials.locked_until} <= ${nowIso}::timestamptz then null else ${s.user_credentials.locked_until} end`,
+        failed_attempts: next,
+        locked_until: sql`case when ${lockedNow} then ${c.locked_until} when ${next} >= ${max} then ${until}::timestamptz else null end`,
       })
-      .where(eq(s.user_credentials.user_id, userId))
-      .returning({ failed: s.user_credentials.failed_attempts });
-    if (row && row.failed >= this.config.loginMaxFailures) {
-      const until = new Date(now.getTime() + this.config.lockoutSeconds * 1000).toISOString();
-      await this.db
-        .update(s.user_credentials)
-        .set({ locked_until: until })
-        .where(eq(s.user_credentials.user_id, userId));
-    }
+      .where(eq(c.user_id, userId))
+      .returning({ failed: c.failed_attempts, lockedUntil: c.locked_until });
+    if (!row) return { allowed: false, lockedUntil: null };
+    const lockedUntil = row.lockedUntil ? new Date(isoTime(row.lockedUntil)) : null;
+    // Allowed: within the limit (the attempt that reaches it is checked, and locks if it fails).
+    return { allowed: row.failed <= max, lockedUntil: row.failed <= max ? null : lockedUntil };
   }
 
   private ghostLock(name: string, now: Date): Date | null {

@@ -110,6 +110,7 @@ describe.each(backends)('accounts on %s', (kind, open) => {
       createUser('locky', 'pharmacist'),
       createUser('dr.totp', 'doctor'),
       createUser('lab.bah', 'lab_technician'),
+      createUser('burst.guess', 'nurse'),
     ]);
   });
 
@@ -204,6 +205,21 @@ describe.each(backends)('accounts on %s', (kind, open) => {
     } finally {
       offsetMs -= 15 * 60 * 1000 + 1000;
     }
+  });
+
+  it('checks at most 5 of a burst of parallel wrong guesses, and the right password is refused after it', async () => {
+    const name = 'burst.guess';
+    const burst = await Promise.all(Array.from({ length: 40 }, () => login(name, 'a wrong guess')));
+    const codes = burst.map((r) => r.statusCode);
+    // Exactly the first five were checked (401); every other one found the account locked (429).
+    expect(codes.filter((c) => c === 401)).toHaveLength(5);
+    expect(codes.filter((c) => c === 429)).toHaveLength(35);
+    expect((await login(name)).statusCode).toBe(429);
+    const rows = await database.db
+      .select({ status: s.login_activities.status })
+      .from(s.login_activities)
+      .where(eq(s.login_activities.username_attempted, name));
+    expect(rows.filter((r) => r.status === 'failed')).toHaveLength(5);
   });
 
   it('rotates refresh tokens; reusing one revokes the whole family', async () => {
