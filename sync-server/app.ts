@@ -22,6 +22,7 @@ import { loadServerKeys, type ServerKeys } from './auth/secrets.ts';
 import { AuthService, type AuthUser } from './auth/service.ts';
 import type { Config } from './config.ts';
 import { installErrorHandling } from './http/errors.ts';
+import { installRateLimits } from './http/rate-limit.ts';
 import { compactionJob } from './jobs/compaction.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import type { Database } from './platform/database.ts';
@@ -117,6 +118,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     }
   });
 
+  await installRateLimits(app);
   await app.register(authRoutes);
   await app.register(adminRoutes);
   await app.register(auditRoutes);

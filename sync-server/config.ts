@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   HMS_REFRESH_TOKEN_TTL: intFrom(300, 365 * 86_400).default(30 * 86_400),
   HMS_LOGIN_MAX_FAILURES: intFrom(1, 100).default(5),
   HMS_LOCKOUT_SECONDS: intFrom(1, 86_400).default(15 * 60),
+  HMS_AUTH_RATE_PER_MINUTE: intFrom(1, 1_000_000).default(20),
   HMS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HMS_CHANGE_LOG_RETENTION_DAYS: intFrom(1, 3650).default(30),
 });
@@ -54,6 +55,8 @@ export interface Config {
   refreshTokenTtl: number;
   loginMaxFailures: number;
   lockoutSeconds: number;
+  /** Sign-in, 2FA and enrolment requests one client address may make per minute (each route apart). */
+  authRatePerMinute: number;
   /** Change-log entries older than this are compacted; a PC offline longer re-snapshots. */
   changeLogRetentionDays: number;
   /** fastify's logger level; `silent` turns logging off. */
@@ -92,12 +95,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     refreshTokenTtl: e.HMS_REFRESH_TOKEN_TTL,
     loginMaxFailures: e.HMS_LOGIN_MAX_FAILURES,
     lockoutSeconds: e.HMS_LOCKOUT_SECONDS,
+    authRatePerMinute: e.HMS_AUTH_RATE_PER_MINUTE,
     changeLogRetentionDays: e.HMS_CHANGE_LOG_RETENTION_DAYS,
     logLevel: e.HMS_LOG_LEVEL,
   };
 }
 
-/** A configuration for tests and embedding: defaults with overrides. */
+/**
+ * A configuration for tests and embedding: defaults with overrides. Every test client shares one
+ * address (loopback), so the per-client rate limit is lifted unless a test sets it.
+ */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), logLevel: 'silent', ...overrides };
+  return { ...loadConfig({}), logLevel: 'silent', authRatePerMinute: 1_000_000, ...overrides };
 }

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import * as s from '../../db/schema/pg.ts';
 import { HttpError, parseBody } from '../http/errors.ts';
+import { authRateLimit } from '../http/rate-limit.ts';
 import { bearerToken, clientInfo, currentUser, requireUser } from './guard.ts';
 import { profileOf, selectProfiles } from './service.ts';
 
@@ -26,7 +27,9 @@ const NoBody = z.strictObject({}).optional();
 export const authRoutes: FastifyPluginAsync = async (app) => {
   const auth = app.hms.auth;
 
-  app.post('/api/auth/login', async (request) => {
+  const limited = { config: authRateLimit(app.hms.config) };
+
+  app.post('/api/auth/login', limited, async (request) => {
     const body = parseBody(LoginBody, request);
     const result = await auth.login(
       { login: body.username ?? body.email ?? '', password: body.password, otp: body.otp },
@@ -62,18 +65,18 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     };
   });
 
-  app.post('/api/auth/2fa/enroll', { preHandler: requireUser() }, async (request) => {
+  app.post('/api/auth/2fa/enroll', { ...limited, preHandler: requireUser() }, async (request) => {
     parseBody(NoBody, request);
     return auth.enrollTotp(currentUser(request), clientInfo(request));
   });
 
-  app.post('/api/auth/2fa/confirm', { preHandler: requireUser() }, async (request) => {
+  app.post('/api/auth/2fa/confirm', { ...limited, preHandler: requireUser() }, async (request) => {
     const body = parseBody(ConfirmBody, request);
     await auth.confirmTotp(currentUser(request), body.otp, clientInfo(request));
     return { totp_enabled: true };
   });
 
-  app.post('/api/auth/2fa/disable', { preHandler: requireUser() }, async (request) => {
+  app.post('/api/auth/2fa/disable', { ...limited, preHandler: requireUser() }, async (request) => {
     const body = parseBody(DisableBody, request);
     await auth.disableTotp(currentUser(request), body.password, body.otp, clientInfo(request));
     return { totp_enabled: false };

@@ -18,6 +18,7 @@ import { EnrollRequestSchema, SYNC_SCHEMA_VERSION } from '../../../db/sync-contr
 import { appendAudit } from '../../auth/audit.ts';
 import { clientInfo, currentUser, requireUser } from '../../auth/guard.ts';
 import { HttpError, parseBody } from '../../http/errors.ts';
+import { authRateLimit } from '../../http/rate-limit.ts';
 import { tablesFor } from '../scopes.ts';
 import { requireWorkstation, revokedOrUnknown, workstationForToken } from './device-auth.ts';
 import { enrolmentCodeHash } from './enrolment-codes.ts';
@@ -27,7 +28,7 @@ export const deviceRoutes: FastifyPluginAsync = async (app) => {
   const { database, now } = app.hms;
   const db = database.db;
 
-  app.post('/api/workstations/enroll', async (request) => {
+  app.post('/api/workstations/enroll', { config: authRateLimit(app.hms.config) }, async (request) => {
     const { code } = parseBody(EnrollRequestSchema, request);
     const token = randomBytes(32).toString('base64url');
     const at = now();
