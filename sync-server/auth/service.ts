@@ -503,12 +503,6 @@ export class AuthService {
   }
 }
 
-function lockExpiry(lockedUntil: string | null, now: Date): Date | null {
-  if (!lockedUntil) return null;
-  const until = new Date(isoTime(lockedUntil));
-  return until.getTime() > now.getTime() ? until : null;
-}
-
 function lockedError(until: Date, now: Date) {
   const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
   return new HttpError(
