@@ -10,6 +10,7 @@ import { startBrowserMode } from '../main/browser/server.ts';
 import { WorkstationHost } from '../main/core/host.ts';
 import { loadOrCreateKeyFile } from '../main/core/key-file.ts';
 import { closeOnSignals, failedToStart, startServer } from '../sync-server/serve.ts';
+import { demoRefusal } from './demo-guard.ts';
 
 const DATA = resolve(process.env.HMS_DATA_DIR ?? 'data');
 const WORKSTATION_DIR = join(DATA, 'demo-workstation');
@@ -39,6 +40,11 @@ async function demoEnrolmentCode(server: Awaited<ReturnType<typeof startServer>>
 }
 
 async function main() {
+  const refused = demoRefusal(process.env);
+  if (refused) {
+    process.stderr.write(`${refused}\n`);
+    process.exit(2);
+  }
   // One request line per sync poll would bury the address to open: warnings only, unless asked.
   process.env.HMS_LOG_LEVEL ??= 'warn';
   const server = await startServer({ demo: true });
