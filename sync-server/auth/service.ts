@@ -458,17 +458,22 @@ export class AuthService {
 
   async disableTotp(user: AuthUser, password: string, otp: string, client: ClientInfo): Promise<void> {
     const cred = await this.credentials(user.id);
-    const passwordOk = await verifyPassword(cred.password_hash, password);
     if (!cred.totp_enabled || !cred.totp_secret_enc) {
       throw new HttpError(409, 'totp_not_enabled', 'two-factor login is not on');
     }
+    // Guessing the password or the code here (with a stolen session) counts like guessing at sign-in,
+    // against the same limit: the account locks for both.
+    const now = this.now();
+    const claim = await this.claimAttempt(user.id, now);
+    const passwordOk = await verifyPassword(claim.allowed ? cred.password_hash : await decoyHash(), password);
+    if (!claim.allowed) throw lockedError(claim.lockedUntil ?? now, now);
     if (!passwordOk) throw invalidCredentials();
-    const ok = await this.acceptTotp(user.id, cred.totp_secret_enc, otp, cred.totp_last_step, this.now());
+    const ok = await this.acceptTotp(user.id, cred.totp_secret_enc, otp, cred.totp_last_step, now);
     if (!ok) throw new HttpError(401, 'otp_invalid', 'the one-time code is not valid');
     await this.db.transaction(async (tx) => {
       await tx
         .update(s.user_credentials)
-        .set({ totp_enabled: false, totp_secret_enc: null })
+        .set({ totp_enabled: false, totp_secret_enc: null, failed_attempts: 0, locked_until: null })
         .where(eq(s.user_credentials.user_id, user.id));
       await appendAudit(tx, this.auditOf(user, client, 'totp disabled'));
     });

@@ -111,6 +111,7 @@ describe.each(backends)('accounts on %s', (kind, open) => {
       createUser('dr.totp', 'doctor'),
       createUser('lab.bah', 'lab_technician'),
       createUser('burst.guess', 'nurse'),
+      createUser('totp.guess', 'nurse'),
     ]);
   });
 
@@ -315,6 +316,29 @@ describe.each(backends)('accounts on %s', (kind, open) => {
       offsetMs -= 601_000;
     }
     expect((await get('/api/auth/me', t.access)).statusCode).toBe(200);
+  });
+
+  it('2FA disable counts its password guesses like sign-in: a stolen session cannot guess on', async () => {
+    const t = tokensOf(await login('totp.guess'));
+    const { secret } = (await post('/api/auth/2fa/enroll', {}, t.access)).json() as { secret: string };
+    expect((await post('/api/auth/2fa/confirm', { otp: await otpNow(secret) }, t.access)).statusCode).toBe(
+      200,
+    );
+    offsetMs += 30_000;
+    try {
+      const code = await otpNow(secret);
+      for (let i = 0; i < 5; i++)
+        expect(
+          (await post('/api/auth/2fa/disable', { password: `guess ${i}`, otp: code }, t.access)).statusCode,
+        ).toBe(401);
+      // The sixth try, even right, finds the account locked: here and at sign-in.
+      const locked = await post('/api/auth/2fa/disable', { password: PASSWORD, otp: code }, t.access);
+      expect(locked.statusCode).toBe(429);
+      expect(locked.json().error).toBe('locked');
+      expect((await login('totp.guess', PASSWORD, code)).statusCode).toBe(429);
+    } finally {
+      offsetMs -= 30_000;
+    }
   });
 
   it('TOTP: enrol, confirm, required at login, invalid, no reuse, disable with re-authentication', async () => {
