@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { protocolsFor } from '../common/wire.ts';
-import { contentSecurityPolicy, isOwnHost, isOwnOrigin, offersToken } from './guards.ts';
+import { isOwnHost, isOwnOrigin, offersToken, pagePolicy } from './guards.ts';
 
 describe('browser mode guards', () => {
   const token = 'a'.repeat(64);
@@ -26,7 +26,7 @@ describe('browser mode guards', () => {
   });
 
   it('lets the page run only its own scripts and talk only to this process', () => {
-    const csp = contentSecurityPolicy(5174);
+    const csp = pagePolicy(5174);
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/script-src[^;]*unsafe/);
     expect(csp).toContain("connect-src 'self' ws://127.0.0.1:5174 ws://localhost:5174");

@@ -4,6 +4,7 @@
  * web page in another tab, or a DNS-rebinding site resolving to 127.0.0.1, fails one of these.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { contentSecurityPolicy } from '../common/csp.ts';
 import { PROTOCOL, TOKEN_PREFIX } from '../common/wire.ts';
 
 export { PROTOCOL };
@@ -31,23 +32,6 @@ export function offersToken(header: string | undefined, token: string): boolean 
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/**
- * The page's Content-Security-Policy: its own scripts and styles only, no eval, no frames, no plugins,
- * and network only back to this process. Inline style attributes stay allowed (the component
- * library sets CSS variables through them); inline scripts do not.
- */
-export const contentSecurityPolicy = (port: number): string =>
-  [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src 'self' ${hostsFor(port)
-      .map((h) => `ws://${h}`)
-      .join(' ')}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+/** The page's Content-Security-Policy: the shared one, with network only back to this process. */
+export const pagePolicy = (port: number): string =>
+  contentSecurityPolicy(["'self'", ...hostsFor(port).map((h) => `ws://${h}`)]);

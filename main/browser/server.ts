@@ -15,7 +15,7 @@ import { HMS_EVENTS } from '../common/index.ts';
 import { BRIDGE_PATH, CallFrame, type HostFrame, MAX_FRAME_BYTES, TOKEN_FRAGMENT } from '../common/wire.ts';
 import type { WorkstationHost } from '../core/host.ts';
 import { type Logger, silentLogger } from '../core/logger.ts';
-import { contentSecurityPolicy, isOwnHost, isOwnOrigin, offersToken, PROTOCOL } from './guards.ts';
+import { isOwnHost, isOwnOrigin, offersToken, PROTOCOL, pagePolicy } from './guards.ts';
 
 export interface BrowserModeOptions {
   host: WorkstationHost;
@@ -50,7 +50,7 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
     if (!isOwnHost(req.headers.host, port)) return reply.code(421).send('wrong host');
   });
   app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('content-security-policy', contentSecurityPolicy(port));
+    reply.header('content-security-policy', pagePolicy(port));
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('cache-control', 'no-store');

@@ -4,8 +4,8 @@
  * https://www.electronjs.org/docs/latest/tutorial/security
  */
 import type { BrowserWindowConstructorOptions, Session, Shell, WebContents } from 'electron';
+import { contentSecurityPolicy } from '../common/csp.ts';
 import { APP_ORIGIN } from './app-protocol.ts';
-import { contentSecurityPolicy as pageCsp } from './csp.ts';
 
 /** The window's web preferences: isolated, sandboxed, no Node in the page. */
 export function windowOptions(preload: string): BrowserWindowConstructorOptions {
@@ -76,7 +76,7 @@ export function hardenSession(
   session.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.includes(permission));
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [pageCsp()] },
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy([])] },
     });
   });
 }

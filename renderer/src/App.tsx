@@ -14,7 +14,7 @@ import { RegistryScreen } from './features/patients/RegistryScreen.tsx';
 import { SignInScreen } from './features/session/SignInScreen.tsx';
 import { EnrolScreen } from './features/setup/EnrolScreen.tsx';
 import { UnlockScreen } from './features/setup/UnlockScreen.tsx';
-import { AUTO_LOCK_MINUTES, useIdleLock } from './features/shell/idle.ts';
+import { useIdleLock } from './features/shell/idle.ts';
 import { SignOutButton } from './features/shell/SignOutButton.tsx';
 import { ConflictsScreen } from './features/sync/ConflictsScreen.tsx';
 import { QuarantineScreen } from './features/sync/QuarantineScreen.tsx';
@@ -63,11 +63,11 @@ function Workspace() {
   const view = useNavigation((s) => s.view);
   const go = useNavigation((s) => s.go);
   const revoked = useStatus((s) => s.status?.revoked ?? false);
-  const [lockMinutes, setLockMinutes] = useState(AUTO_LOCK_MINUTES);
+  const [lockMinutes, setLockMinutes] = useState<number | null>(null);
   useEffect(() => {
     void hms.session.policy().then((r) => r.ok && setLockMinutes(r.value.autoLockMinutes));
   }, []);
-  useIdleLock(true, lock, lockMinutes);
+  useIdleLock(lockMinutes, lock);
 
   return (
     <AppShell header={{ height: 56 }} footer={{ height: 44 }} padding="md">

@@ -1,12 +1,10 @@
 /** Locks the screen after a spell without keyboard or mouse: a ward PC is left on with a chart open. */
 import { useEffect } from 'react';
 
-/** Until the hospital's setting (`security.session_minutes`) is read from the core. */
-export const AUTO_LOCK_MINUTES = 10;
-
-export function useIdleLock(active: boolean, lock: () => void, minutes = AUTO_LOCK_MINUTES): void {
+/** Locks after `minutes` idle (the core's `session.policy`); null: not known yet, not armed. */
+export function useIdleLock(minutes: number | null, lock: () => void): void {
   useEffect(() => {
-    if (!active) return;
+    if (minutes === null) return;
     let timer = setTimeout(lock, minutes * 60_000);
     const reset = () => {
       clearTimeout(timer);
@@ -18,5 +16,5 @@ export function useIdleLock(active: boolean, lock: () => void, minutes = AUTO_LO
       clearTimeout(timer);
       for (const e of events) window.removeEventListener(e, reset);
     };
-  }, [active, lock, minutes]);
+  }, [lock, minutes]);
 }
