@@ -209,6 +209,10 @@ export class Workstation {
         sequences,
         search: new PatientSearch(sqlite),
         now,
+        homeWard: () => {
+          const scope = this.settings.getJson<Scope>(SETTING.scope);
+          return scope?.kind === 'ward' ? scope.ward_id : null;
+        },
         unsynced: (table, ids) => this.outbox.pendingRows(table, ids),
       }),
     );

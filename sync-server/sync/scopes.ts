@@ -9,8 +9,10 @@
  * transferred), the dependent rows are re-sent — as inserts if they are now in scope, as deletes if
  * they left it. That is how rows move in and out of a filtered shape.
  */
+import { readableFields } from '../../db/policy.ts';
+import { ROLE_NAMES, type RoleName } from '../../db/schema/accounts.ts';
 import type { AnyTableModel } from '../../db/schema/dsl.ts';
-import { tablesIn } from '../../db/schema/index.ts';
+import { tableByName, tablesIn } from '../../db/schema/index.ts';
 import type { WORKSTATION_KINDS } from '../../db/schema/sync.ts';
 
 export type WorkstationKind = (typeof WORKSTATION_KINDS)[number];
@@ -29,6 +31,13 @@ export interface ScopeRule {
   /** SQL predicate over the row (`{r}`); `true` for every row. */
   where: string;
   dependsOn?: ScopeDependency[];
+  /** Columns sent only on rows matching a predicate (`{r}`); NULL on the others. */
+  maskUnless?: Record<string, string>;
+  /**
+   * Columns whose change may take a row out of the writing PC's scope (a transfer: the ward that
+   * holds the patient sends them on). Any other write must leave the row in scope.
+   */
+  leaveBy?: readonly string[];
 }
 
 export interface WorkstationScope {
@@ -107,7 +116,9 @@ const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, ScopeRule>
   ward: {
     ...reference(),
     ...OWN,
-    patients: { where: '{r}.ward_id = $ward' },
+    // A ward PC sees every bed (where to send a patient), but who lies in them only on its own ward.
+    beds: { where: 'true', maskUnless: { patient_id: '{r}.ward_id = $ward' } },
+    patients: { where: '{r}.ward_id = $ward', leaveBy: ['ward_id'] },
     ...Object.fromEntries(WARD_CLINICAL.map((t) => [t, inWard('patient_id')])),
     tasks: {
       where: `{r}.assigned_to IN ${USERS_HERE} OR {r}.patient_id IN ${WARD_PATIENTS}`,
@@ -172,18 +183,92 @@ const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, ScopeRule>
   },
 };
 
-/** The rule for a table on a kind of workstation, or null when that table is not in its scope. */
+/** The roles whose work a kind of workstation is for: what they may read is what the PC holds. */
+export const KIND_ROLES: Readonly<Record<WorkstationKind, readonly RoleName[]>> = {
+  admin: ROLE_NAMES,
+  ward: ['doctor', 'nurse'],
+  pharmacy: ['pharmacist'],
+  reception: ['receptionist'],
+  lab: ['lab_technician'],
+};
+
+/** Columns of `table` that some role working on `kind` may read (system columns included). */
+export function kindReadable(kind: WorkstationKind, table: string): ReadonlySet<string> {
+  return new Set(KIND_ROLES[kind].flatMap((role) => readableFields(role, table)));
+}
+
+/**
+ * The rule for a table on a kind of workstation, or null when that table is not in its scope (not
+ * listed for the kind, or no role working there may read it).
+ */
 export function ruleFor(kind: WorkstationKind, table: string): ScopeRule | null {
   const synced = tablesIn('synced').some((t: AnyTableModel) => t.name === table);
   if (!synced) return null;
-  if (kind === 'admin') return ALL;
-  return RULES[kind][table] ?? null;
+  const rule = kind === 'admin' ? ALL : (RULES[kind][table] ?? null);
+  return rule && kindReadable(kind, table).size > 0 ? rule : null;
 }
 
 export function tablesFor(kind: WorkstationKind): string[] {
   return tablesIn('synced')
     .map((t) => t.name)
     .filter((t) => ruleFor(kind, t) !== null);
+}
+
+/**
+ * How each column of `table` is sent to a workstation: `null` as it is, else the SQL expression sent
+ * instead (over the row alias `{r}`). A column no role of the PC's kind may read goes as NULL, or as
+ * '' where the local table requires a value (the core hides it from users anyway; nothing is sent).
+ */
+export function columnView(ws: WorkstationScope, table: AnyTableModel): Record<string, string | null> {
+  const readable = kindReadable(ws.kind, table.name);
+  const masks = ruleFor(ws.kind, table.name)?.maskUnless ?? {};
+  const view: Record<string, string | null> = {};
+  for (const [name, meta] of Object.entries(table.columns)) {
+    if (!readable.has(name)) view[name] = meta.notNull ? `''` : 'NULL';
+    else if (masks[name]) view[name] = `CASE WHEN ${inlinePredicate(masks[name], ws)} THEN {col} END`;
+    else view[name] = null;
+  }
+  return view;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A predicate with `$ward`/`$ws` written in as literals (checked to be UUIDs), for column views and
+ * the write path's scope checks, where positional parameters are not at hand.
+ */
+export function inlinePredicate(predicate: string, ws: WorkstationScope): string {
+  const literal = (v: string | null) => {
+    if (v === null) return 'NULL::uuid';
+    if (!UUID.test(v)) throw new Error('a workstation id or ward id is not a UUID');
+    return `'${v}'::uuid`;
+  };
+  return predicate.replaceAll('$ward', literal(ws.ward_id)).replaceAll('$ws', literal(ws.id));
+}
+
+/** Tables every PC writes without holding them: events and requests about its own users. */
+const WRITE_ONLY = ['audit_log', 'chart_views', 'role_change_requests'];
+/** Reference tables a kind of PC maintains (the rest are the admin desk's). */
+const MAINTAINS: Record<Exclude<WorkstationKind, 'admin'>, readonly string[]> = {
+  ward: ['beds', 'note_templates'],
+  pharmacy: ['medication_items', 'medication_categories', 'suppliers'],
+  reception: [],
+  lab: [],
+};
+/** Reference tables anyone edits their own row of (contact details, a doctor's profile). */
+const SELF_SERVICE = ['users', 'doctor_profiles'];
+
+/**
+ * Where a workstation of `kind` may write in `table`: `null` nowhere; else the scope rule the row
+ * must satisfy before and after the change (`where: 'true'` for any row).
+ */
+export function writeRuleFor(kind: WorkstationKind, table: string): ScopeRule | null {
+  if (!tablesIn('synced').some((t) => t.name === table)) return null;
+  if (kind === 'admin') return ALL;
+  if (WRITE_ONLY.includes(table) || SELF_SERVICE.includes(table) || MAINTAINS[kind].includes(table))
+    return ALL;
+  if ((REFERENCE as readonly string[]).includes(table)) return null;
+  return ruleFor(kind, table);
 }
 
 /**
@@ -220,10 +305,15 @@ export function bindPredicate(
 /** A stable description of what a workstation's shape of `table` contains (for handles). */
 export function scopeKey(ws: WorkstationScope, table: string): string {
   const rule = ruleFor(ws.kind, table);
+  const model = tableByName(table);
+  const masked = Object.values(rule?.maskUnless ?? {}).join(' ');
   return JSON.stringify([
     table,
     ws.kind,
-    rule?.where.includes('$ward') ? ws.ward_id : null,
-    rule?.where.includes('$ws') ? ws.id : null,
+    rule?.where.includes('$ward') || masked.includes('$ward') ? ws.ward_id : null,
+    rule?.where.includes('$ws') || masked.includes('$ws') ? ws.id : null,
+    // The columns sent are part of what the shape is: a policy change re-sends it (409), so a PC
+    // never keeps a value it may no longer hold.
+    model ? columnView(ws, model) : null,
   ]);
 }

@@ -46,13 +46,23 @@ function columnTextSql(kind: ColumnKind, ref: string): string {
 }
 
 /**
+ * What a workstation is sent of each column: `null` the column as it is, else a SQL expression
+ * over the row (`{r}`) sent in its place, in which `{col}` is the column (scopes.ts `columnView`).
+ */
+export type ColumnView = Readonly<Record<string, string | null>>;
+
+/**
  * SQL building a change message's `value` object for a row of `table` under `alias`, entirely in
  * Postgres: the server streams the text out without parsing or re-encoding rows in Node.
  */
-export function rowValueSql(table: AnyTableModel, alias: string): string {
-  const pairs = Object.entries(table.columns).map(
-    ([name, meta]) => `'${name}', ${columnTextSql(meta.kind, `${alias}.${quoteIdent(name)}`)}`,
-  );
+export function rowValueSql(table: AnyTableModel, alias: string, view: ColumnView = {}): string {
+  const pairs = Object.entries(table.columns).map(([name, meta]) => {
+    const ref = `${alias}.${quoteIdent(name)}`;
+    const instead = view[name];
+    if (instead === 'NULL' || instead === `''`) return `'${name}', ${instead}`;
+    const expr = instead ? `(${instead.replaceAll('{col}', ref).replaceAll('{r}', alias)})` : ref;
+    return `'${name}', ${columnTextSql(meta.kind, expr)}`;
+  });
   return `json_build_object(${pairs.join(', ')})`;
 }
 
@@ -61,8 +71,13 @@ export const rowKeySql = (table: string, alias: string) =>
   `'"public"."${table}"/"' || ${alias}.id::text || '"'`;
 
 /** A change message as JSON text, built in SQL. `operation` is a SQL expression yielding the operation name. */
-export function changeMessageSql(table: AnyTableModel, alias: string, operation: string): string {
-  return `json_build_object('key', ${rowKeySql(table.name, alias)}, 'value', ${rowValueSql(table, alias)}, 'headers', json_build_object('operation', ${operation}))::text`;
+export function changeMessageSql(
+  table: AnyTableModel,
+  alias: string,
+  operation: string,
+  view: ColumnView = {},
+): string {
+  return `json_build_object('key', ${rowKeySql(table.name, alias)}, 'value', ${rowValueSql(table, alias, view)}, 'headers', json_build_object('operation', ${operation}))::text`;
 }
 
 export const deleteMessage = (table: string, id: string) =>

@@ -210,7 +210,8 @@ describe('sync between workstations', () => {
     );
     expect(q).toHaveLength(1);
     expect(q[0]?.status).toBe('open');
-    expect(q[0]?.reason).toMatch(/receptionist may not update prescriptions/);
+    // Refused before the role is even asked: a front desk PC does not write prescriptions at all.
+    expect(q[0]?.reason).toMatch(/a reception workstation does not write prescriptions/);
     expect((await serverRow('prescriptions', rx?.id as string))?.dosage).toBe('500 mg');
     const audit = await server.database.query(
       `SELECT 1 FROM audit_log WHERE object_id = $1 AND description = 'mutation quarantined'`,
@@ -228,7 +229,8 @@ describe('sync between workstations', () => {
   });
 
   it('re-checks the author at apply time: a write made offline by a since-demoted doctor is quarantined', async () => {
-    const desk = await station({ name: 'Clinic desk', kind: 'reception', user: 'doc1' });
+    // An admin-kind PC writes any table: only the author's (changed) role stands in the way.
+    const desk = await station({ name: 'Clinic desk', kind: 'admin', user: 'doc1' });
     const doctorId = desk.ws.session.currentUser()?.id as string;
     const p = unwrap(desk.ws.writes.insert('patients', patient('P-DEMOTE-1')));
     await desk.ws.drain();

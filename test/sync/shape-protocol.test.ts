@@ -136,13 +136,15 @@ describe.each([
       for (const m of msgs) if ('control' in m.headers) controls.push(String(m.headers.control));
     });
     const again = new Shape(resumed);
+    // A generous deadline: on a loaded 2-core CI machine the refetch once took over 15 s.
     await eventually(
       () => controls.includes('must-refetch') && again.currentRows.some((r) => r.code === 'F'),
       'refetch',
+      45_000,
     );
     expect(again.currentRows.map((r) => r.code).sort()).toEqual(['A', 'C', 'E', 'F']);
     again.unsubscribeAll();
-  });
+  }, 60_000);
 
   // A restart needs a database that outlives the server process: the real Postgres one.
   if (!embedded)

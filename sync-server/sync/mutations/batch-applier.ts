@@ -33,6 +33,7 @@ import { mergePatients } from '../../patients/merge.ts';
 import { insertJsonRows } from '../../platform/bulk-insert.ts';
 import { rowsOf, type ServerDb } from '../../platform/database.ts';
 import { takeLock } from '../../platform/locks.ts';
+import { inlinePredicate, kindReadable, ruleFor, type ScopeRule, writeRuleFor } from '../scopes.ts';
 import type { AuthenticatedWorkstation } from '../workstations/device-auth.ts';
 import { type Author, batchAuthors } from './authors.ts';
 import { type AppliedRecord, BatchBookkeeping, recordedOutcomes } from './bookkeeping.ts';
@@ -57,6 +58,8 @@ class Quarantine extends Error {}
 /** One batch's transaction, its authors, and the bookkeeping it writes in bulk when it ends. */
 interface Batch {
   tx: ServerDb;
+  /** The sending workstation: it writes only inside its scope (scopes.ts `writeRuleFor`). */
+  ws: AuthenticatedWorkstation;
   authors: Map<string, Author | string>;
   book: BatchBookkeeping;
   /** Rows the batch changed, for the cross-row rules and conflict outcomes judged at its end. */
@@ -120,6 +123,48 @@ function checkInsert(table: AnyTableModel, author: Author, m: Mutation): Result<
   return ok(value);
 }
 
+/**
+ * Why the sending workstation may not write these fields of `table` (its kind does not write the
+ * table, or does not hold the field), or null. Checked before the row is even read.
+ */
+function writeDenied(ws: AuthenticatedWorkstation, table: string, fields: readonly string[]): string | null {
+  if (!writeRuleFor(ws.kind, table))
+    return `outside this workstation's scope: a ${ws.kind} workstation does not write ${table}`;
+  // A table the PC writes without holding it (audit events, chart views) sends nothing back to it.
+  if (!ruleFor(ws.kind, table)) return null;
+  const held = kindReadable(ws.kind, table);
+  const foreign = fields.filter((f) => !held.has(f));
+  return foreign.length
+    ? `outside this workstation's scope: a ${ws.kind} workstation does not hold ${foreign.map((f) => `${table}.${f}`).join(', ')}`
+    : null;
+}
+
+/** Of rows `ids` of `table` as they now stand (in this transaction), those outside the PC's write scope. */
+async function outsideScope(ctx: Batch, table: AnyTableModel, ids: readonly string[]): Promise<string[]> {
+  const rule = writeRuleFor(ctx.ws.kind, table.name) as ScopeRule;
+  if (rule.where === 'true' || ids.length === 0) return [];
+  const where = inlinePredicate(rule.where.replaceAll('{r}', 'r'), ctx.ws);
+  const res = await ctx.tx.execute(
+    sql`SELECT r.id::text AS id FROM ${sql.identifier(table.name)} r
+        WHERE r.id IN (${sql.join(
+          ids.map((id) => sql`${id}`),
+          sql`, `,
+        )}) AND NOT coalesce((${sql.raw(where)}), false)`,
+  );
+  return rowsOf<{ id: string }>(res).map((r) => r.id);
+}
+
+/** The quarantine reason for a row outside the sending PC's scope. */
+function outside(
+  ws: AuthenticatedWorkstation,
+  table: AnyTableModel,
+  which: 'new' | 'stored' | 'changed',
+): string {
+  const what = { new: 'the new row', stored: 'the row', changed: 'the row as changed' }[which];
+  const where = ws.kind === 'ward' ? `this ward's workstation` : `a ${ws.kind} workstation`;
+  return `outside this workstation's scope: ${what} of ${table.name} is not one ${where} holds`;
+}
+
 interface ReadyInsert {
   m: Mutation;
   table: AnyTableModel;
@@ -152,6 +197,7 @@ export class MutationApplier {
       );
       const ctx: Batch = {
         tx,
+        ws,
         authors: await batchAuthors(tx, ws, grants, mutations),
         book: new BatchBookkeeping(tx, ws.id),
         touched: [],
@@ -283,6 +329,7 @@ export class MutationApplier {
     const author = ctx.authors.get(m.author_id);
     const table = tableByName(m.table);
     if (typeof author !== 'object' || table?.placement !== 'synced') return null;
+    if (writeDenied(ctx.ws, table.name, Object.keys(m.data ?? {}))) return null;
     const checked = checkInsert(table, author, m);
     return checked.ok ? { m, table, author, value: checked.value } : null;
   }
@@ -304,6 +351,12 @@ export class MutationApplier {
     await tx.execute(sql`SAVEPOINT insert_group`);
     try {
       if (fresh.length) await this.insertRows(tx, table, fresh);
+      const outside = await outsideScope(
+        ctx,
+        table,
+        fresh.map((g) => g.m.row_id),
+      );
+      if (outside.length) throw new Quarantine('a row of the group is outside the scope');
       await tx.execute(sql`RELEASE SAVEPOINT insert_group`);
     } catch (err) {
       if (isTransient(err)) throw err;
@@ -407,6 +460,9 @@ export class MutationApplier {
     if (typeof author !== 'object') throw new Quarantine(author ?? 'unknown author');
     const table = tableByName(m.table);
     if (table?.placement !== 'synced') throw new Quarantine(`"${m.table}" is not a synced table`);
+    const fields = m.op === 'insert' ? Object.keys(m.data ?? {}) : Object.keys(m.changes ?? {});
+    const denied = writeDenied(ctx.ws, table.name, fields);
+    if (denied) throw new Quarantine(denied);
     return m.op === 'insert'
       ? this.insert(ctx, table, author, m)
       : m.op === 'update'
@@ -427,6 +483,8 @@ export class MutationApplier {
     const existing = await this.current(tx, table, m.row_id, false);
     if (existing) throw new Quarantine('a row with this id already exists');
     await this.insertRows(tx, table, [{ m, table, author, value }]);
+    if ((await outsideScope(ctx, table, [m.row_id])).length)
+      throw new Quarantine(outside(ctx.ws, table, 'new'));
     ctx.book.audit(m, 'create', table.name, Object.keys(value), 'applied');
     ctx.touched.push({ table: table.name, before: null, after: { ...value, id: m.row_id } });
     return { id: m.id, outcome: 'applied', version: 1 };
@@ -445,6 +503,8 @@ export class MutationApplier {
     const values = Object.fromEntries(fields.map((f) => [f, changes[f]?.value]));
     const current = await this.current(tx, table, m.row_id, true);
     if (!current) throw new Quarantine('the row does not exist on the server');
+    if ((await outsideScope(ctx, table, [m.row_id])).length)
+      throw new Quarantine(outside(ctx.ws, table, 'stored'));
     const checked = validateWrite(table.name, 'update', values, { current });
     if (!checked.ok) throw new Quarantine(`invalid: ${formatIssues(checked.issues)}`);
     const denied = authorizeWrite(author.role, 'update', table.name, fields, {
@@ -513,6 +573,10 @@ export class MutationApplier {
       version = await this.touch(tx, table, m.row_id);
     } else if (Object.keys(set).length > 0) {
       version = await this.write(tx, table, m.row_id, set, author.id);
+      // A transfer (a `leaveBy` column) may send the row on; any other change must leave it here.
+      const leaving = fields.some((f) => writeRuleFor(ctx.ws.kind, table.name)?.leaveBy?.includes(f));
+      if (!leaving && (await outsideScope(ctx, table, [m.row_id])).length)
+        throw new Quarantine(outside(ctx.ws, table, 'changed'));
       await book.setClocks(
         table.name,
         m,
@@ -555,6 +619,8 @@ export class MutationApplier {
     const { tx, book } = ctx;
     const current = await this.current(tx, table, m.row_id, true);
     if (!current) throw new Quarantine('the row does not exist on the server');
+    if ((await outsideScope(ctx, table, [m.row_id])).length)
+      throw new Quarantine(outside(ctx.ws, table, 'stored'));
     const denied = authorizeWrite(author.role, 'delete', table.name, [], { userId: author.id, row: current });
     if (denied) throw new Quarantine(`not allowed: ${denied}`);
     if (current.deleted_at) return { id: m.id, outcome: 'applied', version: Number(current.version) };

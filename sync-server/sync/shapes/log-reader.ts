@@ -7,7 +7,7 @@
 import { quoteIdent } from '../../../db/primitives/index.ts';
 import type { AnyTableModel } from '../../../db/schema/dsl.ts';
 import type { Database, RawQuery } from '../../platform/database.ts';
-import { bindPredicate, type ScopeRule, type WorkstationScope } from '../scopes.ts';
+import { bindPredicate, columnView, type ScopeRule, type WorkstationScope } from '../scopes.ts';
 import { changeMessageSql, deleteMessage } from '../wire.ts';
 
 export const LOG_BATCH = 5_000;
@@ -62,6 +62,7 @@ export class LogReader {
     const q: RawQuery = this.database.query.bind(this.database);
     if (head <= afterSeq) return { messages: [], lastSeq: Math.max(head, afterSeq), upToDate: true };
     const t = quoteIdent(table.name);
+    const view = columnView(ws, table);
     const nw = bindPredicate(rule.where, ws, { r: 'n' }, 4);
     const od = bindPredicate(rule.where, ws, { r: 'o' }, 4 + nw.params.length);
     const operation = `CASE WHEN f.old_in THEN 'update' ELSE 'insert' END`;
@@ -74,7 +75,7 @@ export class LogReader {
       m: string | null;
     }>(
       `SELECT cl.seq::text AS seq, cl.tx_id::text AS tx_id, cl.row_id::text AS row_id, f.new_in, f.old_in,
-           CASE WHEN f.new_in THEN ${changeMessageSql(table, 'n', operation)} END AS m
+           CASE WHEN f.new_in THEN ${changeMessageSql(table, 'n', operation, view)} END AS m
          FROM change_log cl
          LEFT JOIN LATERAL jsonb_populate_record(NULL::${t}, cl.new_row) n ON true
          LEFT JOIN LATERAL jsonb_populate_record(NULL::${t}, cl.old_row) o ON true
@@ -119,7 +120,7 @@ export class LogReader {
       );
       const moved = await q<{ seq: string; in_scope: boolean; row_id: string; m: string }>(
         `SELECT cl.seq::text AS seq, coalesce((${inScope.sql}), false) AS in_scope, r.id::text AS row_id,
-             ${changeMessageSql(table, 'r', `'insert'`)} AS m
+             ${changeMessageSql(table, 'r', `'insert'`, view)} AS m
            FROM change_log cl
            LEFT JOIN LATERAL jsonb_populate_record(NULL::${dq}, cl.new_row) dn ON true
            LEFT JOIN LATERAL jsonb_populate_record(NULL::${dq}, cl.old_row) do_ ON true

@@ -7,7 +7,7 @@ import { quoteIdent } from '../../../db/primitives/index.ts';
 import type { AnyTableModel } from '../../../db/schema/dsl.ts';
 import type { Database, RawQuery } from '../../platform/database.ts';
 import { currentSeq } from '../change-log.ts';
-import { bindPredicate, type ScopeRule, type WorkstationScope } from '../scopes.ts';
+import { bindPredicate, columnView, type ScopeRule, type WorkstationScope } from '../scopes.ts';
 import { changeMessageSql } from '../wire.ts';
 
 export const SNAPSHOT_CHUNK = 10_000;
@@ -106,7 +106,7 @@ async function chunkRows(
   }
   const where = bindPredicate(rule.where, ws, { r: 'r' }, params.length + 1);
   const rows = await q<{ m: string }>(
-    `SELECT ${changeMessageSql(table, 'r', `'insert'`)} AS m FROM ${quoteIdent(table.name)} r
+    `SELECT ${changeMessageSql(table, 'r', `'insert'`, columnView(ws, table))} AS m FROM ${quoteIdent(table.name)} r
      WHERE (${where.sql})${bounds.map((b) => ` AND ${b}`).join('')} ORDER BY r.id`,
     [...params, ...where.params],
   );

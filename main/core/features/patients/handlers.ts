@@ -7,6 +7,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { ageSql, bmiSql } from '../../../../db/derived/clinical.ts';
 import { numberOf } from '../../../../db/derived/portable-sql.ts';
+import { can } from '../../../../db/policy.ts';
 import { err, ok, type Result, type Row, utcDate } from '../../../../db/primitives/index.ts';
 import { phoneCanon } from '../../../../db/rules/name-keys.ts';
 import type {
@@ -33,6 +34,11 @@ export interface PatientsCore {
   sequences: Sequences;
   search: PatientSearch;
   now: () => Date;
+  /**
+   * The ward of this PC when it is a ward PC: a patient registered here is on it (a ward PC writes
+   * only its own ward's patients, and a patient elsewhere would vanish from its screens).
+   */
+  homeWard: () => string | null;
   /** Of these rows of `table`, those with a write still waiting in the outbox. */
   unsynced: (table: string, ids: readonly string[]) => ReadonlySet<string>;
 }
@@ -131,7 +137,14 @@ export function patientHandlers(core: PatientsCore): DomainHandlers<typeof patie
           ),
         });
       }
-      const r = writes.unit((w) => w.insert('patients', { ...fields, mrn: core.sequences.next('mrn') }));
+      const ward = can(user.role, 'create', 'patients', 'ward_id') ? core.homeWard() : null;
+      const r = writes.unit((w) =>
+        w.insert('patients', {
+          ...fields,
+          ...(ward ? { ward_id: ward } : {}),
+          mrn: core.sequences.next('mrn'),
+        }),
+      );
       if (!r.ok) return r;
       const patient = record(user, String(r.value.id));
       return patient

@@ -35,12 +35,14 @@ describe('patients', () => {
   let search: PatientSearch;
 
   let setActor: (a: { id: string; role: string } | null) => void = () => {};
+  let homeWard: string | null = null;
   const as = (u: SessionUser) => {
     current = u;
     setActor({ id: u.id, role: u.role });
   };
 
   beforeEach(() => {
+    homeWard = null;
     t = openTestDb();
     current = user('receptionist');
     const made = makeWrites(t, { id: current.id, role: current.role });
@@ -57,6 +59,7 @@ describe('patients', () => {
         sequences: new Sequences(t.local.sqlite, () => 'R1A2'),
         search,
         now: () => new Date('2026-11-25T10:00:00.000Z'),
+        homeWard: () => homeWard,
         unsynced: (table, ids) => t.outbox.pendingRows(table, ids),
       }),
     );
@@ -111,6 +114,25 @@ describe('patients', () => {
     const bad = await api.patients.register(person('Future', 'Child', { date_of_birth: '2099-01-01' }));
     expect(bad.ok ? 'ok' : bad.error.issues?.map((i) => i.rule)).toEqual(['not_future']);
     expect((await register('Coumba', 'Bah', { date_of_birth: '1970-01-01' })).mrn).toBe('P-R1A2-000003');
+  });
+
+  it('puts a patient registered on a ward PC on that ward, when the clinician may place patients', async () => {
+    homeWard = newId();
+    const at = new Date().toISOString();
+    t.local.sqlite
+      .prepare(
+        `INSERT INTO wards (id, created_at, updated_at, version, name, code, ward_type, capacity)
+         VALUES (?, ?, ?, 1, 'Medical A', 'MA', 'general', 10)`,
+      )
+      .run(homeWard, at, at);
+    as(user('nurse'));
+    const onWard = await register('Awa', 'Jallow');
+    const stored = () => t.local.sqlite.prepare('SELECT ward_id FROM patients WHERE id = ?');
+    expect(stored().get(onWard.id)).toEqual({ ward_id: homeWard });
+    // A receptionist may not place patients: the record stays unplaced (the server would refuse it).
+    as(user('receptionist'));
+    const desk = await register('Binta', 'Ceesay', { date_of_birth: '1985-01-01' });
+    expect(stored().get(desk.id)).toEqual({ ward_id: null });
   });
 
   it('returns duplicate candidates before saving: same name keys and birth date, same phone, same national id', async () => {
