@@ -20,12 +20,13 @@
  * broken one raises an alert and a task (sync-server/notify/alerts.ts).
  */
 import { type SQL, sql } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
 import { authorizeWrite } from '../../../db/policy.ts';
 import { formatIssues, ok, type Result, type Row } from '../../../db/primitives/index.ts';
-import { checkRowRules } from '../../../db/rules/index.ts';
+import { checkRowRules, STATUS_MACHINES } from '../../../db/rules/index.ts';
 import type { AnyTableModel, ColumnKind } from '../../../db/schema/dsl.ts';
 import { tableByName } from '../../../db/schema/index.ts';
-import { type Mutation, type MutationResult, MutationSchema } from '../../../db/sync-contract.ts';
+import type { Mutation, MutationResult } from '../../../db/sync-contract.ts';
 import { validateWrite } from '../../../db/validation.ts';
 import { judgeRules, type TouchedRow } from '../../notify/alerts.ts';
 import { notifyConflictOutcomes } from '../../notify/conflict-outcomes.ts';
@@ -38,11 +39,16 @@ import type { AuthenticatedWorkstation } from '../workstations/device-auth.ts';
 import { type Author, batchAuthors } from './authors.ts';
 import { type AppliedRecord, BatchBookkeeping, recordedOutcomes } from './bookkeeping.ts';
 import {
+  boundClock,
   databaseReason,
   decideField,
   isTransient,
   malformed,
-  malformedReason,
+  mutationDigest,
+  type ParsedEntry,
+  parseEntry,
+  ruleTime,
+  storablePayload,
   updateOutcome,
 } from './conflict-rules.ts';
 
@@ -70,7 +76,7 @@ interface Batch {
 
 type Parsed = {
   raw: { id: string } & Record<string, unknown>;
-  parsed: ReturnType<typeof MutationSchema.safeParse>;
+  parsed: ParsedEntry;
 };
 
 /** Consecutive entries sharing a `tx_id` (an entry without one is a unit of its own). */
@@ -90,6 +96,27 @@ export function unitsOf<T extends { raw: Record<string, unknown> & { id: string 
   return units;
 }
 
+/**
+ * Why an entry whose id is already recorded is not that same write sent again (a retry whose reply
+ * was lost): sent by another workstation, or with other content. Null for a genuine retry.
+ */
+function reusedId(
+  ws: AuthenticatedWorkstation,
+  p: Parsed,
+  previous: Partial<AppliedRecord> | undefined,
+): string | null {
+  if (!previous?.workstation_id) return null; // recorded earlier in this very batch
+  const why = 'this mutation id was already used for a different write; nothing of this one was applied';
+  if (previous.workstation_id !== ws.id) return why;
+  if (!p.parsed.success) return null;
+  const digest = (previous.detail as { digest?: string } | null)?.digest;
+  const m = p.parsed.data;
+  const same = digest
+    ? digest === mutationDigest(m)
+    : previous.table_name === m.table && previous.row_id === m.row_id && previous.hlc === m.hlc;
+  return same ? null : why;
+}
+
 /** The answer an earlier upload already got (its reply was lost): the same again, nothing changed. */
 function previousResult(id: string, previous: Partial<AppliedRecord> | undefined): MutationResult {
   const detail = (previous?.detail ?? {}) as { reason?: string; version?: number };
@@ -105,7 +132,7 @@ function previousResult(id: string, previous: Partial<AppliedRecord> | undefined
  * The checks of an insert that need no database: validation, the author's policy, the row rules
  * (status, stamps, dates at the write's device time). The row to write, or why it is refused.
  */
-function checkInsert(table: AnyTableModel, author: Author, m: Mutation): Result<Row, string> {
+function checkInsert(table: AnyTableModel, author: Author, m: Mutation, at: Date): Result<Row, string> {
   const checked = validateWrite(table.name, 'insert', m.data ?? {});
   if (!checked.ok) return { ok: false, error: `invalid: ${formatIssues(checked.issues)}` };
   const value = checked.value;
@@ -117,7 +144,7 @@ function checkInsert(table: AnyTableModel, author: Author, m: Mutation): Result<
   const broken = checkRowRules(table.name, 'insert', value, {
     from: null,
     actorId: author.id,
-    now: m.device_time,
+    now: ruleTime(m.device_time, at),
   });
   if (broken.length) return { ok: false, error: `invalid: ${formatIssues(broken)}` };
   return ok(value);
@@ -154,6 +181,18 @@ async function outsideScope(ctx: Batch, table: AnyTableModel, ids: readonly stri
   return rowsOf<{ id: string }>(res).map((r) => r.id);
 }
 
+/** Sync bookkeeping whose settling the server stamps itself (by whom: the author; when: now). */
+const SERVER_STAMPED = new Set(['sync_conflicts', 'quarantined_mutations', 'alerts']);
+
+/** Whether, as the transaction now stands, some active admin is left (the API keeps the same rule). */
+async function anActiveAdminRemains(tx: ServerDb): Promise<boolean> {
+  const res = await tx.execute(
+    sql`SELECT EXISTS (SELECT 1 FROM users u JOIN roles r ON r.id = u.role_id
+        WHERE r.name = 'admin' AND u.is_active AND u.deleted_at IS NULL) AS ok`,
+  );
+  return rowsOf<{ ok: boolean }>(res)[0]?.ok === true;
+}
+
 /** The quarantine reason for a row outside the sending PC's scope. */
 function outside(
   ws: AuthenticatedWorkstation,
@@ -183,23 +222,29 @@ export class MutationApplier {
     grants: Record<string, string>,
     entries: readonly ({ id: string } & Record<string, unknown>)[],
   ): Promise<MutationResult[]> {
-    const parsed = entries.map((raw) => ({ raw, parsed: MutationSchema.safeParse(raw) }));
+    const at = this.now();
+    const parsed: Parsed[] = entries.map((raw) => ({ raw, parsed: parseEntry(raw) }));
     const mutations = parsed.flatMap((p) => (p.parsed.success ? [p.parsed.data] : []));
+    // Recorded with each outcome before clocks are bounded: a retry is recognised by what was sent.
+    const digests = new Map(mutations.map((m) => [m.id, mutationDigest(m)]));
+    for (const p of parsed)
+      if (p.parsed.success) p.parsed = { success: true, data: boundClock(p.parsed.data, at) };
     return this.db.transaction(async (tx) => {
       // Every write to a synced table takes the change-log lock (its trigger) and holds it to the
       // commit. Taken only at a batch's first write, it came after that batch's row locks, so two
       // batches touching the same rows deadlocked (row lock ↔ change-log lock). Take it first:
       // batches then queue up instead of aborting each other.
       await takeLock(tx, 'changeLog');
+      // Every entry's id, malformed ones too: a retried batch must not quarantine one twice.
       const done: Map<string, Partial<AppliedRecord>> = await recordedOutcomes(
         tx,
-        mutations.map((m) => m.id),
+        parsed.map((p) => p.raw.id),
       );
       const ctx: Batch = {
         tx,
         ws,
         authors: await batchAuthors(tx, ws, grants, mutations),
-        book: new BatchBookkeeping(tx, ws.id),
+        book: new BatchBookkeeping(tx, ws.id, digests),
         touched: [],
         resolutions: await this.resolutions(tx, mutations),
       };
@@ -221,15 +266,16 @@ export class MutationApplier {
         const { raw, parsed: p } = unit[0] as Parsed;
         if (done.has(raw.id)) {
           await flush();
-          results.push(previousResult(raw.id, done.get(raw.id)));
+          const reused = reusedId(ws, unit[0] as Parsed, done.get(raw.id));
+          if (reused) results.push(await this.refuseReused(ctx, unit[0] as Parsed, reused));
+          else results.push(previousResult(raw.id, done.get(raw.id)));
           continue;
         }
         done.set(raw.id, { mutation_id: raw.id });
         if (!p.success) {
           await flush();
-          const reason = malformedReason(p.error);
-          await ctx.book.quarantine(malformed(raw), reason, raw);
-          results.push({ id: raw.id, outcome: 'quarantined', reason });
+          await ctx.book.quarantine(malformed(raw), p.reason, storablePayload(raw));
+          results.push({ id: raw.id, outcome: 'quarantined', reason: p.reason });
           continue;
         }
         const ready = p.data.op === 'insert' ? this.readyInsert(ctx, p.data) : null;
@@ -246,10 +292,10 @@ export class MutationApplier {
         else results.push(await this.applyOne(ctx, p.data));
       }
       await flush();
-      const at = this.now().toISOString();
-      for (const entry of await judgeRules(tx, ctx.touched, at))
+      const judgedAt = this.now().toISOString();
+      for (const entry of await judgeRules(tx, ctx.touched, judgedAt))
         ctx.book.note({ ...entry, workstation_id: ws.id });
-      await notifyConflictOutcomes(tx, ctx.touched, at);
+      await notifyConflictOutcomes(tx, ctx.touched, judgedAt);
       await ctx.book.flush();
       return results;
     });
@@ -285,6 +331,17 @@ export class MutationApplier {
    */
   private async applyUnit(ctx: Batch, unit: Parsed[], done: Map<string, Partial<AppliedRecord>>) {
     const { book } = ctx;
+    const reused = unit.map((u) => reusedId(ctx.ws, u, done.get(u.raw.id)));
+    if (reused.some((r) => r !== null))
+      return Promise.all(
+        unit.map((u, i) =>
+          this.refuseReused(
+            ctx,
+            u,
+            reused[i] ?? 'refused with the rest of its unit of work: another of its ids was already used',
+          ),
+        ),
+      );
     if (unit.every((u) => done.has(u.raw.id)))
       return unit.map((u) => previousResult(u.raw.id, done.get(u.raw.id)));
     for (const u of unit) done.set(u.raw.id, { mutation_id: u.raw.id });
@@ -296,25 +353,26 @@ export class MutationApplier {
           u.raw === failing
             ? reason
             : `refused with the rest of its unit of work: its ${String(failing.op ?? 'write')} of ${String(failing.table ?? 'a row')} was refused (${reason})`;
-        await book.quarantine(m, why, u.parsed.success ? m : u.raw);
+        await book.quarantine(m, why, u.parsed.success ? m : storablePayload(u.raw));
         results.push({ id: u.raw.id, outcome: 'quarantined', reason: why });
       }
       return results;
     };
     const bad = unit.find((u) => !u.parsed.success);
-    if (bad && !bad.parsed.success) return refuseAll(bad.raw, malformedReason(bad.parsed.error));
+    if (bad && !bad.parsed.success) return refuseAll(bad.raw, bad.parsed.reason);
+    const mutations = unit.map((u) => (u.parsed as { data: Mutation }).data);
 
     let current: Parsed | null = null;
     return this.inSavepoint(
       ctx,
       async () => {
         const results: MutationResult[] = [];
-        for (const u of unit) {
+        for (const [i, u] of unit.entries()) {
           current = u;
-          results.push(await this.applyMutation(ctx, u.parsed.data as Mutation));
+          results.push(await this.applyMutation(ctx, mutations[i] as Mutation));
         }
         for (const [i, r] of results.entries())
-          book.record(unit[i]?.parsed.data as Mutation, r.outcome, {
+          book.record(mutations[i] as Mutation, r.outcome, {
             version: r.version,
             tx_id: unit[0]?.raw.tx_id,
           });
@@ -324,13 +382,26 @@ export class MutationApplier {
     );
   }
 
+  /**
+   * An id already used for another write (by this PC with other content, or by another PC): refused
+   * without touching the first write's record, and kept under an id of its own, with the reason.
+   */
+  private async refuseReused(ctx: Batch, p: Parsed, reason: string): Promise<MutationResult> {
+    const m = p.parsed.success ? p.parsed.data : malformed(p.raw);
+    await ctx.book.quarantine({ ...m, id: uuidv7() }, reason, {
+      reused_mutation_id: p.raw.id,
+      sent: storablePayload(p.raw),
+    });
+    return { id: p.raw.id, outcome: 'quarantined', reason };
+  }
+
   /** An insert that passes every check that needs no database (author, table, `checkInsert`), else null. */
   private readyInsert(ctx: Batch, m: Mutation): ReadyInsert | null {
     const author = ctx.authors.get(m.author_id);
     const table = tableByName(m.table);
     if (typeof author !== 'object' || table?.placement !== 'synced') return null;
     if (writeDenied(ctx.ws, table.name, Object.keys(m.data ?? {}))) return null;
-    const checked = checkInsert(table, author, m);
+    const checked = checkInsert(table, author, m, this.now());
     return checked.ok ? { m, table, author, value: checked.value } : null;
   }
 
@@ -477,7 +548,7 @@ export class MutationApplier {
     m: Mutation,
   ): Promise<MutationResult> {
     const { tx } = ctx;
-    const checked = checkInsert(table, author, m);
+    const checked = checkInsert(table, author, m, this.now());
     if (!checked.ok) throw new Quarantine(checked.error);
     const value = checked.value;
     const existing = await this.current(tx, table, m.row_id, false);
@@ -518,7 +589,7 @@ export class MutationApplier {
     const broken = checkRowRules(table.name, 'update', checked.value, {
       from: typeof statusBase === 'string' ? statusBase : null,
       actorId: author.id,
-      now: m.device_time,
+      now: ruleTime(m.device_time, this.now()),
       resolution: fields.some((f) => ctx.resolutions.has(`${table.name}/${m.row_id}/${f}`)),
     });
     if (broken.length) throw new Quarantine(`invalid: ${formatIssues(broken)}`);
@@ -552,6 +623,12 @@ export class MutationApplier {
         );
       }
     }
+    const stamps = SERVER_STAMPED.has(table.name)
+      ? STATUS_MACHINES[table.name]?.stamps?.[String(set.status)]
+      : undefined;
+    // Who settled a conflict, a refused write or an alert, and when, is the server's to say.
+    for (const [col, stamp] of Object.entries(stamps ?? {}))
+      set[col] = stamp === 'actor' ? author.id : this.now().toISOString();
     const deleted = current.deleted_at !== null && current.deleted_at !== undefined;
     if (deleted && !fields.includes('deleted_at')) {
       // Updated here, deleted elsewhere: keep the row and the update (no silent loss), record it.
@@ -583,6 +660,8 @@ export class MutationApplier {
         Object.keys(set).filter((f) => f !== 'deleted_at' || fields.includes(f)),
       );
     }
+    if (table.name === 'users' && !(await anActiveAdminRemains(tx)))
+      throw new Quarantine('this is the last active admin: the system would have no one to administer it');
     if (table.name === 'patient_merges' && set.status === 'completed' && current.status !== 'completed') {
       const merged = await mergePatients(tx, {
         survivorId: String(current.survivor_id),
@@ -640,6 +719,8 @@ export class MutationApplier {
     }
     const deletedAt = this.now().toISOString();
     const version = await this.write(tx, table, m.row_id, { deleted_at: deletedAt }, author.id);
+    if (table.name === 'users' && !(await anActiveAdminRemains(tx)))
+      throw new Quarantine('this is the last active admin: the system would have no one to administer it');
     book.audit(m, 'delete', table.name, [], 'applied');
     ctx.touched.push({ table: table.name, before: current, after: { ...current, deleted_at: deletedAt } });
     return { id: m.id, outcome: 'applied', version };

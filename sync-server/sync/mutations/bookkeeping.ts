@@ -62,6 +62,8 @@ export class BatchBookkeeping {
   constructor(
     private readonly tx: ServerDb,
     private readonly workstationId: string,
+    /** Each mutation's content fingerprint as sent, kept with its outcome to tell a retry from a reused id. */
+    private readonly digests: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   /** Where the deferred lists stand: `rollBack(mark)` drops what a rolled-back attempt added. */
@@ -85,7 +87,7 @@ export class BatchBookkeeping {
       operation: m.op,
       outcome,
       hlc: m.hlc,
-      detail,
+      detail: { ...detail, ...(this.digests.has(m.id) ? { digest: this.digests.get(m.id) } : {}) },
     });
   }
 

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { Mutation } from '../../../db/sync-contract.ts';
 import {
+  boundClock,
   databaseReason,
   decideField,
   isTransient,
+  MAX_NESTING,
   malformed,
   malformedReason,
+  mutationDigest,
+  ruleTime,
+  storablePayload,
+  unsafeContent,
   updateOutcome,
 } from './conflict-rules.ts';
 
@@ -86,5 +93,61 @@ describe('a malformed mutation', () => {
     expect(parsed.success).toBe(false);
     if (!parsed.success)
       expect(malformedReason(parsed.error)).toMatch(/^malformed mutation: table: .+; hlc: .+$/);
+  });
+});
+
+describe('entries that cannot be stored as they are', () => {
+  const nest = (n: number) => {
+    let v: unknown = 'leaf';
+    for (let i = 0; i < n; i++) v = { d: v };
+    return v;
+  };
+
+  it('finds a NUL in a value or a field name, and nesting past the limit', () => {
+    expect(unsafeContent({ data: { a: 'ok', b: ['x', 1, null] } })).toBeNull();
+    expect(unsafeContent({ data: { a: 'A\u0000' } })).toMatch(/NUL/);
+    expect(unsafeContent({ data: { 'a\u0000': 1 } })).toMatch(/NUL/);
+    expect(unsafeContent(nest(MAX_NESTING - 1))).toBeNull();
+    expect(unsafeContent(nest(MAX_NESTING + 1))).toMatch(/nested deeper/);
+  });
+
+  it('keeps what can be stored: NUL written out, deep values replaced by a note', () => {
+    expect(storablePayload({ a: 'x\u0000y', n: [1, true] })).toEqual({ a: 'x\\u0000y', n: [1, true] });
+    const kept = JSON.stringify(storablePayload(nest(MAX_NESTING + 5)));
+    expect(kept).toContain('not kept');
+    expect(unsafeContent(storablePayload(nest(1000)))).toBeNull();
+  });
+});
+
+describe('clocks ahead of the server', () => {
+  const now = new Date('2026-12-04T12:00:00.000Z');
+  const m = (ms: number): Mutation => ({
+    id: '01900000-0000-7000-8000-000000000001',
+    tx_id: '01900000-0000-7000-8000-000000000001',
+    table: 'patients',
+    row_id: '01900000-0000-7000-8000-000000000002',
+    op: 'update',
+    author_id: '01900000-0000-7000-8000-000000000003',
+    hlc: `${ms}-000042-pc-a`,
+    device_time: new Date(ms).toISOString(),
+  });
+
+  it('takes a clock a little ahead as it is, and reads one far ahead at the server time', () => {
+    const near = m(now.getTime() + 30_000);
+    expect(boundClock(near, now)).toBe(near);
+    const far = boundClock(m(now.getTime() + 86_400_000), now);
+    expect(far.hlc).toBe(`${now.getTime()}-000042-pc-a`);
+    // The claimed device time stays for the audit trail; the rules judge at the server's time.
+    expect(far.device_time).toBe(new Date(now.getTime() + 86_400_000).toISOString());
+    expect(ruleTime(far.device_time, now)).toBe(now.toISOString());
+    expect(ruleTime(near.device_time, now)).toBe(near.device_time);
+  });
+
+  it('fingerprints content, not key order', () => {
+    const a = m(1);
+    const b = { ...a, data: { y: 1, x: 2 } };
+    const c = { ...a, data: { x: 2, y: 1 } };
+    expect(mutationDigest(b)).toBe(mutationDigest(c));
+    expect(mutationDigest(b)).not.toBe(mutationDigest({ ...c, data: { x: 2, y: 2 } }));
   });
 });

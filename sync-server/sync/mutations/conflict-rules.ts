@@ -4,9 +4,88 @@
  * database's state (retry the batch) or the mutation's (quarantine it), and the words of a rejection.
  */
 import type { z } from 'zod';
-import { issuesFromZod, sameValue } from '../../../db/primitives/index.ts';
+import { canonicalJson, issuesFromZod, sameValue, sha256Hex } from '../../../db/primitives/index.ts';
 import type { ColumnKind } from '../../../db/schema/dsl.ts';
-import type { Mutation, Outcome } from '../../../db/sync-contract.ts';
+import { type Mutation, MutationSchema, type Outcome } from '../../../db/sync-contract.ts';
+
+/** Deeper than any row of ours nests (a json column holds a shallow object or list). */
+export const MAX_NESTING = 32;
+
+/**
+ * Why an entry cannot be stored or checked at all, before any schema: a NUL character (Postgres text
+ * and jsonb refuse it, so the insert and even its quarantine record would fail the whole batch) or a
+ * value nested deeper than `MAX_NESTING` (which could exhaust the stack of whatever walks it).
+ */
+export function unsafeContent(value: unknown): string | null {
+  const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 0 }];
+  while (stack.length > 0) {
+    const { v, depth } = stack.pop() as { v: unknown; depth: number };
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return 'a value holds a NUL character, which no column can store';
+      continue;
+    }
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= MAX_NESTING) return `a value is nested deeper than ${MAX_NESTING} levels`;
+    for (const [k, child] of Object.entries(v)) {
+      if (k.includes('\u0000')) return 'a field name holds a NUL character';
+      stack.push({ v: child, depth: depth + 1 });
+    }
+  }
+  return null;
+}
+
+export type ParsedEntry = { success: true; data: Mutation } | { success: false; reason: string };
+
+/** An uploaded entry as a mutation, or why it is refused (malformed, or unsafe to store). */
+export function parseEntry(raw: Record<string, unknown>): ParsedEntry {
+  const unsafe = unsafeContent(raw);
+  if (unsafe) return { success: false, reason: `malformed mutation: ${unsafe}` };
+  const parsed = MutationSchema.safeParse(raw);
+  return parsed.success
+    ? { success: true, data: parsed.data }
+    : { success: false, reason: malformedReason(parsed.error) };
+}
+
+/**
+ * What the quarantine keeps of an entry: the entry itself, as much of it as can be stored. A NUL is
+ * written out as the six characters `\\u0000` (visible to whoever fixes it); a value nested deeper
+ * than `MAX_NESTING` is replaced by a note saying so.
+ */
+export function storablePayload(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '\\u0000');
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= MAX_NESTING) return `[nested deeper than ${MAX_NESTING} levels: not kept]`;
+  if (Array.isArray(value)) return value.map((v) => storablePayload(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.replaceAll('\u0000', '\\u0000'), storablePayload(v, depth + 1)]),
+  );
+}
+
+/** A fingerprint of a mutation's content: a retry carries the same one, a reused id another. */
+export const mutationDigest = (m: Mutation): string => sha256Hex(canonicalJson(m));
+
+/** How far ahead of the server's clock a workstation's HLC and device time may be taken as they are. */
+export const MAX_CLOCK_AHEAD_MS = 60_000;
+
+/**
+ * A mutation whose HLC is further ahead of the server's clock than `MAX_CLOCK_AHEAD_MS` is ordered
+ * at the server's time instead: a forged or broken clock must not win every later conflict. The HLC
+ * keeps its counter and node, so it stays unique. (The device time stays as claimed, for the audit
+ * trail; the row rules read it through `ruleTime`.)
+ */
+export function boundClock(m: Mutation, now: Date): Mutation {
+  const limit = now.getTime() + MAX_CLOCK_AHEAD_MS;
+  if (Number(m.hlc.slice(0, 13)) <= limit) return m;
+  return { ...m, hlc: `${String(now.getTime()).padStart(13, '0')}${m.hlc.slice(13)}` };
+}
+
+/**
+ * The time the row rules judge a write at: its device time, or the server's when the device claims a
+ * time further ahead (a future date must not pass as past because a clock says so).
+ */
+export function ruleTime(deviceTime: string, now: Date): string {
+  return Date.parse(deviceTime) > now.getTime() + MAX_CLOCK_AHEAD_MS ? now.toISOString() : deviceTime;
+}
 
 /**
  * What an update does to one field it changes:
@@ -38,11 +117,13 @@ export function updateOutcome(
 
 /** A malformed entry, kept as much as it can be read, for the quarantine record. */
 export function malformed(raw: { id: string } & Record<string, unknown>): Mutation {
-  const text = (v: unknown, fallback: string) => (typeof v === 'string' && v.length <= 64 ? v : fallback);
+  const text = (v: unknown, fallback: string) =>
+    typeof v === 'string' && v.length <= 64 && !v.includes('\u0000') ? v : fallback;
   const uuid = (v: unknown) => (typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v) ? v : undefined);
   return {
     ...(raw as unknown as Mutation),
     id: raw.id,
+    tx_id: uuid(raw.tx_id) as string,
     table: text(raw.table, '(unknown)'),
     row_id: uuid(raw.row_id) as string,
     op: (['insert', 'update', 'delete'].includes(String(raw.op)) ? raw.op : 'update') as Mutation['op'],
