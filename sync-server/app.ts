@@ -9,6 +9,9 @@
  * `parseBody` from `./http/errors.ts` (zod; a failure answers 400 naming the field and rule).
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server, type ServerOptions } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -20,7 +23,7 @@ import { adminRoutes } from './admin/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { loadServerKeys, type ServerKeys } from './auth/secrets.ts';
 import { AuthService, type AuthUser } from './auth/service.ts';
-import type { Config } from './config.ts';
+import { type Config, ConfigError } from './config.ts';
 import { installErrorHandling } from './http/errors.ts';
 import { installRateLimits } from './http/rate-limit.ts';
 import { compactionJob } from './jobs/compaction.ts';
@@ -62,6 +65,36 @@ export interface BuildAppOptions {
 
 export const BODY_LIMIT = 1024 * 1024;
 
+/**
+ * The HTTP(S) server under fastify: HTTPS with the configured certificate, and a request that takes
+ * longer than `requestTimeoutMs` to arrive cut off (checked every second, not node's 30 s).
+ */
+function serverFor(config: Config): (handler: Parameters<typeof createServer>[1]) => Server {
+  const options: ServerOptions = {
+    requestTimeout: config.requestTimeoutMs,
+    headersTimeout: Math.min(config.requestTimeoutMs, 20_000),
+    connectionsCheckingInterval: 1_000,
+  };
+  if (!config.tls) return (handler) => createServer(options, handler);
+  const read = (file: string, name: string) => {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw new ConfigError([
+        `${name}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      ]);
+    }
+  };
+  const tls = {
+    cert: read(config.tls.certFile, 'HMS_TLS_CERT_FILE'),
+    key: read(config.tls.keyFile, 'HMS_TLS_KEY_FILE'),
+  };
+  // An https.Server is an http.Server to every caller fastify has (it listens and serves the same
+  // way); node's types just do not say so.
+  return (handler) =>
+    createTlsServer({ ...options, ...tls, minVersion: 'TLSv1.2' }, handler) as unknown as Server;
+}
+
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { database, config } = options;
   const now = options.now ?? (() => new Date());
@@ -72,6 +105,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const httpLog: FastifyBaseLogger = log;
 
   const app = Fastify({
+    serverFactory: serverFor(config),
     loggerInstance: httpLog,
     bodyLimit: BODY_LIMIT,
     onProtoPoisoning: 'error',

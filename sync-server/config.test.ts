@@ -17,6 +17,18 @@ describe('loadConfig', () => {
     expect(c.embeddedDbDir).toMatch(/data[\\/]server$/);
   });
 
+  it('speaks HTTPS only with both a certificate and a key, and bounds how long a request may take', () => {
+    expect(loadConfig({}).tls).toBeUndefined();
+    expect(loadConfig({}).requestTimeoutMs).toBe(30_000);
+    expect(
+      loadConfig({ HMS_TLS_CERT_FILE: '/etc/hms/cert.pem', HMS_TLS_KEY_FILE: '/etc/hms/key.pem' }).tls,
+    ).toEqual({
+      certFile: '/etc/hms/cert.pem',
+      keyFile: '/etc/hms/key.pem',
+    });
+    expect(() => loadConfig({ HMS_TLS_CERT_FILE: '/etc/hms/cert.pem' })).toThrow(/give both/);
+  });
+
   it('reads the environment', () => {
     const c = loadConfig({
       PORT: '9000',

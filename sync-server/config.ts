@@ -37,6 +37,9 @@ const EnvSchema = z.object({
   HMS_AUTH_RATE_PER_MINUTE: intFrom(1, 1_000_000).default(20),
   HMS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HMS_CHANGE_LOG_RETENTION_DAYS: intFrom(1, 3650).default(30),
+  HMS_REQUEST_TIMEOUT_SECONDS: intFrom(1, 3600).default(30),
+  HMS_TLS_CERT_FILE: optionalText,
+  HMS_TLS_KEY_FILE: optionalText,
 });
 
 const SECRET_VARS = new Set(['HMS_ADMIN_PASSWORD', 'HMS_JWT_SECRET', 'DATABASE_URL']);
@@ -61,6 +64,13 @@ export interface Config {
   changeLogRetentionDays: number;
   /** fastify's logger level; `silent` turns logging off. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * How long a client may take to send a whole request (headers and body); a slower one is cut off.
+   * Long-polls are not affected: their request is complete at once, and their hold has its own bound.
+   */
+  requestTimeoutMs: number;
+  /** PEM certificate (chain) and private key files: the server speaks HTTPS when set. */
+  tls: { certFile: string; keyFile: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +94,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  if (!e.HMS_TLS_CERT_FILE !== !e.HMS_TLS_KEY_FILE)
+    throw new ConfigError([
+      'HMS_TLS_CERT_FILE and HMS_TLS_KEY_FILE: give both (HTTPS) or neither (plain HTTP)',
+    ]);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -98,6 +112,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authRatePerMinute: e.HMS_AUTH_RATE_PER_MINUTE,
     changeLogRetentionDays: e.HMS_CHANGE_LOG_RETENTION_DAYS,
     logLevel: e.HMS_LOG_LEVEL,
+    requestTimeoutMs: e.HMS_REQUEST_TIMEOUT_SECONDS * 1000,
+    tls:
+      e.HMS_TLS_CERT_FILE && e.HMS_TLS_KEY_FILE
+        ? { certFile: e.HMS_TLS_CERT_FILE, keyFile: e.HMS_TLS_KEY_FILE }
+        : undefined,
   };
 }
 

@@ -72,7 +72,7 @@ export async function startServer(opts: { demo: boolean }): Promise<RunningServe
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const where = config.databaseUrl ? 'postgres' : `embedded at ${config.embeddedDbDir}`;
-  const url = `http://${config.host}:${port}`;
+  const url = `${config.tls ? 'https' : 'http'}://${config.host}:${port}`;
   console.log(`HMS sync server listening on ${url} (database: ${where})`);
   return { url, app, database, generatedAdminPassword: first.generatedAdminPassword ?? null };
 }

@@ -34,7 +34,7 @@ const ListLogins = z.strictObject({
 export const auditRoutes: FastifyPluginAsync = async (app) => {
   const db = app.hms.database.db;
 
-  app.get('/api/audit', { preHandler: requireAdmin() }, async (request) => {
+  app.get('/api/audit', { onRequest: requireAdmin() }, async (request) => {
     const q = parseQuery(ListAudit, request);
     const where: SQL[] = [];
     if (q.action) where.push(eq(s.audit_log.action, q.action));
@@ -64,7 +64,7 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
     return { entries: rows.map((r) => ({ ...r, seq: Number(r.seq) })) };
   });
 
-  app.get('/api/login-activity', { preHandler: requireAdmin() }, async (request) => {
+  app.get('/api/login-activity', { onRequest: requireAdmin() }, async (request) => {
     const q = parseQuery(ListLogins, request);
     const t = s.login_activities;
     const where: SQL[] = [];
@@ -88,7 +88,7 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
     return { activities: rows };
   });
 
-  app.get('/api/audit/verify', { preHandler: requireAdmin() }, async (request) => {
+  app.get('/api/audit/verify', { onRequest: requireAdmin() }, async (request) => {
     const brokenAt = await verifyAuditChain(db);
     const entries = await db.$count(s.audit_log);
     const admin = currentUser(request);

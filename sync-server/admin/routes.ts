@@ -166,13 +166,13 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
 
   // ---- roles -------------------------------------------------------------------------------------
   // Readable by any logged-in user (seed 002: "Admin/ReadOnly"): a role-change request names a role.
-  app.get('/api/roles', { preHandler: requireUser() }, async () => {
+  app.get('/api/roles', { onRequest: requireUser() }, async () => {
     const rows = await db.select().from(s.roles).where(isNull(s.roles.deleted_at)).orderBy(asc(s.roles.name));
     return { roles: rows.map((r) => ({ id: r.id, name: r.name, description: r.description })) };
   });
 
   // ---- users -------------------------------------------------------------------------------------
-  app.get('/api/users', { preHandler: requireAdmin() }, async (request) => {
+  app.get('/api/users', { onRequest: requireAdmin() }, async (request) => {
     const q = parseQuery(ListUsers, request);
     const where: SQL[] = [isNull(s.users.deleted_at)];
     if (q.q) {
@@ -197,7 +197,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     };
   });
 
-  app.get('/api/users/:id', { preHandler: requireAdmin() }, async (request) => {
+  app.get('/api/users/:id', { onRequest: requireAdmin() }, async (request) => {
     const { id } = parseParams(IdParams, request);
     const row = await loadUser(db, id);
     return {
@@ -205,7 +205,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     };
   });
 
-  app.post('/api/users', { preHandler: requireAdmin() }, async (request, reply) => {
+  app.post('/api/users', { onRequest: requireAdmin() }, async (request, reply) => {
     const body = parseBody(CreateUser, request);
     const admin = currentUser(request);
     const at = now();
@@ -256,7 +256,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.patch('/api/users/:id', { preHandler: requireAdmin() }, async (request) => {
+  app.patch('/api/users/:id', { onRequest: requireAdmin() }, async (request) => {
     const { id } = parseParams(IdParams, request);
     const body = parseBody(PatchUser, request);
     const admin = currentUser(request);
@@ -336,7 +336,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
       .from(s.role_change_requests)
       .innerJoin(s.roles, eq(s.roles.id, s.role_change_requests.requested_role_id));
 
-  app.post('/api/role-change-requests', { preHandler: requireUser() }, async (request, reply) => {
+  app.post('/api/role-change-requests', { onRequest: requireUser() }, async (request, reply) => {
     const body = parseBody(CreateRequest, request);
     const me = currentUser(request);
     const row = await db.transaction(async (tx) => {
@@ -368,7 +368,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     return reply.code(201).send({ request: row });
   });
 
-  app.get('/api/role-change-requests', { preHandler: requireUser() }, async (request) => {
+  app.get('/api/role-change-requests', { onRequest: requireUser() }, async (request) => {
     const q = parseQuery(ListRequests, request);
     const me = currentUser(request);
     const where: SQL[] = [];
@@ -380,7 +380,7 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     return { requests: rows.map((r) => publicRequest(r.request, r.role)) };
   });
 
-  app.get('/api/role-change-requests/:id', { preHandler: requireUser() }, async (request) => {
+  app.get('/api/role-change-requests/:id', { onRequest: requireUser() }, async (request) => {
     const { id } = parseParams(IdParams, request);
     const me = currentUser(request);
     const [row] = await selectRequests().where(eq(s.role_change_requests.id, id));
@@ -440,8 +440,8 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
       return { request: publicRequest(updated, row.role) };
     });
   };
-  app.post('/api/role-change-requests/:id/approve', { preHandler: requireAdmin() }, review('approved'));
-  app.post('/api/role-change-requests/:id/reject', { preHandler: requireAdmin() }, review('rejected'));
+  app.post('/api/role-change-requests/:id/approve', { onRequest: requireAdmin() }, review('approved'));
+  app.post('/api/role-change-requests/:id/reject', { onRequest: requireAdmin() }, review('rejected'));
 
   const assign = async (request: FastifyRequest) => {
     const body = parseBody(Assign, request);
@@ -466,6 +466,6 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     });
   };
   // Seed 002 spells it `assign_role`; both spellings are served.
-  app.post('/api/role-change-requests/assign-role', { preHandler: requireAdmin() }, assign);
-  app.post('/api/role-change-requests/assign_role', { preHandler: requireAdmin() }, assign);
+  app.post('/api/role-change-requests/assign-role', { onRequest: requireAdmin() }, assign);
+  app.post('/api/role-change-requests/assign_role', { onRequest: requireAdmin() }, assign);
 };

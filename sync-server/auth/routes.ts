@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import * as s from '../../db/schema/pg.ts';
 import { HttpError, parseBody } from '../http/errors.ts';
-import { authRateLimit } from '../http/rate-limit.ts';
+import { authRateLimit, SMALL_BODY } from '../http/rate-limit.ts';
 import { bearerToken, clientInfo, currentUser, requireUser } from './guard.ts';
 import { profileOf, selectProfiles } from './service.ts';
 
@@ -27,7 +27,8 @@ const NoBody = z.strictObject({}).optional();
 export const authRoutes: FastifyPluginAsync = async (app) => {
   const auth = app.hms.auth;
 
-  const limited = { config: authRateLimit(app.hms.config) };
+  // Anyone may call these before they are anyone: rate-limited, and a body no bigger than a log-in.
+  const limited = { config: authRateLimit(app.hms.config), bodyLimit: SMALL_BODY };
 
   app.post('/api/auth/login', limited, async (request) => {
     const body = parseBody(LoginBody, request);
@@ -38,14 +39,14 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     return result;
   });
 
-  app.post('/api/auth/refresh', async (request) => {
+  app.post('/api/auth/refresh', { bodyLimit: SMALL_BODY }, async (request) => {
     const body = parseBody(RefreshBody, request);
     return auth.refresh(body.refresh, clientInfo(request));
   });
 
   // Either credential closes the session: the access token, or the refresh token alone (an expired
   // access token must not keep a user from logging out).
-  app.post('/api/auth/logout', async (request, reply) => {
+  app.post('/api/auth/logout', { bodyLimit: SMALL_BODY }, async (request, reply) => {
     const body = parseBody(LogoutBody, request);
     const token = bearerToken(request);
     const user = token ? await auth.authenticate(token) : null;
@@ -56,7 +57,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     return reply.code(204).send();
   });
 
-  app.get('/api/auth/me', { preHandler: requireUser() }, async (request) => {
+  app.get('/api/auth/me', { onRequest: requireUser() }, async (request) => {
     const me = currentUser(request);
     const [row] = await selectProfiles(app.hms.database.db).where(eq(s.users.id, me.id));
     if (!row) throw new HttpError(404, 'not_found');
@@ -65,18 +66,18 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     };
   });
 
-  app.post('/api/auth/2fa/enroll', { ...limited, preHandler: requireUser() }, async (request) => {
+  app.post('/api/auth/2fa/enroll', { ...limited, onRequest: requireUser() }, async (request) => {
     parseBody(NoBody, request);
     return auth.enrollTotp(currentUser(request), clientInfo(request));
   });
 
-  app.post('/api/auth/2fa/confirm', { ...limited, preHandler: requireUser() }, async (request) => {
+  app.post('/api/auth/2fa/confirm', { ...limited, onRequest: requireUser() }, async (request) => {
     const body = parseBody(ConfirmBody, request);
     await auth.confirmTotp(currentUser(request), body.otp, clientInfo(request));
     return { totp_enabled: true };
   });
 
-  app.post('/api/auth/2fa/disable', { ...limited, preHandler: requireUser() }, async (request) => {
+  app.post('/api/auth/2fa/disable', { ...limited, onRequest: requireUser() }, async (request) => {
     const body = parseBody(DisableBody, request);
     await auth.disableTotp(currentUser(request), body.password, body.otp, clientInfo(request));
     return { totp_enabled: false };

@@ -9,6 +9,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { issuesFromZod, type ValidationIssue } from '../../db/primitives/index.ts';
+import { loggableError } from '../platform/log.ts';
 
 export class HttpError extends Error {
   /** False when the body leaves `message` out (constructed with `message: null`). */
@@ -77,7 +78,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       const code = (fe.code && FASTIFY_CLIENT_ERRORS[fe.code]) ?? 'bad_request';
       return reply.code(status).send({ error: code, message: safeClientMessage(fe) });
     }
-    request.log.error({ err: error }, 'request failed');
+    request.log.error({ error: loggableError(error) }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error', request_id: request.id });
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found' }));

@@ -29,3 +29,6 @@ export async function installRateLimits(app: FastifyInstance): Promise<void> {
 export const authRateLimit = (config: Pick<Config, 'authRatePerMinute'>) => ({
   rateLimit: { max: config.authRatePerMinute, timeWindow: 60_000 },
 });
+
+/** The largest body an unauthenticated caller may send: a log-in or a token, with room to spare. */
+export const SMALL_BODY = 16 * 1024;

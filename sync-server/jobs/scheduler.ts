@@ -13,7 +13,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Database, RawQuery } from '../platform/database.ts';
 import { tryLock } from '../platform/locks.ts';
-import type { Logger } from '../platform/log.ts';
+import { type Logger, loggableError } from '../platform/log.ts';
 
 export interface Job {
   /** Names the job in logs and in `run(name)`. */
@@ -62,7 +62,7 @@ export class Scheduler {
         logger: {
           info: (message) => log.info(message),
           warn: (message) => log.warn(message),
-          error: (message, err) => log.error({ err: err ?? message }, 'scheduler error'),
+          error: (message, err) => log.error({ error: loggableError(err), message }, 'scheduler error'),
           debug: (message) => log.debug(String(message)),
         },
       });
@@ -110,7 +110,7 @@ export class Scheduler {
       return { status: 'ran', ms };
     } catch (error) {
       const ms = elapsed();
-      log.error({ err: error, ms }, 'job failed');
+      log.error({ error: loggableError(error), ms }, 'job failed');
       return { status: 'failed', ms, error };
     }
   }

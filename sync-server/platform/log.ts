@@ -21,3 +21,29 @@ export function createLogger(level: Config['logLevel']): Logger {
     },
   });
 }
+
+/**
+ * What of an error may be logged: its kind, database code and constraint, and where it was thrown.
+ * Never its message: a failed query's message carries the query's parameters (a mutation's whole
+ * content, clinical text included), and a database error's `detail` quotes the row's values.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const cause = error.cause as
+    | { code?: unknown; constraint?: unknown; table?: unknown; routine?: unknown }
+    | undefined;
+  const own = error as { code?: unknown };
+  const pick = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    type: error.name,
+    code: pick(cause?.code) ?? pick(own.code),
+    constraint: pick(cause?.constraint),
+    table: pick(cause?.table),
+    routine: pick(cause?.routine),
+    at: (error.stack ?? '')
+      .split('\n')
+      .filter((line) => line.trimStart().startsWith('at '))
+      .slice(0, 8)
+      .map((line) => line.trim()),
+  };
+}

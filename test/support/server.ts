@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { bootstrap } from '../../sync-server/admin/bootstrap.ts';
 import { buildApp } from '../../sync-server/app.ts';
-import { testConfig } from '../../sync-server/config.ts';
+import { type Config, testConfig } from '../../sync-server/config.ts';
 import { type Database, openDatabase } from '../../sync-server/platform/database.ts';
 import { createTestDatabase } from './postgres.ts';
 
@@ -46,19 +46,21 @@ export interface StartOptions {
   url?: string;
   embedded?: boolean;
   port?: number;
+  /** Settings beyond the test defaults (a short request timeout, TLS files). */
+  config?: Partial<Config>;
 }
 
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const fresh = options.url || options.embedded ? null : await createTestDatabase('hms_sync');
   const dbUrl = options.url ?? fresh?.url;
   const database = await openDatabase({ url: options.embedded ? undefined : dbUrl });
-  const config = testConfig({ adminPassword: ADMIN_PASSWORD, databaseUrl: dbUrl });
+  const config = testConfig({ adminPassword: ADMIN_PASSWORD, databaseUrl: dbUrl, ...options.config });
   await bootstrap(database, config);
   const app = await buildApp({ database, config });
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   const request = async <T>(
     method: string,

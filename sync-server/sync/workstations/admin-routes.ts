@@ -82,7 +82,7 @@ export const workstationAdminRoutes: FastifyPluginAsync = async (app) => {
     return payload;
   });
 
-  app.post('/api/workstations', { preHandler: requireAdmin() }, async (request, reply) => {
+  app.post('/api/workstations', { onRequest: requireAdmin() }, async (request, reply) => {
     const body = parseBody(CreateWorkstation, request);
     const admin = currentUser(request);
     if (body.ward_id) {
@@ -132,12 +132,12 @@ export const workstationAdminRoutes: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.get('/api/workstations', { preHandler: requireAdmin() }, async () => {
+  app.get('/api/workstations', { onRequest: requireAdmin() }, async () => {
     const rows = await db.select().from(s.workstations).orderBy(asc(s.workstations.name));
     return { workstations: rows.map(publicWorkstation) };
   });
 
-  app.patch('/api/workstations/:id', { preHandler: requireAdmin() }, async (request) => {
+  app.patch('/api/workstations/:id', { onRequest: requireAdmin() }, async (request) => {
     const { id } = parseParams(IdParams, request);
     const body = parseBody(UpdateWorkstation, request);
     const admin = currentUser(request);
@@ -173,7 +173,7 @@ export const workstationAdminRoutes: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.post('/api/workstations/:id/revoke', { preHandler: requireAdmin() }, async (request) => {
+  app.post('/api/workstations/:id/revoke', { onRequest: requireAdmin() }, async (request) => {
     const { id } = parseParams(IdParams, request);
     const admin = currentUser(request);
     return db.transaction(async (tx) => {
@@ -201,7 +201,7 @@ export const workstationAdminRoutes: FastifyPluginAsync = async (app) => {
   });
 
   /** A fresh one-time code, e.g. to re-install a PC; the old device token stops working. */
-  app.post('/api/workstations/:id/enrollment-code', { preHandler: requireAdmin() }, async (request) => {
+  app.post('/api/workstations/:id/enrollment-code', { onRequest: requireAdmin() }, async (request) => {
     const { id } = parseParams(IdParams, request);
     const admin = currentUser(request);
     const enrolment = newEnrolment(now());

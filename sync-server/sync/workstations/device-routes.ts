@@ -18,7 +18,7 @@ import { EnrollRequestSchema, SYNC_SCHEMA_VERSION } from '../../../db/sync-contr
 import { appendAudit } from '../../auth/audit.ts';
 import { clientInfo, currentUser, requireUser } from '../../auth/guard.ts';
 import { HttpError, parseBody } from '../../http/errors.ts';
-import { authRateLimit } from '../../http/rate-limit.ts';
+import { authRateLimit, SMALL_BODY } from '../../http/rate-limit.ts';
 import { tablesFor } from '../scopes.ts';
 import { requireWorkstation, revokedOrUnknown, workstationForToken } from './device-auth.ts';
 import { enrolmentCodeHash } from './enrolment-codes.ts';
@@ -28,52 +28,56 @@ export const deviceRoutes: FastifyPluginAsync = async (app) => {
   const { database, now } = app.hms;
   const db = database.db;
 
-  app.post('/api/workstations/enroll', { config: authRateLimit(app.hms.config) }, async (request) => {
-    const { code } = parseBody(EnrollRequestSchema, request);
-    const token = randomBytes(32).toString('base64url');
-    const at = now();
-    const enrolled = await db.transaction(async (tx) => {
-      const [ws] = await tx
-        .select()
-        .from(s.workstations)
-        .where(eq(s.workstations.enrollment_code_hash, enrolmentCodeHash(code)))
-        .for('update');
-      if (!ws?.enrollment_expires_at || new Date(ws.enrollment_expires_at) < at) {
-        throw new HttpError(
-          400,
-          'invalid_enrollment_code',
-          'this enrolment code is unknown, used or expired',
-        );
-      }
-      await tx
-        .update(s.workstations)
-        .set({
-          token_hash: sha256Hex(token),
-          enrollment_code_hash: null,
-          enrollment_expires_at: null,
-          enrolled_at: at.toISOString(),
-          revoked_at: null,
-          last_seen_at: at.toISOString(),
-        })
-        .where(eq(s.workstations.id, ws.id));
-      await appendAudit(tx, {
-        action: 'admin',
-        object_type: 'workstations',
-        object_id: ws.id,
-        workstation_id: ws.id,
-        description: 'workstation enrolled',
-        ip_address: clientInfo(request).ip,
+  app.post(
+    '/api/workstations/enroll',
+    { config: authRateLimit(app.hms.config), bodyLimit: SMALL_BODY },
+    async (request) => {
+      const { code } = parseBody(EnrollRequestSchema, request);
+      const token = randomBytes(32).toString('base64url');
+      const at = now();
+      const enrolled = await db.transaction(async (tx) => {
+        const [ws] = await tx
+          .select()
+          .from(s.workstations)
+          .where(eq(s.workstations.enrollment_code_hash, enrolmentCodeHash(code)))
+          .for('update');
+        if (!ws?.enrollment_expires_at || new Date(ws.enrollment_expires_at) < at) {
+          throw new HttpError(
+            400,
+            'invalid_enrollment_code',
+            'this enrolment code is unknown, used or expired',
+          );
+        }
+        await tx
+          .update(s.workstations)
+          .set({
+            token_hash: sha256Hex(token),
+            enrollment_code_hash: null,
+            enrollment_expires_at: null,
+            enrolled_at: at.toISOString(),
+            revoked_at: null,
+            last_seen_at: at.toISOString(),
+          })
+          .where(eq(s.workstations.id, ws.id));
+        await appendAudit(tx, {
+          action: 'admin',
+          object_type: 'workstations',
+          object_id: ws.id,
+          workstation_id: ws.id,
+          description: 'workstation enrolled',
+          ip_address: clientInfo(request).ip,
+        });
+        return ws;
       });
-      return ws;
-    });
-    return {
-      workstation_id: enrolled.id,
-      token,
-      code: enrolled.code,
-      kind: enrolled.kind,
-      sequences: await usedSequences(db, enrolled.code),
-    };
-  });
+      return {
+        workstation_id: enrolled.id,
+        token,
+        code: enrolled.code,
+        kind: enrolled.kind,
+        sequences: await usedSequences(db, enrolled.code),
+      };
+    },
+  );
 
   app.get('/api/sync/scope', async (request) => {
     const ws = await requireWorkstation(request);
@@ -87,7 +91,7 @@ export const deviceRoutes: FastifyPluginAsync = async (app) => {
     };
   });
 
-  app.post('/api/sync/grants', { preHandler: requireUser() }, async (request) => {
+  app.post('/api/sync/grants', { onRequest: requireUser() }, async (request) => {
     const user = currentUser(request);
     const header = request.headers['x-workstation-token'];
     const ws = typeof header === 'string' ? await workstationForToken(db, header) : null;
