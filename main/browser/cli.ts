@@ -5,12 +5,13 @@
  * The entry point reads the environment (`HMS_DB_KEY`, `HMS_ENROLLMENT_CODE`, `HMS_LOG_LEVEL`) and
  * hands the core its key, code and logger; the core reads none of it.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WorkstationHost } from '../core/host.ts';
 import { hasPassphrase, keyFromPassphrase, loadOrCreateKeyFile } from '../core/key-file.ts';
 import { createLogger, type LogLevel } from '../core/logger.ts';
+import { checkServerUrl } from '../core/server-link.ts';
 import type { WorkstationStatus } from '../core/workstation.ts';
 import { type BrowserMode, startBrowserMode } from './server.ts';
 
@@ -23,7 +24,11 @@ const USAGE = `usage: npm run workstation -- --data <dir> [--server <url>] [--en
   --port     browser mode: serve the app on 127.0.0.1:<port> (default 5174; 0 picks one)
   --headless sync only, no app (needs an enrolled PC or --server and --enroll)
   --passphrase  the database key comes from a passphrase typed in the app (never written to disk)
-  env HMS_DB_KEY sets the database key; otherwise one is generated in <data>/db.key
+  --ca       the hospital CA's PEM file, trusted for the sync server's https:// address
+  --insecure allow plain http:// to a server on another machine (passwords would cross the LAN in clear)
+  env HMS_DB_KEY sets the database key; else env HMS_DB_KEY_FILE names the key file (kept off the
+      data folder, e.g. on a separate volume, a copy of the folder alone cannot be opened);
+      otherwise one is generated in <data>/db.key
   env HMS_LOG_LEVEL: debug, info, warn (default), error or silent (JSON lines on stderr)`;
 
 function die(message: string, code = 2): never {
@@ -41,6 +46,8 @@ function parse() {
         server: { type: 'string' },
         data: { type: 'string' },
         enroll: { type: 'string' },
+        ca: { type: 'string' },
+        insecure: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -59,8 +66,10 @@ function parse() {
       } catch {
         die(`--server is not a URL: ${values.server}`);
       }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') die('--server must be an http(s) URL');
+      const checked = checkServerUrl(url.href, values.insecure);
+      if (!checked.ok) die(checked.error.message);
     }
+    if (values.ca !== undefined && !existsSync(values.ca)) die(`--ca: no such file ${values.ca}`);
     if (values.passphrase && values.headless)
       die('--passphrase needs the app to type it in: leave out --headless');
     const port = Number(values.port);
@@ -71,6 +80,8 @@ function parse() {
       enroll: values.enroll,
       headless: values.headless,
       passphrase: values.passphrase,
+      ca: values.ca,
+      insecure: values.insecure,
       port,
     };
   } catch (e) {
@@ -101,8 +112,10 @@ async function main() {
             fromPassphrase: (p) => keyFromPassphrase(args.data, p),
             firstTime: () => !hasPassphrase(args.data),
           }
-        : process.env.HMS_DB_KEY || loadOrCreateKeyFile(args.data),
+        : process.env.HMS_DB_KEY || loadOrCreateKeyFile(args.data, process.env.HMS_DB_KEY_FILE || undefined),
       ...(enrollmentCode ? { enrollmentCode } : {}),
+      ...(args.ca ? { serverCaFile: args.ca } : {}),
+      insecure: args.insecure,
       log: createLogger(level),
     });
   } catch (e) {

@@ -9,8 +9,7 @@ import { randomBytes, scryptSync } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function loadOrCreateKeyFile(dataDir: string): string {
-  const file = join(dataDir, 'db.key');
+export function loadOrCreateKeyFile(dataDir: string, file = join(dataDir, 'db.key')): string {
   try {
     const key = readFileSync(file, 'utf8').trim();
     if (key) return key;

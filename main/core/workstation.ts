@@ -30,6 +30,7 @@ import { openQueueCounts } from './features/sync/counts.ts';
 import { syncHandlers } from './features/sync/handlers.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { Registry } from './registry.ts';
+import { checkServerUrl, fetchTrusting } from './server-link.ts';
 import { Session } from './session.ts';
 import { type LocalDatabase, openLocalDatabase } from './store/local-db.ts';
 import { Outbox } from './store/outbox.ts';
@@ -73,6 +74,10 @@ export interface WorkstationOptions {
   uploadTimeoutMs?: number;
   /** The SQLite migrations, where a bundled app keeps them (default: beside the sources). */
   migrationsDir?: string;
+  /** The hospital CA's PEM file, trusted for the sync server's HTTPS (besides the system's CAs). */
+  serverCaFile?: string;
+  /** Allow plain `http://` to a server that is not on this machine (IT's explicit choice). */
+  insecure?: boolean;
 }
 
 export interface WorkstationEvents {
@@ -82,7 +87,14 @@ export interface WorkstationEvents {
 
 export class WorkstationError extends Error {
   constructor(
-    readonly code: 'not_enrolled' | 'enrollment_failed' | 'revoked' | 'update_required' | 'timeout',
+    readonly code:
+      | 'not_enrolled'
+      | 'enrollment_failed'
+      | 'revoked'
+      | 'update_required'
+      | 'timeout'
+      | 'bad_server'
+      | 'insecure_server',
     message: string,
   ) {
     super(message);
@@ -231,12 +243,21 @@ export class Workstation {
     });
     try {
       const settings = new Settings(local.sqlite);
-      const server = opts.server ? trimSlash(opts.server) : settings.get(SETTING.server);
-      if (!server)
+      const given = opts.server ? trimSlash(opts.server) : settings.get(SETTING.server);
+      if (!given)
         throw new WorkstationError(
           'not_enrolled',
           'this workstation is not enrolled: give the sync server address and the one-time enrolment code',
         );
+      // Checked at every start, the remembered address too: nothing is sent in clear over the LAN.
+      const checked = checkServerUrl(given, opts.insecure);
+      if (!checked.ok)
+        throw new WorkstationError(
+          checked.error.code === 'insecure_server' ? 'insecure_server' : 'bad_server',
+          checked.error.message,
+        );
+      const server = checked.value;
+      if (opts.serverCaFile && !opts.fetch) opts = { ...opts, fetch: fetchTrusting(opts.serverCaFile) };
       let id = settings.get(SETTING.workstationId);
       let token = settings.get(SETTING.token);
       if (!id || !token) {

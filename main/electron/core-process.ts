@@ -3,6 +3,7 @@
  * so a long sync batch never freezes the window. The shell relays the page's calls in and the
  * answers and events out; `stop` drains the upload in flight before the process ends.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HMS_EVENTS } from '../common/index.ts';
 import { WorkstationHost } from '../core/host.ts';
@@ -19,8 +20,12 @@ port.on('message', ({ data }: { data: ToCore }) => {
     // Bundled into dist-app/ with a copy of the SQLite migrations beside it (scripts/build-app.ts).
     const migrationsDir = join(import.meta.dirname, 'migrations', 'sqlite');
     const { dataDir, key } = data.start;
+    // IT trusts the hospital's own CA for the sync server: HMS_SERVER_CA_FILE, or a file it drops here.
+    const dropped = join(dataDir, 'hospital-ca.pem');
+    const ca = process.env.HMS_SERVER_CA_FILE || (existsSync(dropped) ? dropped : undefined);
     WorkstationHost.open({
       dataDir,
+      ...(ca ? { serverCaFile: ca } : {}),
       key: key ?? {
         fromPassphrase: (passphrase) => keyFromPassphrase(dataDir, passphrase),
         firstTime: () => !hasPassphrase(dataDir),

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Workstation } from '../../main/core/workstation.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /** Sends headers announcing `length` bytes and only `sent` of them; resolves with the status, if any comes. */
@@ -152,5 +153,29 @@ describe('HTTPS on the hospital LAN', () => {
       () => 'refused',
     );
     expect(plain).not.toBe(200);
+  });
+
+  it('enrols a workstation over HTTPS when it is given the hospital CA, and refuses plain http to the LAN', async () => {
+    const { enrollment_code } = await server.createWorkstation({ name: 'TLS desk', kind: 'reception' });
+    const dataDir = mkdtempSync(join(tmpdir(), 'hms-tls-ws-'));
+    const base = { dataDir, key: 'k'.repeat(64), enrollmentCode: enrollment_code };
+    // Without the CA, the server's certificate is not trusted: enrolment fails, nothing is stored.
+    await expect(Workstation.start({ ...base, server: server.url })).rejects.toThrow();
+    const ws = await Workstation.start({ ...base, server: server.url, serverCaFile: join(dir, 'ca.pem') });
+    try {
+      await ws.syncNow();
+      expect(ws.status()).toMatchObject({ online: true, kind: 'reception' });
+    } finally {
+      await ws.stop();
+    }
+    await expect(
+      Workstation.start({
+        dataDir: mkdtempSync(join(tmpdir(), 'hms-ws-')),
+        key: 'k'.repeat(64),
+        server: 'http://10.0.0.2:8080',
+        enrollmentCode: 'x',
+      }),
+    ).rejects.toMatchObject({ code: 'insecure_server' });
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });

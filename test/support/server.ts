@@ -4,6 +4,7 @@
  * real HTTP.
  */
 import type { FastifyInstance } from 'fastify';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { bootstrap } from '../../sync-server/admin/bootstrap.ts';
 import { buildApp } from '../../sync-server/app.ts';
 import { type Config, testConfig } from '../../sync-server/config.ts';
@@ -50,6 +51,12 @@ export interface StartOptions {
   config?: Partial<Config>;
 }
 
+const unverifiedFetch = (dispatcher: Agent) =>
+  ((input: string, init?: RequestInit) =>
+    undiciFetch(input, { ...(init as object), dispatcher } as Parameters<
+      typeof undiciFetch
+    >[1])) as unknown as typeof globalThis.fetch;
+
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const fresh = options.url || options.embedded ? null : await createTestDatabase('hms_sync');
   const dbUrl = options.url ?? fresh?.url;
@@ -61,6 +68,11 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  // The helper's own admin calls to a TLS test server skip verification; what a workstation trusts is
+  // what the TLS tests check.
+  const fetch = config.tls
+    ? unverifiedFetch(new Agent({ connect: { rejectUnauthorized: false } }))
+    : globalThis.fetch;
 
   const request = async <T>(
     method: string,
