@@ -129,7 +129,16 @@ export const EnrollResponseSchema = z.strictObject({
  * `POST /api/sync/grants` (user access token in `Authorization`, workstation token in
  * `X-Workstation-Token`): issues the authoring grant for this user on this workstation.
  */
-export const GrantResponseSchema = z.strictObject({ user_id: z.uuid(), grant: z.string() });
+export const GrantResponseSchema = z.strictObject({
+  user_id: z.uuid(),
+  grant: z.string(),
+  /**
+   * A 2FA user's TOTP secret, for this enrolled workstation to check codes offline. It travels only
+   * here (an online sign-in over the PC's own connection, HTTPS on a LAN) and is stored wrapped under
+   * the user's password.
+   */
+  totp_secret: z.string().optional(),
+});
 
 /** Every error body the HTTP API returns. */
 export const ErrorBodySchema = z.object({

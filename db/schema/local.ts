@@ -66,6 +66,14 @@ export const offline_users = localTable('offline_users', {
   /** The authoring grant the server issued for this user on this workstation. */
   grant: c.text().notNull(),
   last_online_login_at: c.timestamp().notNull(),
+  /**
+   * The user's TOTP secret when they sign in with 2FA, encrypted under a key derived from their
+   * password (main/core/offline-totp.ts): an offline sign-in still needs the code, and the stored
+   * value is useless without the password.
+   */
+  totp_wrapped: c.text(),
+  /** The last TOTP step accepted offline here: a code works once. */
+  totp_last_step: c.int(),
 });
 
 /**

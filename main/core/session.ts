@@ -2,15 +2,20 @@
  * Who is logged in on this workstation. Online: the server checks the password (and TOTP), then
  * issues this user's authoring grant for this PC; the core keeps an argon2id verifier of the
  * password, made locally, so the user can log in here later while the network is down. Offline
- * (the server unreachable): the password is checked against that verifier. TOTP cannot be checked
- * offline (the secret never leaves the server), so an offline login is password-only.
+ * (the server unreachable) the same rules hold as far as the PC can know them: the password against
+ * that verifier; the TOTP code for a 2FA user (the secret kept wrapped under the password,
+ * offline-totp.ts; a code works once); refused for an account the PC has heard was disabled; and
+ * refused once the last online sign-in here is older than `security.offline_login_days` (14).
  */
 import { hash, verify } from '@node-rs/argon2';
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { ARGON2ID, normalizeLogin, type Result } from '../../db/primitives/index.ts';
+import { checkTotp } from '../../db/primitives/totp.ts';
 import { errorBodyOf, GrantResponseSchema } from '../../db/sync-contract.ts';
 import type { SessionUser } from '../common/session.ts';
+import { unwrapTotpSecret, wrapTotpSecret } from './offline-totp.ts';
+import { OFFLINE_LOGIN_DAYS_DEFAULT, SYSTEM_SETTING, SystemSettings } from './store/system-settings.ts';
 import type { FetchLike } from './sync/fetch.ts';
 
 const OFFLINE_MAX_FAILURES = 5;
@@ -27,6 +32,7 @@ export type LoginErrorCode =
   | 'locked'
   | 'account_disabled'
   | 'unknown_offline_user'
+  | 'offline_expired'
   | 'server_error';
 
 export interface LoginError {
@@ -53,6 +59,9 @@ interface OfflineUserRow {
   first_name: string;
   last_name: string;
   grant: string;
+  last_online_login_at: string;
+  totp_wrapped: string | null;
+  totp_last_step: number | null;
 }
 
 class NetworkError extends Error {}
@@ -99,10 +108,10 @@ export class Session {
     try {
       res = await this.post('/api/auth/login', { username, password, ...(otp ? { otp } : {}) });
     } catch (e) {
-      if (e instanceof NetworkError) return this.offlineLogin(username, password);
+      if (e instanceof NetworkError) return this.offlineLogin(username, password, otp);
       throw e;
     }
-    if (res.status >= 500) return this.offlineLogin(username, password);
+    if (res.status >= 500) return this.offlineLogin(username, password, otp);
     this.o.onOnline?.();
     const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
     if (!res.ok) return { ok: false, error: this.loginError(res, body) };
@@ -129,7 +138,14 @@ export class Session {
     };
     const grant = await this.fetchGrant(access);
     const verifier = await hash(password, ARGON2ID);
-    this.storeOfflineUser(user, verifier, grant);
+    // With an answer from the server, what it says about 2FA is the truth (turned off: nothing kept);
+    // without one, what was kept stays.
+    const totp = grant
+      ? grant.totpSecret
+        ? wrapTotpSecret(grant.totpSecret, password, user.id)
+        : null
+      : undefined;
+    this.storeOfflineUser(user, verifier, grant?.grant ?? null, totp);
     this.failures.delete(normalizeLogin(username));
     this.user = user;
     this.tokens = { access, refresh: typeof body?.refresh === 'string' ? body.refresh : null };
@@ -175,7 +191,7 @@ export class Session {
     }
   }
 
-  private async fetchGrant(access: string): Promise<string | null> {
+  private async fetchGrant(access: string): Promise<{ grant: string; totpSecret: string | null } | null> {
     const token = this.o.workstationToken();
     if (!token) return null;
     try {
@@ -186,17 +202,27 @@ export class Session {
       });
       if (!res.ok) return null;
       const parsed = GrantResponseSchema.safeParse(await res.json());
-      return parsed.success ? parsed.data.grant : null;
+      return parsed.success
+        ? { grant: parsed.data.grant, totpSecret: parsed.data.totp_secret ?? null }
+        : null;
     } catch {
       return null;
     }
   }
 
-  private storeOfflineUser(user: SessionUser, verifier: string, grant: string | null) {
+  /** `totp`: the wrapped secret, null for none, undefined to keep what is stored. */
+  private storeOfflineUser(
+    user: SessionUser,
+    verifier: string,
+    grant: string | null,
+    totp: string | null | undefined,
+  ) {
     const now = new Date().toISOString();
     this.o.sqlite.transaction(() => {
       const existing = this.o.sqlite
-        .prepare<[string], { grant: string }>('SELECT "grant" FROM offline_users WHERE user_id = ?')
+        .prepare<[string], { grant: string; totp_wrapped: string | null }>(
+          'SELECT "grant", totp_wrapped FROM offline_users WHERE user_id = ?',
+        )
         .get(user.id);
       // A username now used by another account (renamed users) frees its old row.
       this.o.sqlite
@@ -205,11 +231,12 @@ export class Session {
       this.o.sqlite
         .prepare(
           `INSERT INTO offline_users (id, created_at, user_id, username, verifier, role, first_name, last_name,
-             "grant", last_online_login_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             "grant", last_online_login_at, totp_wrapped)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT(user_id) DO UPDATE SET username = excluded.username, verifier = excluded.verifier,
              role = excluded.role, first_name = excluded.first_name, last_name = excluded.last_name,
-             "grant" = excluded."grant", last_online_login_at = excluded.last_online_login_at`,
+             "grant" = excluded."grant", last_online_login_at = excluded.last_online_login_at,
+             totp_wrapped = excluded.totp_wrapped`,
         )
         .run(
           uuidv7(),
@@ -223,11 +250,16 @@ export class Session {
           // Keep the previous grant if the server could not issue a new one just now.
           grant ?? existing?.grant ?? '',
           now,
+          totp === undefined ? (existing?.totp_wrapped ?? null) : totp,
         );
     })();
   }
 
-  private async offlineLogin(username: string, password: string): Promise<Result<SessionUser, LoginError>> {
+  private async offlineLogin(
+    username: string,
+    password: string,
+    otp: string | undefined,
+  ): Promise<Result<SessionUser, LoginError>> {
     const key = normalizeLogin(username);
     const f = this.failures.get(key);
     const now = Date.now();
@@ -252,16 +284,33 @@ export class Session {
             'the server cannot be reached and this user has never logged in online on this workstation; connect to the network to log in',
         },
       };
+    const failed = (error: LoginError): Result<SessionUser, LoginError> => {
+      const count = (f?.count ?? 0) + 1;
+      this.failures.set(key, { count, until: count >= OFFLINE_MAX_FAILURES ? now + OFFLINE_LOCK_MS : 0 });
+      return { ok: false, error };
+    };
     let good = false;
     try {
       good = await verify(row.verifier, password);
     } catch {
       good = false;
     }
-    if (!good) {
-      const count = (f?.count ?? 0) + 1;
-      this.failures.set(key, { count, until: count >= OFFLINE_MAX_FAILURES ? now + OFFLINE_LOCK_MS : 0 });
-      return { ok: false, error: { code: 'invalid_credentials', message: 'wrong username or password' } };
+    if (!good) return failed({ code: 'invalid_credentials', message: 'wrong username or password' });
+    const refused = this.offlineRefusal(row, now);
+    if (refused) return { ok: false, error: refused };
+    if (row.totp_wrapped) {
+      if (!otp)
+        return {
+          ok: false,
+          error: { code: 'otp_required', message: 'enter the code from your authenticator app' },
+        };
+      const secret = unwrapTotpSecret(row.totp_wrapped, password, row.user_id);
+      const step = secret ? await checkTotp(secret, otp, new Date(now), row.totp_last_step) : null;
+      if (step === null)
+        return failed({ code: 'otp_invalid', message: 'that code is not valid (or was used already)' });
+      this.o.sqlite
+        .prepare('UPDATE offline_users SET totp_last_step = ? WHERE user_id = ?')
+        .run(step, row.user_id);
     }
     this.failures.delete(key);
     const user: SessionUser = {
@@ -276,6 +325,30 @@ export class Session {
     this.tokens = null;
     this.o.onChange?.(user);
     return { ok: true, value: user };
+  }
+
+  /**
+   * Why a user whose password is right may still not sign in offline: the account was disabled (as
+   * far as this PC has heard: the users table syncs), or the last online sign-in here is too old.
+   */
+  private offlineRefusal(row: OfflineUserRow, now: number): LoginError | null {
+    const account = this.o.sqlite
+      .prepare<[string], { is_active: number; deleted_at: string | null }>(
+        'SELECT is_active, deleted_at FROM users WHERE id = ?',
+      )
+      .get(row.user_id);
+    if (account && (account.is_active !== 1 || account.deleted_at !== null))
+      return { code: 'account_disabled', message: 'this account has been disabled' };
+    const days = new SystemSettings(this.o.sqlite).positiveInt(
+      SYSTEM_SETTING.offlineLoginDays,
+      OFFLINE_LOGIN_DAYS_DEFAULT,
+    );
+    if (now - Date.parse(row.last_online_login_at) > days * 86_400_000)
+      return {
+        code: 'offline_expired',
+        message: `your last online sign-in on this workstation was more than ${days} days ago; connect to the network to sign in`,
+      };
+    return null;
   }
 
   private loginError(res: Response, body: unknown): LoginError {

@@ -4,10 +4,10 @@
  * another user's row does not decrypt.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { generateSecret, generateURI, verify } from 'otplib';
+import { generateSecret, generateURI } from 'otplib';
+import { TOTP_PERIOD } from '../../db/primitives/totp.ts';
 
 export const TOTP_ISSUER = 'HMS';
-const PERIOD = 30;
 
 export function encryptTotpSecret(key: Buffer, secret: string, userId: string): string {
   const iv = randomBytes(12);
@@ -34,30 +34,7 @@ export function decryptTotpSecret(key: Buffer, enc: string, userId: string): str
 export const newTotpSecret = () => generateSecret({ length: 20 });
 
 export const totpUri = (secret: string, account: string) =>
-  generateURI({ issuer: TOTP_ISSUER, label: account, secret, period: PERIOD });
+  generateURI({ issuer: TOTP_ISSUER, label: account, secret, period: TOTP_PERIOD });
 
-/**
- * Checks `otp` at time `now`, allowing one step either side, and refusing any step at or before
- * `lastStep` (a code is accepted once). Returns the matched step, or null.
- */
-export async function checkTotp(
-  secret: string,
-  otp: string,
-  now: Date,
-  lastStep: number | null,
-): Promise<number | null> {
-  if (!/^\d{6}$/.test(otp)) return null;
-  try {
-    const result = await verify({
-      secret,
-      token: otp,
-      period: PERIOD,
-      epoch: Math.floor(now.getTime() / 1000),
-      epochTolerance: PERIOD,
-      ...(lastStep === null ? {} : { afterTimeStep: lastStep }),
-    });
-    return result.valid && 'timeStep' in result ? result.timeStep : null;
-  } catch {
-    return null;
-  }
-}
+// The check itself is shared with the workstation, which checks codes offline (db/primitives/totp.ts).
+export { checkTotp } from '../../db/primitives/totp.ts';

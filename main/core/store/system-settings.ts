@@ -21,4 +21,9 @@ export class SystemSettings {
 export const SYSTEM_SETTING = {
   /** Idle minutes before a workstation's screen locks. */
   lockMinutes: 'security.session_minutes',
+  /** Days an offline sign-in works after the user's last online one on this PC. */
+  offlineLoginDays: 'security.offline_login_days',
 } as const;
+
+/** Until the hospital sets it: two weeks of outage, not a password that works offline forever. */
+export const OFFLINE_LOGIN_DAYS_DEFAULT = 14;

@@ -17,6 +17,7 @@ import * as s from '../../../db/schema/pg.ts';
 import { EnrollRequestSchema, SYNC_SCHEMA_VERSION } from '../../../db/sync-contract.ts';
 import { appendAudit } from '../../auth/audit.ts';
 import { clientInfo, currentUser, requireUser } from '../../auth/guard.ts';
+import { decryptTotpSecret } from '../../auth/totp.ts';
 import { HttpError, parseBody } from '../../http/errors.ts';
 import { authRateLimit, SMALL_BODY } from '../../http/rate-limit.ts';
 import { tablesFor } from '../scopes.ts';
@@ -99,14 +100,34 @@ export const deviceRoutes: FastifyPluginAsync = async (app) => {
     const grant = randomBytes(24).toString('base64url');
     // Earlier grants stay valid: an outbox may still be uploading mutations signed with one. They end
     // with the workstation (revocation) or the user (disabled accounts are refused at apply time).
+    const [cred] = await db
+      .select({ enabled: s.user_credentials.totp_enabled, enc: s.user_credentials.totp_secret_enc })
+      .from(s.user_credentials)
+      .where(eq(s.user_credentials.user_id, user.id));
     await db.transaction(async (tx) => {
-      await tx.insert(s.authoring_grants).values({
+      const [row] = await tx
+        .insert(s.authoring_grants)
+        .values({
+          user_id: user.id,
+          workstation_id: ws.id,
+          grant_hash: sha256Hex(grant),
+          issued_at: now().toISOString(),
+        })
+        .returning({ id: s.authoring_grants.id });
+      await appendAudit(tx, {
+        action: 'create',
+        object_type: 'authoring_grants',
+        object_id: row?.id ?? null,
         user_id: user.id,
         workstation_id: ws.id,
-        grant_hash: sha256Hex(grant),
-        issued_at: now().toISOString(),
+        description: 'authoring grant issued',
+        ip_address: clientInfo(request).ip,
       });
     });
-    return { user_id: user.id, grant };
+    // A 2FA user's secret goes to the PC they signed in at, so an offline sign-in there still asks
+    // for the code (stored wrapped under their password: main/core/offline-totp.ts).
+    const totp =
+      cred?.enabled && cred.enc ? decryptTotpSecret(app.hms.keys.totpKey, cred.enc, user.id) : undefined;
+    return { user_id: user.id, grant, ...(totp ? { totp_secret: totp } : {}) };
   });
 };
