@@ -194,6 +194,7 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = {
   roles:                      ['rcu',                 'r',                   'r',                   'r',                    'r',                    'r'],
   users:                      [G.usersAdmin,          G.usersSelf,           G.usersSelf,           G.usersSelf,            G.usersSelf,            G.usersSelf],
   user_credentials:           [G.credentialsAdmin,    '',                    '',                    '',                     '',                     ''],
+  login_throttles:            ['r',                   '',                    '',                    '',                     '',                     ''],
   auth_sessions:              [G.sessionsAdmin,       '',                    '',                    '',                     '',                     ''],
   login_activities:           ['r',                   G.ownLogins,           G.ownLogins,           G.ownLogins,            G.ownLogins,            G.ownLogins],
   role_change_requests:       [G.roleRequestAdmin,    G.roleRequestOwn,      G.roleRequestOwn,      G.roleRequestOwn,       G.roleRequestOwn,       G.roleRequestOwn],

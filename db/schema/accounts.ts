@@ -44,9 +44,26 @@ export const user_credentials = serverTable('user_credentials', {
   failed_attempts: c.int().notNull().default(0),
   locked_until: c.timestamp(),
   password_changed_at: c.timestamp(),
+  /** Set by an admin's reset: the next sign-in must choose a new password before anything else. */
+  must_change_password: c.bool().notNull().default(false),
   /** Kept here, not on the synced `users` row: a log-in must not be broadcast to every PC. */
   last_login_at: c.timestamp(),
 });
+
+/**
+ * Failed sign-ins per account and client address (sync-server/auth/throttle.ts): the client that
+ * keeps guessing is stopped, not the account's owner at another desk.
+ */
+export const login_throttles = serverTable(
+  'login_throttles',
+  {
+    user_id: c.uuid().notNull().references('users'),
+    client: c.text().notNull(),
+    failures: c.int().notNull().default(0),
+    locked_until: c.timestamp(),
+  },
+  { uniques: [['user_id', 'client']] },
+);
 
 /** One row per refresh token; a family is one login. Reusing a rotated token revokes the family. */
 export const auth_sessions = serverTable(

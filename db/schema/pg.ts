@@ -10,6 +10,7 @@ export const server_secrets = m.server_secrets.pg;
 export const roles = m.roles.pg;
 export const system_settings = m.system_settings.pg;
 export const user_credentials = m.user_credentials.pg;
+export const login_throttles = m.login_throttles.pg;
 export const users = m.users.pg;
 export const admissions = m.admissions.pg;
 export const allergies = m.allergies.pg;

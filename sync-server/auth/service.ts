@@ -94,6 +94,9 @@ interface GhostCounter {
   lockedUntil: number;
 }
 const GHOST_LIMIT = 10_000;
+/** After this many times `loginMaxFailures` failures from anywhere, an account takes one attempt per spacing. */
+const ACCOUNT_SLOWDOWN_AFTER = 4;
+const ACCOUNT_SPACING_MS = 5_000;
 
 export class AuthService {
   private readonly ghosts = new Map<string, GhostCounter>();
@@ -123,19 +126,23 @@ export class AuthService {
     // The attempt is counted before the password is checked, in one statement: of any number of
     // guesses in parallel, only the first `loginMaxFailures` are ever checked; the rest find the
     // account locked (a check-then-count would let every one of them through while the first ran).
-    const claim = found && cred ? await this.claimAttempt(found.user.id, now) : null;
+    const claim = found && cred ? await this.claimAttempt(found.user.id, client, now) : null;
     // Always exactly one argon2 verification, whatever the path, so timing says nothing.
     const passwordOk = await verifyPassword(
       claim?.allowed && cred ? cred.password_hash : await decoyHash(),
       input.password,
     );
-    const lockedUntil = claim ? (claim.allowed ? null : claim.lockedUntil) : this.ghostLock(name, now);
+    const lockedUntil = claim
+      ? claim.allowed
+        ? null
+        : claim.lockedUntil
+      : this.ghostLock(`${name}|${client.ip ?? 'unknown'}`, now);
     if (lockedUntil !== null) {
       await record('locked');
       throw lockedError(lockedUntil, now);
     }
     if (!found || !cred || !passwordOk) {
-      if (!(found && cred)) this.ghostFailure(name, now);
+      if (!(found && cred)) this.ghostFailure(`${name}|${client.ip ?? 'unknown'}`, now);
       await record('failed');
       throw invalidCredentials();
     }
@@ -166,6 +173,7 @@ export class AuthService {
       .update(s.user_credentials)
       .set({ failed_attempts: 0, locked_until: null, last_login_at: nowIso })
       .where(eq(s.user_credentials.user_id, found.user.id));
+    await this.clearAttempts(found.user.id, client);
     const tokens = await this.openSession(found.user.id, found.role, randomUUID(), client);
     await record('success');
     return {
@@ -194,33 +202,74 @@ export class AuthService {
   }
 
   /**
-   * Counts one sign-in attempt, atomically: a lapsed lock starts a new count, and the attempt that
-   * reaches the limit locks the account (a success resets it). `allowed`: this attempt may be
-   * checked (the account was not locked and the count is within the limit).
+   * Counts one sign-in attempt, atomically, for this account **from this client address**: past
+   * `loginMaxFailures` that client is locked out for `lockoutSeconds`, and only that client (anyone
+   * could otherwise lock the admin out with five requests). The account as a whole is only slowed:
+   * after `ACCOUNT_SLOWDOWN_AFTER` × the limit of failures from anywhere, one attempt per
+   * `ACCOUNT_SPACING_MS`, so a guesser with many addresses gains little and the owner still gets in.
+   * Concurrent guesses are counted before any is checked (one statement each), so a burst gets no
+   * more checks than the limit. `allowed`: this attempt may be checked.
    */
   private async claimAttempt(
     userId: string,
+    client: ClientInfo,
     now: Date,
   ): Promise<{ allowed: boolean; lockedUntil: Date | null }> {
     const nowIso = now.toISOString();
     const max = this.config.loginMaxFailures;
     const until = new Date(now.getTime() + this.config.lockoutSeconds * 1000).toISOString();
+    const t = s.login_throttles;
+    const lapsed = sql`(${t.locked_until} is not null and ${t.locked_until} <= ${nowIso}::timestamptz)`;
+    const lockedNow = sql`(${t.locked_until} is not null and ${t.locked_until} > ${nowIso}::timestamptz)`;
+    const next = sql`(case when ${lapsed} then 1 else ${t.failures} + 1 end)`;
+    const [mine] = await this.db
+      .insert(t)
+      .values({
+        user_id: userId,
+        client: client.ip ?? 'unknown',
+        failures: 1,
+        locked_until: max <= 1 ? until : null,
+      })
+      .onConflictDoUpdate({
+        target: [t.user_id, t.client],
+        set: {
+          failures: next,
+          locked_until: sql`case when ${lockedNow} then ${t.locked_until} when ${next} >= ${max} then ${until}::timestamptz else null end`,
+        },
+      })
+      .returning({ failed: t.failures, lockedUntil: t.locked_until });
+    if (!mine) return { allowed: false, lockedUntil: null };
+    if (mine.failed > max)
+      return { allowed: false, lockedUntil: mine.lockedUntil ? new Date(isoTime(mine.lockedUntil)) : null };
+
+    // The account-wide count: every failure from anywhere, and a spacing once it is high.
     const c = s.user_credentials;
-    const lapsed = sql`(${c.locked_until} is not null and ${c.locked_until} <= ${nowIso}::timestamptz)`;
-    const lockedNow = sql`(${c.locked_until} is not null and ${c.locked_until} > ${nowIso}::timestamptz)`;
-    const next = sql`(case when ${lapsed} then 1 else ${c.failed_attempts} + 1 end)`;
-    const [row] = await this.db
+    const spaced = sql`(${c.locked_until} is not null and ${c.locked_until} > ${nowIso}::timestamptz)`;
+    const slow = sql`${c.failed_attempts} + 1 >= ${max * ACCOUNT_SLOWDOWN_AFTER}`;
+    const spacing = new Date(now.getTime() + ACCOUNT_SPACING_MS).toISOString();
+    const [account] = await this.db
       .update(c)
       .set({
-        failed_attempts: next,
-        locked_until: sql`case when ${lockedNow} then ${c.locked_until} when ${next} >= ${max} then ${until}::timestamptz else null end`,
+        failed_attempts: sql`case when ${spaced} then ${c.failed_attempts} else ${c.failed_attempts} + 1 end`,
+        locked_until: sql`case when ${spaced} then ${c.locked_until} when ${slow} then ${spacing}::timestamptz else null end`,
       })
       .where(eq(c.user_id, userId))
-      .returning({ failed: c.failed_attempts, lockedUntil: c.locked_until });
-    if (!row) return { allowed: false, lockedUntil: null };
-    const lockedUntil = row.lockedUntil ? new Date(isoTime(row.lockedUntil)) : null;
-    // Allowed: within the limit (the attempt that reaches it is checked, and locks if it fails).
-    return { allowed: row.failed <= max, lockedUntil: row.failed <= max ? null : lockedUntil };
+      .returning({ lockedUntil: c.locked_until, failed: c.failed_attempts });
+    // The attempt that set the spacing is itself checked; the ones arriving within it wait.
+    if (account?.lockedUntil && new Date(isoTime(account.lockedUntil)).getTime() > now.getTime()) {
+      const setNow = new Date(isoTime(account.lockedUntil)).toISOString() === spacing;
+      if (!setNow) return { allowed: false, lockedUntil: new Date(isoTime(account.lockedUntil)) };
+    }
+    return { allowed: true, lockedUntil: null };
+  }
+
+  /** A right password (and code) from this client: its count and the account's start again. */
+  private async clearAttempts(userId: string, client: ClientInfo): Promise<void> {
+    await this.db
+      .delete(s.login_throttles)
+      .where(
+        and(eq(s.login_throttles.user_id, userId), eq(s.login_throttles.client, client.ip ?? 'unknown')),
+      );
   }
 
   private ghostLock(name: string, now: Date): Date | null {
@@ -464,7 +513,7 @@ export class AuthService {
     // Guessing the password or the code here (with a stolen session) counts like guessing at sign-in,
     // against the same limit: the account locks for both.
     const now = this.now();
-    const claim = await this.claimAttempt(user.id, now);
+    const claim = await this.claimAttempt(user.id, client, now);
     const passwordOk = await verifyPassword(claim.allowed ? cred.password_hash : await decoyHash(), password);
     if (!claim.allowed) throw lockedError(claim.lockedUntil ?? now, now);
     if (!passwordOk) throw invalidCredentials();

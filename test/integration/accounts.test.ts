@@ -111,6 +111,7 @@ describe.each(backends)('accounts on %s', (kind, open) => {
       createUser('dr.totp', 'doctor'),
       createUser('lab.bah', 'lab_technician'),
       createUser('burst.guess', 'nurse'),
+      createUser('guessed.at', 'admin'),
       createUser('totp.guess', 'nurse'),
     ]);
   });
@@ -205,6 +206,32 @@ describe.each(backends)('accounts on %s', (kind, open) => {
       tokensOf(await login('locky'));
     } finally {
       offsetMs -= 15 * 60 * 1000 + 1000;
+    }
+  });
+
+  it("locks out the guessing client, not the account's owner at another desk; many clients only slow it", async () => {
+    const from = (ip: string, password: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'guessed.at', password },
+        remoteAddress: ip,
+      });
+    for (let i = 0; i < 5; i++) expect((await from('10.9.9.9', `guess ${i}`)).statusCode).toBe(401);
+    expect((await from('10.9.9.9', PASSWORD)).statusCode).toBe(429);
+    // The owner, at their own desk, signs in at once.
+    expect((await from('10.0.0.5', PASSWORD)).statusCode).toBe(200);
+    // Twenty addresses guessing four times each: the account is slowed (one attempt per few seconds),
+    // never locked for its owner beyond that.
+    for (let ip = 1; ip <= 20; ip++) for (let i = 0; i < 4; i++) await from(`10.8.0.${ip}`, `guess ${i}`);
+    const slowed = await from('10.0.0.5', PASSWORD);
+    expect(slowed.statusCode).toBe(429);
+    expect(Number(slowed.headers['retry-after'])).toBeLessThanOrEqual(5);
+    offsetMs += 6_000;
+    try {
+      expect((await from('10.0.0.5', PASSWORD)).statusCode).toBe(200);
+    } finally {
+      offsetMs -= 6_000;
     }
   });
 
