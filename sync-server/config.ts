@@ -4,6 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { newPasswordSchema } from '../db/primitives/password-rules.ts';
 
 const intFrom = (min: number, max: number) =>
   z
@@ -28,7 +29,7 @@ const EnvSchema = z.object({
       .optional(),
   ),
   HMS_DATA_DIR: z.string().trim().min(1).default('./data'),
-  HMS_ADMIN_PASSWORD: optionalText.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
+  HMS_ADMIN_PASSWORD: optionalText.pipe(newPasswordSchema.optional()),
   HMS_JWT_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   HMS_ACCESS_TOKEN_TTL: intFrom(30, 86_400).default(900),
   HMS_REFRESH_TOKEN_TTL: intFrom(300, 365 * 86_400).default(30 * 86_400),

@@ -5,6 +5,7 @@
  * code, a new code, re-scope, revoke), the audit trail with its chain check, and sign-in activity.
  */
 import { z } from 'zod';
+import { newPasswordSchema } from '../../db/primitives/password-rules.ts';
 import { ROLE_NAMES } from '../../db/schema/accounts.ts';
 import { WORKSTATION_KINDS } from '../../db/schema/enums.ts';
 import { op } from './contract.ts';
@@ -68,7 +69,8 @@ export interface LoginActivityView {
 }
 
 const name = z.string().trim().min(1, 'enter a name').max(100);
-const password = z.string().min(8, 'at least 8 characters').max(256);
+// The same rules as the server's (db/primitives/password-rules.ts): the form says why at once.
+const password = newPasswordSchema;
 
 const CreateUser = z.strictObject({
   username: z

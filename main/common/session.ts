@@ -1,5 +1,6 @@
 /** Who is working at this workstation: log-in (online, or offline against a local verifier), log-out. */
 import { z } from 'zod';
+import { newPasswordSchema } from '../../db/primitives/password-rules.ts';
 import { op } from './contract.ts';
 
 export interface SessionUser {
@@ -19,6 +20,8 @@ const Login = z.strictObject({
     .string()
     .regex(/^\d{6}$/, 'the code has 6 digits')
     .optional(),
+  /** After an admin's reset: the user's own password, replacing the given one as they sign in. */
+  newPassword: newPasswordSchema.optional(),
 });
 
 /** What the hospital set for every workstation's screens. */

@@ -33,6 +33,8 @@ export type LoginErrorCode =
   | 'account_disabled'
   | 'unknown_offline_user'
   | 'offline_expired'
+  | 'password_change_required'
+  | 'weak_password'
   | 'server_error';
 
 export interface LoginError {
@@ -93,7 +95,13 @@ export class Session {
     if (had) this.o.onChange?.(null);
   }
 
-  async login(username: string, password: string, otp?: string): Promise<Result<SessionUser, LoginError>> {
+  /** `newPassword`: after an admin's reset, the user's own (online only: the server must take it). */
+  async login(
+    username: string,
+    password: string,
+    otp?: string,
+    newPassword?: string,
+  ): Promise<Result<SessionUser, LoginError>> {
     if (
       typeof username !== 'string' ||
       typeof password !== 'string' ||
@@ -106,7 +114,12 @@ export class Session {
       };
     let res: Response;
     try {
-      res = await this.post('/api/auth/login', { username, password, ...(otp ? { otp } : {}) });
+      res = await this.post('/api/auth/login', {
+        username,
+        password,
+        ...(otp ? { otp } : {}),
+        ...(newPassword ? { new_password: newPassword } : {}),
+      });
     } catch (e) {
       if (e instanceof NetworkError) return this.offlineLogin(username, password, otp);
       throw e;
@@ -137,12 +150,14 @@ export class Session {
       offline: false,
     };
     const grant = await this.fetchGrant(access);
-    const verifier = await hash(password, ARGON2ID);
+    // The password the user signs in with from now on (their new one, after a reset).
+    const current = newPassword ?? password;
+    const verifier = await hash(current, ARGON2ID);
     // With an answer from the server, what it says about 2FA is the truth (turned off: nothing kept);
     // without one, what was kept stays.
     const totp = grant
       ? grant.totpSecret
-        ? wrapTotpSecret(grant.totpSecret, password, user.id)
+        ? wrapTotpSecret(grant.totpSecret, current, user.id)
         : null
       : undefined;
     this.storeOfflineUser(user, verifier, grant?.grant ?? null, totp);
@@ -363,8 +378,18 @@ export class Session {
         ...(Number.isFinite(ra) && ra > 0 ? { retryAfterSeconds: ra } : {}),
       };
     }
-    if (code === 'otp_required' || code === 'otp_invalid' || code === 'account_disabled')
+    if (
+      code === 'otp_required' ||
+      code === 'otp_invalid' ||
+      code === 'account_disabled' ||
+      code === 'password_change_required'
+    )
       return { code, message: message || code };
+    if (res.status === 400 && err?.issues?.length)
+      return {
+        code: 'weak_password',
+        message: `the new password ${err.issues[0]?.message ?? 'was not accepted'}`,
+      };
     if (res.status === 403)
       return { code: 'account_disabled', message: message || 'this account is disabled' };
     return { code: 'invalid_credentials', message: 'wrong username or password' };

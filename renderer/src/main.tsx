@@ -27,14 +27,17 @@ const theme = createTheme({
 });
 
 /**
- * Text dark enough for WCAG AA: secondary ("dimmed") text (Mantine's gray-6 is 3.3:1 on white), and
- * the text of light-variant alerts and badges (their default shade fails on the tinted background).
+ * Text dark enough for WCAG AA: secondary ("dimmed") text (Mantine's gray-6 is 3.3:1 on white), a
+ * field's error, and the text of light-variant alerts and badges (their default shade fails on the
+ * tinted background).
  */
 const LIGHT_VARIANT_COLORS = ['blue', 'teal', 'red', 'orange', 'gray', 'grape', 'yellow'];
 const readableText: CSSVariablesResolver = () => ({
   variables: {},
   light: {
     '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    // A field's error message and red border: red-6 is 3.3:1 on white.
+    '--mantine-color-error': 'var(--mantine-color-red-9)',
     ...Object.fromEntries(
       LIGHT_VARIANT_COLORS.map((c) => [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-9)`]),
     ),

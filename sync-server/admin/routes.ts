@@ -6,6 +6,7 @@
 import { and, asc, count, desc, eq, ilike, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { newPasswordSchema } from '../../db/primitives/password-rules.ts';
 import { ROLE_NAMES, type RoleName } from '../../db/schema/accounts.ts';
 import * as s from '../../db/schema/pg.ts';
 import { appendAudit } from '../auth/audit.ts';
@@ -22,7 +23,7 @@ const email = z
   .email()
   .max(200)
   .transform((v) => v.toLowerCase());
-const newPassword = z.string().min(8, 'must be at least 8 characters').max(256);
+const newPassword = newPasswordSchema;
 const roleRef = {
   role_id: z.uuid().optional(),
   role: z.enum(ROLE_NAMES).optional(),
@@ -304,7 +305,8 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
           .where(eq(s.users.id, id));
       }
       if (body.password !== undefined) {
-        await auth.setPassword(tx, id, body.password);
+        // A password the admin knows is a temporary one: the user chooses their own at next sign-in.
+        await auth.setPassword(tx, id, body.password, { mustChange: true });
         changes.password = { from: '(hidden)', to: '(reset)' };
       } else if (set.is_active === false) {
         await auth.revokeUserSessions(tx, id);

@@ -13,7 +13,14 @@ const password = z.string().min(1).max(1024);
 const otp = z.string().regex(/^\d{6}$/, 'must be 6 digits');
 
 const LoginBody = z
-  .strictObject({ username: login.optional(), email: login.optional(), password, otp: otp.optional() })
+  .strictObject({
+    username: login.optional(),
+    email: login.optional(),
+    password,
+    otp: otp.optional(),
+    /** Required when an admin reset the password: the user's own, replacing it as they sign in. */
+    new_password: z.string().max(256).optional(),
+  })
   .refine((b) => (b.username === undefined) !== (b.email === undefined), {
     message: 'give either username or email',
     path: ['username'],
@@ -22,6 +29,7 @@ const RefreshBody = z.strictObject({ refresh: z.string().min(16).max(512) });
 const LogoutBody = z.strictObject({ refresh: z.string().min(16).max(512).optional() }).optional();
 const ConfirmBody = z.strictObject({ otp });
 const DisableBody = z.strictObject({ password, otp });
+const ChangePasswordBody = z.strictObject({ current_password: password, new_password: z.string().max(256) });
 const NoBody = z.strictObject({}).optional();
 
 export const authRoutes: FastifyPluginAsync = async (app) => {
@@ -33,7 +41,12 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
   app.post('/api/auth/login', limited, async (request) => {
     const body = parseBody(LoginBody, request);
     const result = await auth.login(
-      { login: body.username ?? body.email ?? '', password: body.password, otp: body.otp },
+      {
+        login: body.username ?? body.email ?? '',
+        password: body.password,
+        otp: body.otp,
+        newPassword: body.new_password,
+      },
       clientInfo(request),
     );
     return result;
@@ -81,5 +94,17 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     const body = parseBody(DisableBody, request);
     await auth.disableTotp(currentUser(request), body.password, body.otp, clientInfo(request));
     return { totp_enabled: false };
+  });
+
+  // A user changes their own password (the current one is counted like a sign-in guess).
+  app.post('/api/auth/password', { ...limited, onRequest: requireUser() }, async (request, reply) => {
+    const body = parseBody(ChangePasswordBody, request);
+    await auth.changePassword(
+      currentUser(request),
+      body.current_password,
+      body.new_password,
+      clientInfo(request),
+    );
+    return reply.code(204).send();
   });
 };

@@ -5,10 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
 import { normalizeLogin } from '../../db/primitives/index.ts';
+import { passwordProblem } from '../../db/primitives/password-rules.ts';
 import type { RoleName } from '../../db/schema/accounts.ts';
 import * as s from '../../db/schema/pg.ts';
 import type { Config } from '../config.ts';
-import { HttpError } from '../http/errors.ts';
+import { HttpError, validationError } from '../http/errors.ts';
 import { isoTime } from '../http/time.ts';
 import type { ServerDb } from '../platform/database.ts';
 import { appendAudit } from './audit.ts';
@@ -111,7 +112,7 @@ export class AuthService {
   // ---- login -------------------------------------------------------------------------------------
 
   async login(
-    input: { login: string; password: string; otp?: string | undefined },
+    input: { login: string; password: string; otp?: string | undefined; newPassword?: string | undefined },
     client: ClientInfo,
   ): Promise<TokenPair & { user: PublicUser }> {
     const now = this.now();
@@ -167,6 +168,31 @@ export class AuthService {
         await record('otp_failed');
         throw new HttpError(401, 'otp_invalid', 'the one-time code is not valid');
       }
+    }
+    if (cred.must_change_password) {
+      // An admin reset it: the password they chose opens nothing until the user replaces it.
+      if (input.newPassword === undefined)
+        throw new HttpError(
+          403,
+          'password_change_required',
+          'your password was reset: choose a new one to sign in',
+        );
+      const problem =
+        passwordProblem(input.newPassword, found.user.username) ??
+        (input.newPassword === input.password ? 'must differ from the password you were given' : null);
+      if (problem) throw validationError([{ field: 'new_password', rule: 'password', message: problem }]);
+      await this.db.transaction(async (tx) => {
+        await this.setPassword(tx, found.user.id, input.newPassword as string);
+        await appendAudit(tx, {
+          action: 'update',
+          object_type: 'user_credentials',
+          object_id: found.user.id,
+          user_id: found.user.id,
+          description: 'password changed after a reset',
+          ip_address: client.ip,
+          at: now,
+        });
+      });
     }
     const nowIso = now.toISOString();
     await this.db
@@ -543,17 +569,52 @@ export class AuthService {
   // ---- passwords ---------------------------------------------------------------------------------
 
   /** Sets a password (in the caller's transaction), clears any lockout and closes the user's sessions. */
-  async setPassword(db: ServerDb, userId: string, password: string): Promise<void> {
+  /** Sets a password and closes the user's sessions; `mustChange` for one an admin chose (a reset). */
+  async setPassword(
+    db: ServerDb,
+    userId: string,
+    password: string,
+    opts: { mustChange?: boolean } = {},
+  ): Promise<void> {
     const password_hash = await hashPassword(password);
     const nowIso = this.now().toISOString();
+    const must_change_password = opts.mustChange ?? false;
     await db
       .insert(s.user_credentials)
-      .values({ user_id: userId, password_hash, password_changed_at: nowIso })
+      .values({ user_id: userId, password_hash, password_changed_at: nowIso, must_change_password })
       .onConflictDoUpdate({
         target: s.user_credentials.user_id,
-        set: { password_hash, password_changed_at: nowIso, failed_attempts: 0, locked_until: null },
+        set: {
+          password_hash,
+          password_changed_at: nowIso,
+          failed_attempts: 0,
+          locked_until: null,
+          must_change_password,
+        },
       });
     await this.revokeUserSessions(db, userId);
+  }
+
+  /**
+   * A signed-in user changes their own password: the current one is checked (counted like a sign-in
+   * attempt, so a stolen session cannot guess it), the new one must pass the rules and differ, and
+   * every other session of the user ends.
+   */
+  async changePassword(user: AuthUser, current: string, next: string, client: ClientInfo): Promise<void> {
+    const cred = await this.credentials(user.id);
+    const now = this.now();
+    const claim = await this.claimAttempt(user.id, client, now);
+    const ok = await verifyPassword(claim.allowed ? cred.password_hash : await decoyHash(), current);
+    if (!claim.allowed) throw lockedError(claim.lockedUntil ?? now, now);
+    if (!ok) throw invalidCredentials();
+    const problem =
+      passwordProblem(next, user.username) ?? (next === current ? 'must differ from the current one' : null);
+    if (problem) throw validationError([{ field: 'new_password', rule: 'password', message: problem }]);
+    await this.db.transaction(async (tx) => {
+      await this.setPassword(tx, user.id, next);
+      await appendAudit(tx, this.auditOf(user, client, 'password changed'));
+    });
+    await this.clearAttempts(user.id, client);
   }
 }
 

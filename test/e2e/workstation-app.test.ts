@@ -329,6 +329,28 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await screenshot(page, 'revoked');
   });
 
+  it('a user whose password an admin reset chooses their own as they sign in', async () => {
+    const id = await server.createUser('rec3', 'receptionist');
+    await server.admin('PATCH', `/api/users/${id}`, { password: 'given by the admin 42' });
+    const desk = await station('Desk 7', 'reception');
+    const page = await open(desk);
+    await page.getByLabel('User name').fill('rec3');
+    await page.getByLabel('Password', { exact: true }).fill('given by the admin 42');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('New password', { exact: true }).waitFor();
+    // A weak one is refused at once, in words.
+    await page.getByLabel('New password', { exact: true }).fill('password1234');
+    await page.getByLabel('New password again').fill('password1234');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(/most common passwords/).waitFor();
+    await screenshot(page, 'password-reset');
+    await accessible(page, 'password reset');
+    await page.getByLabel('New password', { exact: true }).fill('a quiet harbour at dawn');
+    await page.getByLabel('New password again').fill('a quiet harbour at dawn');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('combobox', { name: /Find a patient/ }).waitFor();
+  });
+
   it('an admin creates a user, registers a PC whose code enrols it, and checks the audit chain', async () => {
     const adminPc = await station('Admin desk 2', 'admin');
     const page = await open(adminPc);

@@ -111,7 +111,9 @@ describe.each(backends)('accounts on %s', (kind, open) => {
       createUser('dr.totp', 'doctor'),
       createUser('lab.bah', 'lab_technician'),
       createUser('burst.guess', 'nurse'),
-      createUser('guessed.at', 'admin'),
+      createUser('guessed.at', 'lab_technician'),
+      createUser('reset.me', 'nurse'),
+      createUser('self.change', 'nurse'),
       createUser('totp.guess', 'nurse'),
     ]);
   });
@@ -207,6 +209,50 @@ describe.each(backends)('accounts on %s', (kind, open) => {
     } finally {
       offsetMs -= 15 * 60 * 1000 + 1000;
     }
+  });
+
+  it('refuses weak new passwords: short, common, a common word dressed up', async () => {
+    for (const weak of ['short', 'password1234', 'Hospital2026!', '            ']) {
+      const res = await post(
+        '/api/users',
+        { username: `weak.${weak.length}`, first_name: 'W', last_name: 'K', role: 'nurse', password: weak },
+        admin,
+      );
+      expect(res.statusCode, weak).toBe(400);
+      expect(res.json().issues[0].field).toBe('password');
+    }
+  });
+
+  it('an admin reset forces a new password at the next sign-in, and the reset one opens nothing', async () => {
+    const given = 'temporary given 4711';
+    const reset = await call('PATCH', `/api/users/${ids['reset.me']}`, { password: given }, admin);
+    expect(reset.statusCode, reset.body).toBe(200);
+    const first = await login('reset.me', given);
+    expect(first.statusCode).toBe(403);
+    expect(first.json().error).toBe('password_change_required');
+    const weak = await post('/api/auth/login', {
+      username: 'reset.me',
+      password: given,
+      new_password: 'password1234',
+    });
+    expect(weak.statusCode).toBe(400);
+    const mine = 'my own quiet harbour';
+    tokensOf(await post('/api/auth/login', { username: 'reset.me', password: given, new_password: mine }));
+    expect((await login('reset.me', given)).statusCode).toBe(401);
+    tokensOf(await login('reset.me', mine));
+  });
+
+  it('a user changes their own password; the current one is checked and other sessions end', async () => {
+    const t = tokensOf(await login('self.change'));
+    const change = (current: string, next: string) =>
+      post('/api/auth/password', { current_password: current, new_password: next }, t.access);
+    expect((await change('not my password', 'a brand new sentence')).statusCode).toBe(401);
+    expect((await change(PASSWORD, 'qwerty123456')).statusCode).toBe(400);
+    const other = tokensOf(await login('self.change'));
+    expect((await change(PASSWORD, 'a brand new sentence')).statusCode).toBe(204);
+    expect((await post('/api/auth/refresh', { refresh: other.refresh })).statusCode).toBe(401);
+    expect((await login('self.change')).statusCode).toBe(401);
+    tokensOf(await login('self.change', 'a brand new sentence'));
   });
 
   it("locks out the guessing client, not the account's owner at another desk; many clients only slow it", async () => {
@@ -471,14 +517,26 @@ describe.each(backends)('accounts on %s', (kind, open) => {
     expect(patch.json().user.first_name).toBe('Rohey');
     expect((await get('/api/auth/me', session.access)).statusCode).toBe(401);
     expect((await login('r.sowe')).statusCode).toBe(401);
-    tokensOf(await login('r.sowe', 'a brand new password'));
-    expect(await countRows(s.audit_log)).toBe(auditBefore + 1);
+    // A reset password is the admin's: she replaces it as she signs in (audited too).
+    tokensOf(
+      await post('/api/auth/login', {
+        username: 'r.sowe',
+        password: 'a brand new password',
+        new_password: 'rohey picks her own',
+      }),
+    );
+    expect(await countRows(s.audit_log)).toBe(auditBefore + 2);
     const [audit] = await database.db
       .select()
       .from(s.audit_log)
       .where(eq(s.audit_log.object_id, ids['r.sowe'] ?? ''));
     expect(JSON.stringify(audit?.details)).not.toContain('a brand new password');
     await call('PATCH', `/api/users/${ids['r.sowe']}`, { password: PASSWORD }, admin);
+    // The tests below sign in as her with the usual password: as if she had chosen it herself.
+    await database.db
+      .update(s.user_credentials)
+      .set({ must_change_password: false })
+      .where(eq(s.user_credentials.user_id, ids['r.sowe'] ?? ''));
 
     // The last active admin cannot be disabled or demoted.
     const self = (await get('/api/auth/me', admin)).json().user.id as string;

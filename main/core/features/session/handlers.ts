@@ -15,8 +15,8 @@ export function sessionHandlers(core: {
   return {
     policy: () =>
       ok({ autoLockMinutes: core.settings.positiveInt(SYSTEM_SETTING.lockMinutes, DEFAULT_LOCK_MINUTES) }),
-    login: async ({ username, password, otp }) => {
-      const r = await core.session.login(username, password, otp);
+    login: async ({ username, password, otp, newPassword }) => {
+      const r = await core.session.login(username, password, otp, newPassword);
       if (r.ok) return ok(r.value);
       const { code, message, retryAfterSeconds } = r.error;
       return err(code, message, retryAfterSeconds ? { detail: { retryAfterSeconds } } : {});

@@ -1,5 +1,6 @@
 /**
- * Sign-in: password, then the 6-digit code when the account has two-factor sign-in. When the server
+ * Sign-in: password, then the 6-digit code when the account has two-factor sign-in, and a new
+ * password of the user's own when an admin has reset theirs. When the server
  * cannot be reached, a user who signed in on this PC before is checked here (the status bar says so).
  * Over a locked screen the same form unlocks, or lets the next clinician switch in.
  */
@@ -22,6 +23,8 @@ export function SignInScreen({ lockedBy }: { lockedBy?: string }) {
   const signedIn = useSession((s) => s.signedIn);
   const workstation = useSession((s) => s.setup?.workstationCode);
   const [askOtp, setAskOtp] = useState(false);
+  const [askNew, setAskNew] = useState(false);
+  const [repeat, setRepeat] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const form = useForm<LoginInput>({
     resolver: zodResolver(Login),
@@ -31,8 +34,18 @@ export function SignInScreen({ lockedBy }: { lockedBy?: string }) {
 
   const submit = form.handleSubmit(async (values) => {
     setProblem(null);
+    if (askNew && values.newPassword !== repeat) {
+      form.setError('newPassword', { message: 'the two new passwords differ' });
+      return;
+    }
     try {
-      const user = await unwrap(hms.session.login(askOtp ? values : { ...values, otp: undefined }));
+      const user = await unwrap(
+        hms.session.login({
+          ...values,
+          otp: askOtp ? values.otp : undefined,
+          newPassword: askNew ? values.newPassword : undefined,
+        }),
+      );
       signedIn(user);
     } catch (e) {
       const code = (e as { code?: string }).code;
@@ -41,7 +54,16 @@ export function SignInScreen({ lockedBy }: { lockedBy?: string }) {
         setProblem('enter the 6-digit code from your authenticator app');
         return;
       }
-      setProblem(showCallError(e, form.setError, ['username', 'password', 'otp']));
+      if (code === 'password_change_required') {
+        setAskNew(true);
+        setProblem('your password was reset by an administrator: choose a new one of your own');
+        return;
+      }
+      if (code === 'weak_password') {
+        setProblem(showCallError(e, form.setError, ['newPassword']));
+        return;
+      }
+      setProblem(showCallError(e, form.setError, ['username', 'password', 'otp', 'newPassword']));
       form.setValue('password', '');
     }
   });
@@ -85,6 +107,24 @@ export function SignInScreen({ lockedBy }: { lockedBy?: string }) {
               error={errors.otp?.message}
               {...form.register('otp')}
             />
+          )}
+          {askNew && (
+            <>
+              <PasswordInput
+                label="New password"
+                description="At least 12 characters; not a common password or word"
+                autoComplete="new-password"
+                autoFocus
+                error={errors.newPassword?.message}
+                {...form.register('newPassword')}
+              />
+              <PasswordInput
+                label="New password again"
+                autoComplete="new-password"
+                value={repeat}
+                onChange={(e) => setRepeat(e.currentTarget.value)}
+              />
+            </>
           )}
           <Button type="submit" loading={isSubmitting}>
             {lockedBy ? 'Unlock' : 'Sign in'}
