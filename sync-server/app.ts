@@ -26,6 +26,7 @@ import { AuthService, type AuthUser } from './auth/service.ts';
 import { type Config, ConfigError } from './config.ts';
 import { installErrorHandling } from './http/errors.ts';
 import { installRateLimits } from './http/rate-limit.ts';
+import { auditCheckJob } from './jobs/audit-check.ts';
 import { compactionJob } from './jobs/compaction.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import type { Database } from './platform/database.ts';
@@ -164,6 +165,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   const jobs = new Scheduler(database, log.child({ module: 'jobs' }));
   jobs.add(compactionJob({ retentionDays: config.changeLogRetentionDays, now }));
+  jobs.add(auditCheckJob({ db: database.db }));
   app.addHook('onReady', async () => jobs.start());
   // onClose: after the last request, before the caller closes the database (a run in progress ends first).
   app.addHook('onClose', async () => jobs.stop());

@@ -2,6 +2,7 @@
  * The sync server's configuration, read once from the environment and validated. A bad value stops
  * the server at start with a message naming the variable, never later at a request.
  */
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { newPasswordSchema } from '../db/primitives/password-rules.ts';
@@ -38,6 +39,7 @@ const EnvSchema = z.object({
   HMS_AUTH_RATE_PER_MINUTE: intFrom(1, 1_000_000).default(20),
   HMS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HMS_CHANGE_LOG_RETENTION_DAYS: intFrom(1, 3650).default(30),
+  HMS_KEY_DIR: optionalText,
   HMS_REQUEST_TIMEOUT_SECONDS: intFrom(1, 3600).default(30),
   HMS_TLS_CERT_FILE: optionalText,
   HMS_TLS_KEY_FILE: optionalText,
@@ -53,7 +55,9 @@ export interface Config {
   /** Where the embedded database keeps its files: `HMS_DATA_DIR/server`, absolute. */
   embeddedDbDir: string;
   adminPassword: string | undefined;
-  /** Overrides the generated JWT signing key (kept in `server_secrets`) when set. */
+  /** Where the server's keys are kept, outside the database (auth/secrets.ts): `HMS_KEY_DIR`. */
+  keyDir: string;
+  /** Overrides the generated JWT signing key (kept in `keyDir`) when set. */
   jwtSecret: string | undefined;
   accessTokenTtl: number;
   refreshTokenTtl: number;
@@ -104,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     embeddedDbDir: join(resolve(e.HMS_DATA_DIR), 'server'),
+    keyDir: resolve(e.HMS_KEY_DIR ?? join(e.HMS_DATA_DIR, 'keys')),
     adminPassword: e.HMS_ADMIN_PASSWORD,
     jwtSecret: e.HMS_JWT_SECRET,
     accessTokenTtl: e.HMS_ACCESS_TOKEN_TTL,
@@ -126,5 +131,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
  * address (loopback), so the per-client rate limit is lifted unless a test sets it.
  */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), logLevel: 'silent', authRatePerMinute: 1_000_000, ...overrides };
+  return {
+    ...loadConfig({}),
+    logLevel: 'silent',
+    authRatePerMinute: 1_000_000,
+    // One key directory per test process, never the working copy's ./data.
+    keyDir: join(tmpdir(), `hms-test-keys-${process.pid}`),
+    ...overrides,
+  };
 }

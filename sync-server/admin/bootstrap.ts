@@ -8,6 +8,7 @@ import { ROLE_NAMES, type RoleName } from '../../db/schema/accounts.ts';
 import * as s from '../../db/schema/pg.ts';
 import { appendAudit } from '../auth/audit.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { loadServerKeys } from '../auth/secrets.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../platform/database.ts';
 import { takeLock } from '../platform/locks.ts';
@@ -30,9 +31,11 @@ export interface BootstrapResult {
 
 export async function bootstrap(
   database: Database,
-  config: Pick<Config, 'adminPassword'>,
+  config: Pick<Config, 'adminPassword' | 'keyDir' | 'jwtSecret'>,
 ): Promise<BootstrapResult> {
   const db = database.db;
+  // The first admin's creation is audited, sealed with the audit key.
+  await loadServerKeys(db, config);
   await db
     .insert(s.roles)
     .values(ROLE_NAMES.map((name) => ({ name, description: ROLE_DESCRIPTIONS[name] })))

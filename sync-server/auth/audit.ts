@@ -1,12 +1,25 @@
 /**
- * The tamper-evident audit log: rows form a hash chain ordered by `seq`.
+ * The tamper-evident audit log: rows form a chain ordered by `seq`, each sealed with a key kept
+ * outside the database.
  *
- * `hash = sha256(prev_hash + canonicalJson(row))`, where the row is every audited field (timestamps
- * as ISO-8601 UTC). `appendAudit` must run inside the caller's transaction: it takes a
- * transaction-level advisory lock so concurrent appends (from any process) chain one after another,
- * and the audit row commits or rolls back together with the change it describes.
+ * `hash = 'h1:' + HMAC-SHA256(audit key, prev_hash + canonicalJson(row))`, where the row is every
+ * audited field (timestamps as ISO-8601 UTC). Without the key (auth/secrets.ts keeps it in a file)
+ * nobody can rewrite a row and re-seal the rest, as they could with a plain hash. Rows from before the
+ * key (`sha256(prev_hash + row)`) still verify, but only before the first sealed row.
+ *
+ * Deleting the newest rows leaves a valid shorter chain, so the head is checkpointed outside the
+ * database too (`audit-head-<chain>.json` beside the key): every append records the head it found
+ * (committed, since it was read under the lock), the nightly check records the head it verified, and
+ * the check fails when the checkpointed row is gone or changed.
+ *
+ * `appendAudit` must run inside the caller's transaction: it takes a transaction-level advisory lock
+ * so concurrent appends (from any process) chain one after another, and the audit row commits or
+ * rolls back together with the change it describes.
  */
-import { asc, desc, gt } from 'drizzle-orm';
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { asc, desc, eq, gt } from 'drizzle-orm';
 import { canonicalJson, sha256Hex } from '../../db/primitives/index.ts';
 import * as s from '../../db/schema/pg.ts';
 import { isoTime } from '../http/time.ts';
@@ -48,8 +61,9 @@ export interface AuditRow {
   hash: string;
 }
 
-export function auditHash(prevHash: string | null, row: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
-  const body = canonicalJson({
+/** The audited fields of a row, canonical: what its hash covers. */
+function auditBody(row: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
+  return canonicalJson({
     id: row.id,
     seq: row.seq,
     created_at: isoTime(row.created_at),
@@ -63,7 +77,69 @@ export function auditHash(prevHash: string | null, row: Omit<AuditRow, 'hash' | 
     device_time: isoTime(row.device_time),
     ip_address: row.ip_address,
   });
-  return sha256Hex((prevHash ?? '') + body);
+}
+
+/** The unkeyed hash of rows written before the chain was sealed with a key. */
+export function auditHash(prevHash: string | null, row: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
+  return sha256Hex((prevHash ?? '') + auditBody(row));
+}
+
+/** The keyed seal of a row. */
+export function auditSeal(
+  key: Buffer,
+  prevHash: string | null,
+  row: Omit<AuditRow, 'hash' | 'prev_hash'>,
+): string {
+  return `h1:${createHmac('sha256', key)
+    .update((prevHash ?? '') + auditBody(row))
+    .digest('hex')}`;
+}
+
+/** The key and the directory of the head checkpoints, set once the server's keys are loaded. */
+let seal: { key: Buffer; dir: string } | null = null;
+
+export function useAuditKey(key: Buffer, dir: string): void {
+  seal = { key, dir };
+}
+
+function sealing(): { key: Buffer; dir: string } {
+  if (!seal) throw new Error('the audit key is not loaded (loadServerKeys first)');
+  return seal;
+}
+
+/** The row naming this database's chain, so each chain has its own head checkpoint. */
+const CHAIN_ID = 'audit_chain_id';
+
+async function chainId(db: ServerDb): Promise<string> {
+  await db.insert(s.server_secrets).values({ name: CHAIN_ID, value: randomUUID() }).onConflictDoNothing();
+  const [row] = await db.select().from(s.server_secrets).where(eq(s.server_secrets.name, CHAIN_ID));
+  return row?.value ?? 'unknown';
+}
+
+interface Checkpoint {
+  seq: number;
+  hash: string;
+}
+
+const checkpointFile = (dir: string, chain: string) =>
+  join(dir, `audit-head-${chain.replace(/[^\w-]/g, '')}.json`);
+
+function readCheckpoint(dir: string, chain: string): Checkpoint | null {
+  try {
+    const cp = JSON.parse(readFileSync(checkpointFile(dir, chain), 'utf8')) as Checkpoint;
+    return typeof cp.seq === 'number' && typeof cp.hash === 'string' ? cp : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Records `head` as the chain's known head, if it is further on than the one recorded. */
+function writeCheckpoint(dir: string, chain: string, head: Checkpoint): void {
+  const known = readCheckpoint(dir, chain);
+  if (known && known.seq >= head.seq) return;
+  const file = checkpointFile(dir, chain);
+  writeFileSync(`${file}.tmp`, JSON.stringify(head), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
 }
 
 const AUDIT_COLUMNS = [
@@ -95,18 +171,21 @@ export async function appendAudit(tx: ServerDb, entry: AuditEntry): Promise<Audi
  */
 export async function appendAuditBatch(tx: ServerDb, entries: readonly AuditEntry[]): Promise<AuditRow[]> {
   if (entries.length === 0) return [];
+  const { key, dir } = sealing();
   await takeLock(tx, 'auditLog');
   const [last] = await tx
     .select({ seq: s.audit_log.seq, hash: s.audit_log.hash })
     .from(s.audit_log)
     .orderBy(desc(s.audit_log.seq))
     .limit(1);
+  // The head found under the lock is committed: checkpoint it (this batch's own rows are the next one's).
+  if (last) writeCheckpoint(dir, await chainId(tx), { seq: Number(last.seq), hash: last.hash });
   let seq = last?.seq ?? 0;
   let prev_hash = last?.hash ?? null;
   const rows: AuditRow[] = entries.map((entry) => {
     seq += 1;
     const base = {
-      id: crypto.randomUUID(),
+      id: randomUUID(),
       seq,
       created_at: (entry.at ?? new Date()).toISOString(),
       user_id: entry.user_id ?? null,
@@ -119,7 +198,7 @@ export async function appendAuditBatch(tx: ServerDb, entries: readonly AuditEntr
       device_time: entry.device_time ? isoTime(entry.device_time) : null,
       ip_address: entry.ip_address ?? null,
     };
-    const row: AuditRow = { ...base, prev_hash, hash: auditHash(prev_hash, base) };
+    const row: AuditRow = { ...base, prev_hash, hash: auditSeal(key, prev_hash, base) };
     prev_hash = row.hash;
     return row;
   });
@@ -127,11 +206,19 @@ export async function appendAuditBatch(tx: ServerDb, entries: readonly AuditEntr
   return rows;
 }
 
-/** Re-computes the chain; returns the first broken `seq`, or null when the whole log is intact. */
+/**
+ * Re-computes the chain and checks its head against the checkpoint; returns the first broken `seq`
+ * (a changed, removed or re-sealed row; or the checkpointed head when newer rows were deleted), or
+ * null when the whole log is intact. A verified head is checkpointed.
+ */
 export async function verifyAuditChain(db: ServerDb, batch = 1000): Promise<number | null> {
+  const { key, dir } = sealing();
   let prev: string | null = null;
   let expectedSeq = 1;
   let after = 0;
+  let sealed = false;
+  const hashes = new Map<number, string>();
+  const cp = readCheckpoint(dir, await chainId(db));
   for (;;) {
     const rows = await db
       .select()
@@ -142,11 +229,23 @@ export async function verifyAuditChain(db: ServerDb, batch = 1000): Promise<numb
     for (const r of rows) {
       if (r.seq !== expectedSeq || r.prev_hash !== prev) return r.seq;
       const { hash, prev_hash: _p, ...rest } = r;
-      if (auditHash(prev, rest as Omit<AuditRow, 'hash' | 'prev_hash'>) !== hash) return r.seq;
+      const body = rest as Omit<AuditRow, 'hash' | 'prev_hash'>;
+      // An unkeyed row after a sealed one is a rewrite, not history.
+      const expected: string | null = hash.startsWith('h1:')
+        ? auditSeal(key, prev, body)
+        : sealed
+          ? null
+          : auditHash(prev, body);
+      if (expected !== hash) return r.seq;
+      sealed ||= hash.startsWith('h1:');
+      if (cp && r.seq === cp.seq) hashes.set(r.seq, hash);
       prev = hash;
       expectedSeq += 1;
       after = r.seq;
     }
-    if (rows.length < batch) return null;
+    if (rows.length < batch) break;
   }
+  if (cp && hashes.get(cp.seq) !== cp.hash) return cp.seq;
+  if (prev !== null) writeCheckpoint(dir, await chainId(db), { seq: after, hash: prev });
+  return null;
 }

@@ -30,6 +30,8 @@ export const LOCK_KEYS = {
   bootstrap: 7_310_003,
   /** The change-log compaction job: one server instance compacts at a time. */
   compactionJob: 7_310_004,
+  /** The nightly audit-chain check: one server instance checks at a time. */
+  auditCheckJob: 7_310_005,
 } as const satisfies Record<string, number>;
 
 export type LockName = keyof typeof LOCK_KEYS;

@@ -12,6 +12,10 @@
  * version a workstation saw only tells an applied update from a merged one, and keeps a delete
  * from silently removing a row someone changed meanwhile.
  *
+ * The audit log refuses UPDATE, DELETE and TRUNCATE (a statement trigger): its rows are only ever
+ * appended, and the chain's HMAC (auth/audit.ts) shows if someone with the rights to lift that
+ * trigger rewrote them anyway.
+ *
  * Takes only something that runs a script, not the database module, which opens the database by
  * calling this.
  */
@@ -68,6 +72,15 @@ BEGIN
   RETURN NEW;
 END
 $fn$;
+
+-- The audit trail is appended to, never changed: whoever connects, through the app or not.
+CREATE OR REPLACE FUNCTION hms_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$fn$;
+CREATE OR REPLACE TRIGGER hms_audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION hms_audit_append_only();
 
 INSERT INTO sync_counters (key, value) VALUES ('epoch', '1'), ('floor', '0') ON CONFLICT (key) DO NOTHING;
 ${perTable}

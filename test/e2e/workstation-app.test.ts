@@ -364,7 +364,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await form.getByLabel('Role').selectOption('receptionist');
     await form.getByLabel('First password').fill('short');
     await form.getByRole('button', { name: 'Create user' }).click();
-    await expect.poll(() => form.textContent()).toContain('at least 8 characters');
+    await expect.poll(() => form.textContent()).toContain('at least 12 characters');
     await form.getByLabel('First password').fill('clerk9-first-password');
     await form.getByRole('button', { name: 'Create user' }).click();
     await page.getByText('Created clerk9.').waitFor();

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as s from '../../db/schema/pg.ts';
 import { bootstrap } from '../../sync-server/admin/bootstrap.ts';
 import { buildApp } from '../../sync-server/app.ts';
-import { appendAudit, verifyAuditChain } from '../../sync-server/auth/audit.ts';
+import { appendAudit, auditHash, verifyAuditChain } from '../../sync-server/auth/audit.ts';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../../sync-server/auth/tokens.ts';
 import { testConfig } from '../../sync-server/config.ts';
 import { type Database, openDatabase } from '../../sync-server/platform/database.ts';
@@ -86,9 +86,11 @@ describe.each(backends)('accounts on %s', (kind, open) => {
 
   beforeAll(async () => {
     ({ database, cleanup } = await open());
-    const first = await bootstrap(database, { adminPassword: ADMIN_PASSWORD });
+    const first = await bootstrap(database, testConfig({ adminPassword: ADMIN_PASSWORD }));
     expect(first).toEqual({ adminCreated: true });
-    expect(await bootstrap(database, { adminPassword: ADMIN_PASSWORD })).toEqual({ adminCreated: false });
+    expect(await bootstrap(database, testConfig({ adminPassword: ADMIN_PASSWORD }))).toEqual({
+      adminCreated: false,
+    });
     app = await buildApp({
       database,
       config: testConfig({ accessTokenTtl: 600 }),
@@ -697,11 +699,35 @@ describe.each(backends)('accounts on %s', (kind, open) => {
     expect(await verifyAuditChain(database.db)).toBeNull();
     const seqs = (await database.db.select({ seq: s.audit_log.seq }).from(s.audit_log)).map((r) => r.seq);
     expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
-    // Changing a row breaks the chain at that row.
-    await database.db
-      .update(s.audit_log)
-      .set({ description: 'rewritten history' })
-      .where(eq(s.audit_log.seq, 2));
+    // Nobody changes or removes a row, through the app or with plain SQL.
+    await expect(
+      database.db.update(s.audit_log).set({ description: 'rewritten history' }).where(eq(s.audit_log.seq, 2)),
+    ).rejects.toThrow();
+    await expect(database.query('DELETE FROM audit_log WHERE seq = 2')).rejects.toThrow();
+    await expect(database.query('TRUNCATE audit_log')).rejects.toThrow();
+
+    // Someone with the rights to lift the trigger deletes the newest rows: the checkpointed head is missed.
+    const lift = () => database.exec('ALTER TABLE audit_log DISABLE TRIGGER hms_audit_append_only');
+    const head = seqs.length;
+    await lift();
+    await database.query('DELETE FROM audit_log WHERE seq > $1', [head - 2]);
+    expect(await verifyAuditChain(database.db)).toBe(head);
+
+    // …or rewrites a row and re-hashes everything after it the way an unkeyed chain would: the seal
+    // (an HMAC under a key outside the database) cannot be redone, and an unsealed row after sealed
+    // ones is refused.
+    const rows = await database.db.select().from(s.audit_log).orderBy(s.audit_log.seq);
+    let prev: string | null = rows[0]?.hash ?? null;
+    for (const r of rows.slice(1)) {
+      const { hash: _h, prev_hash: _p, ...rest } = r;
+      const body = { ...rest, description: r.seq === 2 ? 'rewritten history' : r.description };
+      const hash = auditHash(prev, body as Parameters<typeof auditHash>[1]);
+      await database.db
+        .update(s.audit_log)
+        .set({ description: body.description, prev_hash: prev, hash })
+        .where(eq(s.audit_log.seq, r.seq));
+      prev = hash;
+    }
     expect(await verifyAuditChain(database.db)).toBe(2);
   });
 });

@@ -19,7 +19,7 @@ describe('per-client rate limits on sign-in and enrolment', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     database = await openDatabase({});
-    await bootstrap(database, { adminPassword: ADMIN_PASSWORD });
+    await bootstrap(database, testConfig({ adminPassword: ADMIN_PASSWORD }));
     app = await buildApp({ database, config: testConfig({ authRatePerMinute: 3, loginMaxFailures: 100 }) });
     await app.ready();
   });
