@@ -202,6 +202,17 @@ export class AuthService {
     await this.clearAttempts(found.user.id, client);
     const tokens = await this.openSession(found.user.id, found.role, randomUUID(), client);
     await record('success');
+    await this.db.transaction((tx) =>
+      appendAudit(tx, {
+        action: 'login',
+        object_type: 'users',
+        object_id: found.user.id,
+        user_id: found.user.id,
+        description: 'signed in',
+        ip_address: client.ip,
+        at: now,
+      }),
+    );
     return {
       ...tokens,
       user: publicUser(found.user, found.role, { totp_enabled: cred.totp_enabled, last_login_at: nowIso }),
@@ -445,6 +456,18 @@ export class AuthService {
     }
     if (!who) return false;
     await this.recordActivity(who.id, who.username, 'logout', client);
+    const id = who.id;
+    await this.db.transaction((tx) =>
+      appendAudit(tx, {
+        action: 'logout',
+        object_type: 'users',
+        object_id: id,
+        user_id: id,
+        description: 'signed out',
+        ip_address: client.ip,
+        at: this.now(),
+      }),
+    );
     return true;
   }
 

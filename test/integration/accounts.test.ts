@@ -244,6 +244,17 @@ describe.each(backends)('accounts on %s', (kind, open) => {
     tokensOf(await login('reset.me', mine));
   });
 
+  it('sign-ins and sign-outs are in the audit chain', async () => {
+    const t = tokensOf(await login('lab.bah'));
+    expect((await post('/api/auth/logout', { refresh: t.refresh }, t.access)).statusCode).toBe(204);
+    const rows = await database.db
+      .select({ action: s.audit_log.action })
+      .from(s.audit_log)
+      .where(eq(s.audit_log.user_id, ids['lab.bah'] ?? ''))
+      .orderBy(s.audit_log.seq);
+    expect(rows.map((r) => r.action).slice(-2)).toEqual(['login', 'logout']);
+  });
+
   it('a user changes their own password; the current one is checked and other sessions end', async () => {
     const t = tokensOf(await login('self.change'));
     const change = (current: string, next: string) =>
@@ -527,7 +538,8 @@ describe.each(backends)('accounts on %s', (kind, open) => {
         new_password: 'rohey picks her own',
       }),
     );
-    expect(await countRows(s.audit_log)).toBe(auditBefore + 2);
+    // Her two sign-ins, the reset, and her own new password.
+    expect(await countRows(s.audit_log)).toBe(auditBefore + 4);
     const [audit] = await database.db
       .select()
       .from(s.audit_log)

@@ -10,6 +10,7 @@ import { type Mutation, SYNC_SCHEMA_VERSION } from '../../db/sync-contract.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 interface Station {
+  id: string;
   token: string;
   grants: Record<string, string>;
 }
@@ -61,7 +62,7 @@ describe('the write path against one bad mutation', () => {
       ?.id as string;
     const desk = async (name: string): Promise<Station> => {
       const ws = await server.enrol({ name, kind: 'admin' });
-      return { token: ws.token, grants: { [admin]: await server.grant('admin', ws.token) } };
+      return { id: ws.id, token: ws.token, grants: { [admin]: await server.grant('admin', ws.token) } };
     };
     deskA = await desk('Desk A');
     deskB = await desk('Desk B');
@@ -77,6 +78,12 @@ describe('the write path against one bad mutation', () => {
     expect(first.status, JSON.stringify(first)).toBe(200);
     expect(first.results.map((r) => r.outcome)).toEqual(['applied', 'quarantined', 'applied']);
     expect(first.results[1]?.reason).toMatch(/NUL character/);
+    // Each write's audit row says which PC sent it, and from where.
+    const [audited] = await server.database.query<{ workstation_id: string; ip_address: string }>(
+      `SELECT workstation_id, ip_address FROM audit_log WHERE object_id = $1`,
+      [before.row_id],
+    );
+    expect(audited).toEqual({ workstation_id: deskA.id, ip_address: '127.0.0.1' });
     const again = await post(deskA, [before, bad, after]);
     expect(again.status, JSON.stringify(again)).toBe(200);
     expect(again.results.map((r) => r.outcome)).toEqual(['applied', 'quarantined', 'applied']);

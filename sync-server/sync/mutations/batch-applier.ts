@@ -217,10 +217,12 @@ export class MutationApplier {
     private readonly now: () => Date,
   ) {}
 
+  /** `ip`: the address the batch came from, kept in the audit trail with each write. */
   async applyBatch(
     ws: AuthenticatedWorkstation,
     grants: Record<string, string>,
     entries: readonly ({ id: string } & Record<string, unknown>)[],
+    ip: string | null = null,
   ): Promise<MutationResult[]> {
     const at = this.now();
     const parsed: Parsed[] = entries.map((raw) => ({ raw, parsed: parseEntry(raw) }));
@@ -244,7 +246,7 @@ export class MutationApplier {
         tx,
         ws,
         authors: await batchAuthors(tx, ws, grants, mutations),
-        book: new BatchBookkeeping(tx, ws.id, digests),
+        book: new BatchBookkeeping(tx, ws.id, digests, ip),
         touched: [],
         resolutions: await this.resolutions(tx, mutations),
       };

@@ -64,6 +64,8 @@ export class BatchBookkeeping {
     private readonly workstationId: string,
     /** Each mutation's content fingerprint as sent, kept with its outcome to tell a retry from a reused id. */
     private readonly digests: ReadonlyMap<string, string> = new Map(),
+    /** The address the batch came from: every audited write says which PC sent it, from where. */
+    private readonly ip: string | null = null,
   ) {}
 
   /** Where the deferred lists stand: `rollBack(mark)` drops what a rolled-back attempt added. */
@@ -101,6 +103,8 @@ export class BatchBookkeeping {
       object_type: chartView ? 'patients' : table,
       object_id: chartView ? String(m.data?.patient_id ?? m.row_id) : m.row_id,
       user_id: m.author_id,
+      workstation_id: this.workstationId,
+      ip_address: this.ip,
       description: chartView ? 'opened the chart' : `sync ${outcome}`,
       details: {
         mutation_id: m.id,
@@ -136,6 +140,7 @@ export class BatchBookkeeping {
       object_id: m.row_id,
       user_id: null,
       workstation_id: this.workstationId,
+      ip_address: this.ip,
       description: 'mutation quarantined',
       details: { mutation_id: m.id, claimed_author_id: m.author_id, reason },
       device_time: m.device_time,

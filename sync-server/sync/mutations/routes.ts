@@ -42,7 +42,7 @@ export const mutationRoutes: FastifyPluginAsync = async (app) => {
       let results: MutationResult[] | null = null;
       for (let attempt = 1; results === null; attempt++) {
         try {
-          results = await applier.applyBatch(ws, batch.grants, batch.mutations);
+          results = await applier.applyBatch(ws, batch.grants, batch.mutations, request.ip ?? null);
         } catch (err) {
           // The batch rolled back whole; a transient failure is retried here, then by the client.
           if (!isTransient(err)) throw err;
