@@ -88,11 +88,32 @@ export class Session {
     return this.user;
   }
 
+  /**
+   * Signs the user out here at once; the server is told when it can be reached, so their session
+   * there closes (its refresh token is spent). Their authoring grant on this PC stays: a later
+   * offline sign-in here must still be able to write (it ends by age, reset or disabling).
+   */
   logout(): void {
     const had = this.user !== null;
+    const tokens = this.tokens;
     this.user = null;
     this.tokens = null;
     if (had) this.o.onChange?.(null);
+    if (tokens) void this.tellServerSignedOut(tokens);
+  }
+
+  private async tellServerSignedOut(tokens: { access: string; refresh: string | null }) {
+    try {
+      const res = await (this.o.fetch ?? fetch)(`${this.o.server}/api/auth/logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.access}` },
+        body: JSON.stringify(tokens.refresh ? { refresh: tokens.refresh } : {}),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      await res.body?.cancel();
+    } catch {
+      // Offline: the refresh token expires by itself.
+    }
   }
 
   /** `newPassword`: after an admin's reset, the user's own (online only: the server must take it). */

@@ -311,6 +311,10 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
       } else if (set.is_active === false) {
         await auth.revokeUserSessions(tx, id);
       }
+      // Disabled: their PCs' writes made before now still land, later ones do not.
+      if (set.is_active === false) {
+        await auth.endGrants(tx, id);
+      }
       if (Object.keys(changes).length > 0) {
         await appendAudit(tx, {
           action: 'update',

@@ -424,6 +424,28 @@ export class AuthService {
   }
 
   /** Closes every session of a user (password reset, account disabled). */
+  /**
+   * Ends the user's authoring grants on every workstation, now: what their PCs wrote before it still
+   * lands, anything later is quarantined (sync/mutations/authors.ts).
+   */
+  async endGrants(
+    db: ServerDb,
+    userId: string,
+    opts: { workstationId?: string; at?: Date } = {},
+  ): Promise<void> {
+    const g = s.authoring_grants;
+    await db
+      .update(g)
+      .set({ revoked_at: (opts.at ?? this.now()).toISOString() })
+      .where(
+        and(
+          eq(g.user_id, userId),
+          isNull(g.revoked_at),
+          ...(opts.workstationId ? [eq(g.workstation_id, opts.workstationId)] : []),
+        ),
+      );
+  }
+
   async revokeUserSessions(db: ServerDb, userId: string): Promise<void> {
     await db
       .update(s.auth_sessions)
@@ -456,6 +478,7 @@ export class AuthService {
     }
     if (!who) return false;
     await this.recordActivity(who.id, who.username, 'logout', client);
+
     const id = who.id;
     await this.db.transaction((tx) =>
       appendAudit(tx, {
@@ -616,6 +639,8 @@ export class AuthService {
         },
       });
     await this.revokeUserSessions(db, userId);
+    // An admin's reset: whoever had the old password may have written as this user; from now, not.
+    if (must_change_password) await this.endGrants(db, userId);
   }
 
   /**

@@ -211,4 +211,36 @@ describe('the write path against one bad mutation', () => {
     );
     expect(me?.is_active).toBe(true);
   });
+
+  it("ends a user's grant when an admin disables them or it grows old: earlier writes land, later ones are refused", async () => {
+    const nurse = await server.createUser('grant.nurse', 'nurse');
+    const ws = await server.enrol({ name: 'Grant desk', kind: 'admin' });
+    const desk: Station = {
+      id: ws.id,
+      token: ws.token,
+      grants: { [nurse]: await server.grant('grant.nurse', ws.token) },
+    };
+    const note = (deviceMs: number): Mutation => ({
+      ...patient(`P-GRANT-${counter}`),
+      author_id: nurse,
+      hlc: hlcAt(deviceMs),
+      device_time: new Date(deviceMs).toISOString(),
+    });
+    const beforeDisable = note(Date.now() - 1_000);
+    await server.admin('PATCH', `/api/users/${nurse}`, { is_active: false });
+    const afterDisable = note(Date.now() + 5_000);
+    const { results } = await post(desk, [beforeDisable, afterDisable]);
+    expect(results.map((r) => r.outcome)).toEqual(['applied', 'quarantined']);
+    expect(results[1]?.reason).toMatch(/authoring grant on this workstation ended/);
+
+    // Too old: a grant issued 31 days ago covers nothing written now.
+    await server.admin('PATCH', `/api/users/${nurse}`, { is_active: true });
+    desk.grants[nurse] = await server.grant('grant.nurse', ws.token);
+    await server.database.query(
+      `UPDATE authoring_grants SET issued_at = now() - interval '31 days' WHERE user_id = $1 AND revoked_at IS NULL`,
+      [nurse],
+    );
+    const late = await post(desk, [note(Date.now())]);
+    expect(late.results[0]?.outcome).toBe('quarantined');
+  });
 });

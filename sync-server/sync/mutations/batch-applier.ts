@@ -36,7 +36,7 @@ import { rowsOf, type ServerDb } from '../../platform/database.ts';
 import { takeLock } from '../../platform/locks.ts';
 import { inlinePredicate, kindReadable, ruleFor, type ScopeRule, writeRuleFor } from '../scopes.ts';
 import type { AuthenticatedWorkstation } from '../workstations/device-auth.ts';
-import { type Author, batchAuthors } from './authors.ts';
+import { type Author, afterGrant, batchAuthors } from './authors.ts';
 import { type AppliedRecord, BatchBookkeeping, recordedOutcomes } from './bookkeeping.ts';
 import {
   boundClock,
@@ -401,7 +401,8 @@ export class MutationApplier {
   private readyInsert(ctx: Batch, m: Mutation): ReadyInsert | null {
     const author = ctx.authors.get(m.author_id);
     const table = tableByName(m.table);
-    if (typeof author !== 'object' || table?.placement !== 'synced') return null;
+    if (typeof author !== 'object' || table?.placement !== 'synced' || afterGrant(author, m.device_time))
+      return null;
     if (writeDenied(ctx.ws, table.name, Object.keys(m.data ?? {}))) return null;
     const checked = checkInsert(table, author, m, this.now());
     return checked.ok ? { m, table, author, value: checked.value } : null;
@@ -531,6 +532,9 @@ export class MutationApplier {
   private async applyMutation(ctx: Batch, m: Mutation): Promise<MutationResult> {
     const author = ctx.authors.get(m.author_id);
     if (typeof author !== 'object') throw new Quarantine(author ?? 'unknown author');
+    // A clock far ahead is read at the server's time here too (ruleTime), not refused for it.
+    const ended = afterGrant(author, ruleTime(m.device_time, this.now()));
+    if (ended) throw new Quarantine(ended);
     const table = tableByName(m.table);
     if (table?.placement !== 'synced') throw new Quarantine(`"${m.table}" is not a synced table`);
     const fields = m.op === 'insert' ? Object.keys(m.data ?? {}) : Object.keys(m.changes ?? {});
