@@ -98,7 +98,7 @@ export function auditSeal(
 /** The key and the directory of the head checkpoints, set once the server's keys are loaded. */
 let seal: { key: Buffer; dir: string } | null = null;
 
-export function useAuditKey(key: Buffer, dir: string): void {
+export function setAuditKey(key: Buffer, dir: string): void {
   seal = { key, dir };
 }
 

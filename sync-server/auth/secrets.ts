@@ -14,7 +14,7 @@ import { inArray } from 'drizzle-orm';
 import * as s from '../../db/schema/pg.ts';
 import type { Config } from '../config.ts';
 import type { ServerDb } from '../platform/database.ts';
-import { useAuditKey } from './audit.ts';
+import { setAuditKey } from './audit.ts';
 
 export interface ServerKeys {
   /** HS256 key for access tokens. */
@@ -74,7 +74,7 @@ export async function loadServerKeys(
   // Out of the database now that the files hold them.
   if (legacy.size > 0)
     await db.delete(s.server_secrets).where(inArray(s.server_secrets.name, [KEYS.jwt, KEYS.totp]));
-  useAuditKey(keys.audit, config.keyDir);
+  setAuditKey(keys.audit, config.keyDir);
   return {
     jwtKey: config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : new Uint8Array(keys.jwt),
     totpKey: keys.totp,

@@ -148,7 +148,7 @@ describe('HTTPS on the hospital LAN', () => {
     expect(res.status).toBe(200);
     await expect(undiciFetch(`${server.url}/api/health`)).rejects.toThrow();
     // Plain HTTP on the same port gets no answer it could read.
-    const plain = await fetch(server.url.replace('https:', 'http:') + '/api/health').then(
+    const plain = await fetch(`${server.url.replace('https:', 'http:')}/api/health`).then(
       (r) => r.status,
       () => 'refused',
     );
