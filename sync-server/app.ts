@@ -28,6 +28,7 @@ import { installErrorHandling } from './http/errors.ts';
 import { installRateLimits } from './http/rate-limit.ts';
 import { auditCheckJob } from './jobs/audit-check.ts';
 import { compactionJob } from './jobs/compaction.ts';
+import { plainSqlAuditJob } from './jobs/plain-sql-audit.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import type { Database } from './platform/database.ts';
 import { createLogger } from './platform/log.ts';
@@ -166,6 +167,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const jobs = new Scheduler(database, log.child({ module: 'jobs' }));
   jobs.add(compactionJob({ retentionDays: config.changeLogRetentionDays, now }));
   jobs.add(auditCheckJob({ db: database.db }));
+  jobs.add(plainSqlAuditJob({ db: database.db }));
   app.addHook('onReady', async () => jobs.start());
   // onClose: after the last request, before the caller closes the database (a run in progress ends first).
   app.addHook('onClose', async () => jobs.stop());

@@ -126,6 +126,11 @@ export const change_log = serverTable(
     operation: c.enum(['insert', 'update', 'delete']).notNull(),
     new_row: c.json<Record<string, unknown>>(),
     old_row: c.json<Record<string, unknown>>(),
+    /**
+     * `app` when the server's own connections made the change (they set `hms.via`); NULL for plain
+     * SQL from anywhere else, which the audit job then writes into the audit trail as such.
+     */
+    via: c.text(),
   },
   { indexes: [['table_name', 'seq']] },
 );

@@ -70,7 +70,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 }
 
 async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // `hms.via=app` marks every change these connections make as the application's (the change log
+  // records it); a change from any other connection is plain SQL, audited as such (jobs/plain-sql-audit.ts).
+  const pool = new pg.Pool({ connectionString: url, max: 10, options: '-c hms.via=app' });
   // A dropped idle connection must not crash the server; the pool replaces it.
   pool.on('error', () => {});
   const db = drizzlePg(pool, { schema });
@@ -160,6 +162,8 @@ async function openPglite(dataDir: string): Promise<Database> {
     makePrivate(dataDir);
   }
   const client = await PGlite.create(dataDir);
+  // Its one connection is this process's: every change is the application's.
+  await client.exec(`SET hms.via = 'app'`);
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: PG_MIGRATIONS });
   return {

@@ -32,6 +32,8 @@ export const LOCK_KEYS = {
   compactionJob: 7_310_004,
   /** The nightly audit-chain check: one server instance checks at a time. */
   auditCheckJob: 7_310_005,
+  /** Writing plain-SQL changes into the audit trail: one instance at a time, each change once. */
+  plainSqlAuditJob: 7_310_006,
 } as const satisfies Record<string, number>;
 
 export type LockName = keyof typeof LOCK_KEYS;

@@ -47,7 +47,7 @@ BEGIN
     RETURN NULL;
   END IF;
   PERFORM pg_advisory_xact_lock(${LOCK_KEYS.changeLog});
-  INSERT INTO change_log (seq, tx_id, table_name, row_id, operation, new_row, old_row)
+  INSERT INTO change_log (seq, tx_id, table_name, row_id, operation, new_row, old_row, via)
   VALUES (
     nextval('change_log_seq'),
     pg_current_xact_id()::text::bigint,
@@ -55,7 +55,8 @@ BEGIN
     CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END,
     lower(TG_OP),
     CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE to_jsonb(NEW) END,
-    CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE to_jsonb(OLD) END
+    CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE to_jsonb(OLD) END,
+    nullif(current_setting('hms.via', true), '')
   );
   -- Postgres folds identical payloads of one transaction into one notification.
   PERFORM pg_notify('${CHANGE_CHANNEL}', TG_TABLE_NAME);
