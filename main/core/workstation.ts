@@ -422,12 +422,16 @@ export class Workstation {
     const pending = this.outbox.pendingSummary();
     const tables = this.shapes.tables();
     const done = tablesCaughtUp(this.local.sqlite, tables);
+    const lastSyncAt = lastCaughtUpAt(this.local.sqlite);
+    // The first download is under way while some table has never caught up; with no tables, only
+    // before anything ever arrived (a revoked or stopped PC has no streams but is not downloading).
+    const downloading = tables.length > 0 ? done < tables.length : lastSyncAt === null && !this.revoked;
     return {
       workstationId: this.workstationId,
       code: this.settings.get(SETTING.code),
       kind: this.settings.get(SETTING.kind),
       online: this.online,
-      lastSyncAt: lastCaughtUpAt(this.local.sqlite),
+      lastSyncAt,
       outboxPending: pending.count,
       oldestPendingAt: pending.oldestAt,
       openConflicts: queues.conflicts,
@@ -436,8 +440,7 @@ export class Workstation {
       revoked: this.revoked,
       updateRequired: this.updateRequired,
       tables,
-      firstSync:
-        done < tables.length || tables.length === 0 ? { tablesDone: done, tablesTotal: tables.length } : null,
+      firstSync: downloading ? { tablesDone: done, tablesTotal: tables.length } : null,
       user: u ? { id: u.id, username: u.username, role: u.role, offline: u.offline } : null,
       lastError: this.lastError,
     };

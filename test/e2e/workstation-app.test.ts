@@ -324,6 +324,10 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await expect
       .poll(() => page.getByTestId('sync-state').textContent(), { timeout: 20_000 })
       .toMatch(/revoked/);
+    // A revoked PC has no streams left; it is not downloading, and the status bar does not say so.
+    await expect
+      .poll(() => page.getByRole('status', { name: 'First download' }).count(), { timeout: 10_000 })
+      .toBe(0);
     await page.getByRole('combobox', { name: /Find a patient/ }).fill('kept locally');
     await expect.poll(() => page.getByRole('option').count(), { timeout: 10_000 }).toBe(1);
     await screenshot(page, 'revoked');

@@ -17,11 +17,13 @@ import {
   Title,
 } from '@mantine/core';
 import { useEffect, useState } from 'react';
+import { can } from '../../../../db/policy.ts';
 import type { PatientChart } from '../../../../main/common/index.ts';
 import { hms } from '../../lib/hms.ts';
 import { formatDate } from '../../lib/time.ts';
 import { useTablesVersion } from '../../lib/use-tables-version.ts';
 import { useNavigation } from '../../stores/navigation.ts';
+import { useSession } from '../../stores/session.ts';
 import { MergeRequest } from './MergeRequest.tsx';
 import { fullName, GENDER_WORDS } from './words.ts';
 
@@ -95,6 +97,7 @@ function Section<T>(props: {
 
 export function ChartScreen({ id }: { id: string }) {
   const go = useNavigation((s) => s.go);
+  const role = useSession((s) => s.user?.role ?? '');
   const [chart, setChart] = useState<PatientChart | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [merging, setMerging] = useState(false);
@@ -210,7 +213,14 @@ export function ChartScreen({ id }: { id: string }) {
           <Field label="Next of kin phone" value={p.next_of_kin_phone} />
           <Field
             label="Admitted"
-            value={chart.admission ? `since ${formatDate(chart.admission.admitted_at)}` : 'no'}
+            // "no" only for a role that may see admissions; for others the core's null says nothing.
+            value={
+              chart.admission
+                ? `since ${formatDate(chart.admission.admitted_at)}`
+                : can(role, 'read', 'admissions')
+                  ? 'no'
+                  : undefined
+            }
           />
         </SimpleGrid>
       </Paper>

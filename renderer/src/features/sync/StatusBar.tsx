@@ -34,7 +34,7 @@ export function StatusBar() {
     <Group component="footer" role="status" aria-label="Sync status" px="md" h="100%" gap="lg" wrap="nowrap">
       {status.revoked ? (
         <Badge color="red" size="lg" data-testid="sync-state">
-          Workstation revoked: sync stopped, local data kept
+          Workstation revoked
         </Badge>
       ) : status.updateRequired ? (
         <Badge color="orange" size="lg" data-testid="sync-state">
