@@ -9,13 +9,27 @@ import { randomBytes, scryptSync } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The workstation's database file in its data folder. */
+export const DATABASE_FILE = 'workstation.db';
+
+/**
+ * The key in `file`, or a new one when this PC has no database yet. A database without its key is
+ * an error that says so: a new random key could never open it (SQLite would only say "file is not
+ * a database").
+ */
 export function loadOrCreateKeyFile(dataDir: string, file = join(dataDir, 'db.key')): string {
   try {
     const key = readFileSync(file, 'utf8').trim();
     if (key) return key;
   } catch {
-    // no key yet: make one
+    // no key yet
   }
+  if (existsSync(join(dataDir, DATABASE_FILE)))
+    throw new Error(
+      `the database key ${file} is missing (or empty), but ${join(dataDir, DATABASE_FILE)} exists: ` +
+        'restore the key file from where it was kept (or set HMS_DB_KEY). A new key cannot open this ' +
+        'database; to start afresh instead, move the data folder aside and enrol the PC again.',
+    );
   const key = randomBytes(32).toString('hex');
   writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);

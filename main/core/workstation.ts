@@ -28,6 +28,7 @@ import { PatientSearch } from './features/patients/search.ts';
 import { sessionHandlers } from './features/session/handlers.ts';
 import { openQueueCounts } from './features/sync/counts.ts';
 import { syncHandlers } from './features/sync/handlers.ts';
+import { DATABASE_FILE } from './key-file.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { Registry } from './registry.ts';
 import { checkServerUrl, fetchTrusting } from './server-link.ts';
@@ -237,7 +238,7 @@ export class Workstation {
   static async start(opts: WorkstationOptions): Promise<Workstation> {
     mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     const local = openLocalDatabase({
-      path: join(opts.dataDir, 'workstation.db'),
+      path: join(opts.dataDir, DATABASE_FILE),
       key: opts.key,
       ...(opts.migrationsDir ? { migrationsDir: opts.migrationsDir } : {}),
     });
