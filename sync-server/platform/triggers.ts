@@ -83,6 +83,11 @@ $fn$;
 CREATE OR REPLACE TRIGGER hms_audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION hms_audit_append_only();
 
+-- Grants decide which users' rows a PC holds (sync/scopes.ts USERS_HERE): their changes are logged
+-- too, so a first sign-in moves that user's notifications and tasks in.
+CREATE OR REPLACE TRIGGER hms_log_change AFTER INSERT OR UPDATE OR DELETE ON authoring_grants
+  FOR EACH ROW EXECUTE FUNCTION hms_log_change();
+
 INSERT INTO sync_counters (key, value) VALUES ('epoch', '1'), ('floor', '0') ON CONFLICT (key) DO NOTHING;
 ${perTable}
 `;

@@ -66,10 +66,21 @@ const REFERENCE = [
 /** The users who have logged in online on this workstation (they hold authoring grants here). */
 const USERS_HERE = `(SELECT user_id FROM authoring_grants WHERE workstation_id = $ws AND revoked_at IS NULL)`;
 
+/**
+ * A user's rows move onto a PC when they first sign in there (a grant is issued) and off it when
+ * their grants end: the grants table is a dependency of every rule that names USERS_HERE.
+ */
+const grantsMove = (column: string): ScopeDependency => ({
+  table: 'authoring_grants',
+  when: '{d}.workstation_id = $ws AND {d}.revoked_at IS NULL',
+  column,
+  via: 'user_id',
+});
+
 /** What every non-admin workstation also gets: its users' inbox, and the fate of its own writes. */
 const OWN: Record<string, ScopeRule> = {
   system_settings: { where: '{r}.is_public' },
-  notifications: { where: `{r}.user_id IN ${USERS_HERE}` },
+  notifications: { where: `{r}.user_id IN ${USERS_HERE}`, dependsOn: [grantsMove('user_id')] },
   sync_conflicts: { where: '{r}.local_workstation_id = $ws' },
   quarantined_mutations: { where: '{r}.workstation_id = $ws' },
 };
@@ -110,7 +121,14 @@ const WARD_PATIENTS = '(SELECT id FROM patients WHERE ward_id = $ward)';
 /** Alerts of these kinds, and any assigned to someone who works here. */
 const alertsOf = (...kinds: string[]): ScopeRule => ({
   where: `{r}.kind IN (${kinds.map((k) => `'${k}'`).join(', ')}) OR {r}.assigned_to IN ${USERS_HERE}`,
+  dependsOn: [grantsMove('assigned_to')],
 });
+
+/** Tasks (or alerts) assigned to the people who work here. */
+const assignedHere: ScopeRule = {
+  where: `{r}.assigned_to IN ${USERS_HERE}`,
+  dependsOn: [grantsMove('assigned_to')],
+};
 
 const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, ScopeRule>> = {
   ward: {
@@ -122,12 +140,18 @@ const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, ScopeRule>
     ...Object.fromEntries(WARD_CLINICAL.map((t) => [t, inWard('patient_id')])),
     tasks: {
       where: `{r}.assigned_to IN ${USERS_HERE} OR {r}.patient_id IN ${WARD_PATIENTS}`,
-      dependsOn: [{ table: 'patients', when: '{d}.ward_id = $ward', column: 'patient_id', via: 'id' }],
+      dependsOn: [
+        { table: 'patients', when: '{d}.ward_id = $ward', column: 'patient_id', via: 'id' },
+        grantsMove('assigned_to'),
+      ],
     },
     // The ward's own alerts (beds, admissions), those about its patients, and those for its staff.
     alerts: {
       where: `{r}.ward_id = $ward OR {r}.assigned_to IN ${USERS_HERE} OR {r}.patient_id IN ${WARD_PATIENTS}`,
-      dependsOn: [{ table: 'patients', when: '{d}.ward_id = $ward', column: 'patient_id', via: 'id' }],
+      dependsOn: [
+        { table: 'patients', when: '{d}.ward_id = $ward', column: 'patient_id', via: 'id' },
+        grantsMove('assigned_to'),
+      ],
     },
     patient_merges: {
       where: `{r}.survivor_id IN ${WARD_PATIENTS} OR {r}.merged_id IN ${WARD_PATIENTS}`,
@@ -151,7 +175,7 @@ const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, ScopeRule>
     purchase_order_items: ALL,
     goods_received_notes: ALL,
     grn_items: ALL,
-    tasks: { where: `{r}.assigned_to IN ${USERS_HERE}` },
+    tasks: assignedHere,
     alerts: alertsOf('stock_below_zero'),
   },
   reception: {
@@ -169,7 +193,7 @@ const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, ScopeRule>
     telemedicine_sessions: ALL,
     referrals: ALL,
     patient_merges: ALL,
-    tasks: { where: `{r}.assigned_to IN ${USERS_HERE}` },
+    tasks: assignedHere,
     alerts: alertsOf('doctor_double_booked', 'resource_double_booked', 'bill_overpaid'),
   },
   lab: {
@@ -178,8 +202,8 @@ const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, ScopeRule>
     lab_orders: ALL,
     lab_results: ALL,
     patients: patientsWith('lab_orders', 'id'),
-    tasks: { where: `{r}.assigned_to IN ${USERS_HERE}` },
-    alerts: { where: `{r}.assigned_to IN ${USERS_HERE}` },
+    tasks: assignedHere,
+    alerts: assignedHere,
   },
 };
 
