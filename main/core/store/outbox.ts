@@ -52,6 +52,8 @@ export type FieldChange = { base: unknown; value: unknown };
  * sweep of a table, so a user's unacknowledged work never disappears from their screens.
  */
 export const PENDING_ROW_IDS = `SELECT row_id FROM outbox WHERE status = 'pending' AND table_name = @t`;
+/** Rows of table `@t` this PC wrote and the server acknowledged, while their entries are kept. */
+export const ACKED_ROW_IDS = `SELECT row_id FROM outbox WHERE status = 'acked' AND table_name = @t`;
 
 export class Outbox {
   private readonly appendStmt: Database.Statement;

@@ -181,6 +181,31 @@ describe('shape applier', () => {
     expect(count(t, 'SELECT COUNT(*) AS n FROM refetch_marks')).toBe(0);
   });
 
+  it('a row written here and acknowledged lately never vanishes during a re-snapshot, even briefly', () => {
+    const { writes } = makeWrites(t, { id: newId(), role: 'doctor' });
+    const mine = writes.insert('patients', patient());
+    const gone = writes.insert('patients', patient());
+    if (!mine.ok || !gone.ok) throw new Error('setup');
+    // Both acknowledged by the server: no longer pending.
+    for (const e of t.outbox.nextBatch(10))
+      t.outbox.markAcked(e.id, 'applied', null, new Date().toISOString());
+    applier.apply([upToDate], 'h1', '5_0');
+
+    // A compaction forces a re-snapshot whose position predates `mine`'s commit: not in it.
+    const other = serverRow();
+    applier.apply([mustRefetch], 'h2', '-1');
+    applier.apply([ins(other), upToDate], 'h2', '6_inf');
+    expect(get(mine.value.id as string)).toBeDefined();
+    expect(position()?.refetching).toBe(2);
+    // The log after the snapshot brings it; `gone` (left the PC's scope before the snapshot) is not
+    // re-delivered, and goes now.
+    applier.apply([ins({ ...serverRow(), ...mine.value, id: mine.value.id }), upToDate], 'h2', '7_0');
+    expect(get(mine.value.id as string)).toBeDefined();
+    expect(get(gone.value.id as string)).toBeUndefined();
+    expect(position()?.refetching).toBe(0);
+    expect(count(t, 'SELECT COUNT(*) AS n FROM refetch_marks')).toBe(0);
+  });
+
   it('applies a large initial sync in batches: every row once, each in the patient search index', () => {
     // How fast is the bench's business (npm run bench, figure a), not a test's.
     const N = 5_000;

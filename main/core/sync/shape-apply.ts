@@ -5,12 +5,15 @@
  *
  * `must-refetch` never empties a table (a ward PC must keep working if the network dies during the
  * re-snapshot): rows re-delivered are marked in `refetch_marks`, and at the next up-to-date the rows
- * not re-delivered (and without pending local writes) are swept.
+ * not re-delivered (and without pending local writes) are swept. A row this PC wrote and the server
+ * acknowledged lately may have committed after the snapshot's position: it comes with the log right
+ * after, so it is spared until the following up-to-date ("settling") and swept then only if the log
+ * did not bring it either. Nothing the user wrote disappears, even for a moment.
  */
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { quoteIdent, type Row } from '../../../db/primitives/index.ts';
-import { type Outbox, PENDING_ROW_IDS } from '../store/outbox.ts';
+import { ACKED_ROW_IDS, type Outbox, PENDING_ROW_IDS } from '../store/outbox.ts';
 import { type SqlValue, type TableInfo, toSqlite } from '../store/tables.ts';
 
 /** The subset of `@electric-sql/client` messages the applier reads. */
@@ -23,8 +26,14 @@ export interface ShapePosition {
   handle: string | null;
   offset: string | null;
   upToDateAt: string | null;
+  /** Re-delivered rows are being marked (a must-refetch is under way). */
   refetching: boolean;
+  /** The snapshot is in; rows this PC wrote lately are spared until the log after it is in too. */
+  settling: boolean;
 }
+
+/** `shape_positions.refetching`: 0 none, 1 re-snapshot under way, 2 settling. */
+const stateOf = (p: { refetching: boolean; settling: boolean }) => (p.refetching ? (p.settling ? 2 : 1) : 0);
 
 export interface ApplyResult {
   /** Rows were inserted, changed or deleted. */
@@ -64,6 +73,8 @@ export class ShapeApplier {
   private readonly markStmt: Database.Statement<[string, string, string, string]>;
   private readonly clearMarksStmt: Database.Statement<[string]>;
   private readonly sweepStmt: Database.Statement<[{ t: string }]>;
+  private readonly sweepSparingStmt: Database.Statement<[{ t: string }]>;
+  private readonly sparedStmt: Database.Statement<[{ t: string }], { n: number }>;
   private readonly positionStmt: Database.Statement<[string], Row>;
   private readonly savePositionStmt: Database.Statement;
   private position: ShapePosition;
@@ -84,6 +95,13 @@ export class ShapeApplier {
       `DELETE FROM ${t} WHERE "id" NOT IN (SELECT row_id FROM refetch_marks WHERE table_name = @t)
          AND "id" NOT IN (${PENDING_ROW_IDS})`,
     );
+    const unmarkedAcked = `"id" NOT IN (SELECT row_id FROM refetch_marks WHERE table_name = @t)
+         AND "id" IN (${ACKED_ROW_IDS})`;
+    this.sweepSparingStmt = sqlite.prepare(
+      `DELETE FROM ${t} WHERE "id" NOT IN (SELECT row_id FROM refetch_marks WHERE table_name = @t)
+         AND "id" NOT IN (${PENDING_ROW_IDS}) AND "id" NOT IN (${ACKED_ROW_IDS})`,
+    );
+    this.sparedStmt = sqlite.prepare(`SELECT COUNT(*) AS n FROM ${t} WHERE ${unmarkedAcked}`);
     this.positionStmt = sqlite.prepare(
       'SELECT handle, "offset", up_to_date_at, refetching FROM shape_positions WHERE table_name = ?',
     );
@@ -111,7 +129,7 @@ export class ShapeApplier {
       this.sqlite.prepare('DELETE FROM shape_positions WHERE table_name = ?').run(name);
       this.clearMarksStmt.run(name);
     })();
-    this.position = { handle: null, offset: null, upToDateAt: null, refetching: false };
+    this.position = { handle: null, offset: null, upToDateAt: null, refetching: false, settling: false };
   }
 
   /** Where the shape stands, as last committed. */
@@ -121,7 +139,8 @@ export class ShapeApplier {
       handle: typeof r?.handle === 'string' ? r.handle : null,
       offset: typeof r?.offset === 'string' ? r.offset : null,
       upToDateAt: typeof r?.up_to_date_at === 'string' ? r.up_to_date_at : null,
-      refetching: r?.refetching === 1,
+      refetching: r?.refetching === 1 || r?.refetching === 2,
+      settling: r?.refetching === 2,
     };
     return this.position;
   }
@@ -137,6 +156,7 @@ export class ShapeApplier {
   ): ApplyResult {
     const result: ApplyResult = { changed: false, upToDate: false, mustRefetch: false, skipped: 0 };
     let refetching = this.position.refetching;
+    let settling = this.position.settling;
     const touched = new Set<string>();
     const now = new Date().toISOString();
     const name = this.info.name;
@@ -151,6 +171,7 @@ export class ShapeApplier {
         if (control === 'must-refetch') {
           result.mustRefetch = true;
           refetching = true;
+          settling = false;
           this.clearMarksStmt.run(name);
           continue;
         }
@@ -181,9 +202,15 @@ export class ShapeApplier {
         result.changed = true;
       }
       if (result.upToDate && refetching) {
-        if (this.sweepStmt.run({ t: name }).changes > 0) result.changed = true;
-        this.clearMarksStmt.run(name);
-        refetching = false;
+        const sweep = settling ? this.sweepStmt : this.sweepSparingStmt;
+        if (sweep.run({ t: name }).changes > 0) result.changed = true;
+        // After the snapshot, rows written here lately wait for the log that follows it (one more
+        // up-to-date); after that, whatever is still unmarked goes.
+        settling = !settling && (this.sparedStmt.get({ t: name })?.n ?? 0) > 0;
+        if (!settling) {
+          this.clearMarksStmt.run(name);
+          refetching = false;
+        }
       }
       if (touched.size > 0 && this.outbox.hasPending(name)) {
         const pending = this.outbox.pendingFor(name, touched);
@@ -191,13 +218,22 @@ export class ShapeApplier {
       }
       const h = handle ?? this.position.handle;
       const o = offset ?? this.position.offset;
-      this.savePositionStmt.run(uuidv7(), now, name, h, o, result.upToDate ? now : null, refetching ? 1 : 0);
+      this.savePositionStmt.run(
+        uuidv7(),
+        now,
+        name,
+        h,
+        o,
+        result.upToDate ? now : null,
+        stateOf({ refetching, settling }),
+      );
     })();
     this.position = {
       handle: handle ?? this.position.handle,
       offset: offset ?? this.position.offset,
       upToDateAt: result.upToDate ? now : this.position.upToDateAt,
       refetching,
+      settling,
     };
     return result;
   }
