@@ -126,7 +126,11 @@ export class Workstation {
   private online = false;
   private revoked = false;
   private updateRequired = false;
-  private lastError: string | null = null;
+  /**
+   * What is failing now, by source (`upload`, `scope`, `shape:<table>`): each clears when that
+   * source works again, so the status never shows an error that has passed.
+   */
+  private readonly errors = new Map<string, string>();
   private lastStatusJson = '';
   private statusScheduled = false;
   private stopped = false;
@@ -324,10 +328,11 @@ export class Workstation {
       }
       const parsed = ScopeSchema.safeParse(await res.json());
       if (!parsed.success) {
-        this.lastError = 'the server sent a scope this build does not understand';
+        this.setError('scope', 'the server sent a scope this build does not understand');
         return;
       }
       if (this.stopped) return;
+      this.setError('scope', null);
       this.settings.set(SETTING.scope, JSON.stringify(parsed.data));
       this.applyScope(parsed.data);
       this.setOnline(true);
@@ -368,6 +373,7 @@ export class Workstation {
     switch (e.type) {
       case 'batch':
         if (e.changed) this.emitter.emit('change', [e.table]);
+        if (e.upToDate) this.setError(`shape:${e.table}`, null);
         if (e.changed || e.upToDate) this.statusChanged();
         return;
       case 'online':
@@ -377,10 +383,16 @@ export class Workstation {
       case 'revoked':
         return this.markRevoked();
       case 'error':
-        this.lastError = `${e.table}: ${e.message}`;
+        this.setError(`shape:${e.table}`, `${e.table}: ${e.message}`);
         this.statusChanged();
         return;
     }
+  }
+
+  /** Records (or, with null, clears) what is failing in `source`; the newest shows in the status. */
+  private setError(source: string, message: string | null) {
+    this.errors.delete(source);
+    if (message !== null) this.errors.set(source, message);
   }
 
   private onUploaderEvent(e: UploaderEvent) {
@@ -388,7 +400,7 @@ export class Workstation {
       case 'online':
         return this.setOnline(true);
       case 'offline':
-        this.lastError = e.message;
+        this.setError('upload', e.message);
         return this.setOnline(false);
       case 'revoked':
         return this.markRevoked();
@@ -398,11 +410,12 @@ export class Workstation {
         this.statusChanged();
         return;
       case 'acked':
+        this.setError('upload', null);
         if (e.reverted.length) this.emitter.emit('change', e.reverted);
         this.statusChanged();
         return;
       case 'error':
-        this.lastError = e.message;
+        this.setError('upload', e.message);
         this.statusChanged();
         return;
     }
@@ -443,7 +456,7 @@ export class Workstation {
       tables,
       firstSync: downloading ? { tablesDone: done, tablesTotal: tables.length } : null,
       user: u ? { id: u.id, username: u.username, role: u.role, offline: u.offline } : null,
-      lastError: this.lastError,
+      lastError: [...this.errors.values()].at(-1) ?? null,
     };
   }
 

@@ -89,6 +89,8 @@ describe('blackholed network during an upload', () => {
     expect(slowest).toBeLessThan(1_000);
     expect(ws.status().outboxPending).toBe(0);
     expect(ws.status().online).toBe(true);
+    // Status tells the truth after recovery: the upload error is gone once uploads succeed again.
+    expect(ws.status().lastError).toBeNull();
     const onServer = await server.database.query<{ id: string; n: number }>(
       `SELECT min(id::text) AS id, count(*)::int AS n FROM patients WHERE mrn LIKE 'BH-%' GROUP BY mrn`,
     );
