@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type MutationBatch, MutationSchema, SYNC_SCHEMA_VERSION } from '../../../db/sync-contract.ts';
 import type { OutboxEntry } from '../store/outbox.ts';
 import { json, makeWrites, newId, openTestDb, patient, type TestDb } from '../test-support.ts';
@@ -168,5 +168,34 @@ describe('uploader', () => {
     expect(entries().map((e) => e.status)).toEqual(['acked', 'acked']);
     expect(server.batches.map((b) => b.mutations.length)).toEqual([2, 1]);
     await up.stop();
+  });
+
+  it('a local write does not bypass the back-off after a failed upload', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const { writes } = makeWrites(t, doctor);
+      let calls = 0;
+      const failing = (async () => {
+        calls++;
+        throw new TypeError('fetch failed');
+      }) as typeof fetch;
+      const up = make(failing);
+      expect(writes.insert('patients', patient()).ok).toBe(true);
+      await up.runNow(); // fails: a retry is scheduled with back-off (125–250 ms)
+      expect(calls).toBe(1);
+      // Twenty writes inside the back-off window: each kicks the uploader, none may send early.
+      for (let i = 0; i < 20; i++) {
+        expect(writes.insert('patients', patient()).ok).toBe(true);
+        up.kick();
+      }
+      await vi.advanceTimersByTimeAsync(100);
+      expect(calls).toBe(1);
+      // The back-off retry itself still comes, and takes them all.
+      await vi.advanceTimersByTimeAsync(200);
+      expect(calls).toBe(2);
+      await up.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

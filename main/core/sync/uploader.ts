@@ -111,7 +111,9 @@ export class Uploader {
       return;
     }
     if (this.debounce) return;
-    if (this.retryTimer && delay === 0) return; // a back-off retry is already scheduled
+    // A back-off retry is scheduled: it takes everything written meanwhile (a write must not turn
+    // each failure into a new request; `nudge` resets the back-off when the network returns).
+    if (this.retryTimer) return;
     this.debounce = setTimeout(() => {
       this.debounce = null;
       void this.runNow();
