@@ -78,6 +78,16 @@ export function installErrorHandling(app: FastifyInstance): void {
       const code = (fe.code && FASTIFY_CLIENT_ERRORS[fe.code]) ?? 'bad_request';
       return reply.code(status).send({ error: code, message: safeClientMessage(fe) });
     }
+    if (databaseUnavailable(error)) {
+      request.log.warn({ error: loggableError(error) }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return reply
+        .code(503)
+        .send({
+          error: 'database_unavailable',
+          message: 'the database cannot be reached just now: try again shortly',
+        });
+    }
     request.log.error({ error: loggableError(error) }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error', request_id: request.id });
   });
@@ -87,4 +97,23 @@ export function installErrorHandling(app: FastifyInstance): void {
 /** fastify's 4xx messages are safe to show (no stack, no internals); cut them short anyway. */
 function safeClientMessage(error: FastifyError): string {
   return String(error.message ?? 'bad request').slice(0, 200);
+}
+
+/**
+ * A failure of the database's availability, not of the request: a refused or dropped connection,
+ * a server shutting down or starting (SQLSTATE 08xxx, 57P0x). The client should come back (503).
+ */
+export function databaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (
+      typeof code === 'string' &&
+      (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/.test(code) || /^(08|57P0)/.test(code))
+    )
+      return true;
+    const message = e instanceof Error ? e.message : '';
+    if (/Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(message))
+      return true;
+  }
+  return false;
 }

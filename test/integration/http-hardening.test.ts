@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workstation } from '../../main/core/workstation.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { eventually } from '../support/eventually.ts';
+import { createTestDatabase } from '../support/postgres.ts';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
+import { TcpProxy } from '../support/tcp-proxy.ts';
 
 /** Sends headers announcing `length` bytes and only `sent` of them; resolves with the status, if any comes. */
 function partialPost(url: string, path: string, length: number, sent: number, waitMs: number) {
@@ -177,5 +180,40 @@ describe('HTTPS on the hospital LAN', () => {
       }),
     ).rejects.toMatchObject({ code: 'insecure_server' });
     rmSync(dataDir, { recursive: true, force: true });
+  });
+});
+
+describe('a server whose database is cut off', () => {
+  let server: TestServer;
+  let proxy: TcpProxy;
+  let db: { url: string; drop: () => Promise<void> };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('hms_cutoff');
+    const target = new URL(db.url);
+    proxy = new TcpProxy(Number(target.port || 5432));
+    await proxy.start();
+    target.port = String(proxy.port);
+    server = await startTestServer({ url: target.toString() });
+  });
+  afterAll(async () => {
+    proxy.pass();
+    await server?.close();
+    await proxy?.stop();
+    await db?.drop();
+  });
+
+  it('answers 503 with Retry-After (not a 500) while Postgres cannot be reached, and recovers', async () => {
+    const token = await server.login('admin', ADMIN_PASSWORD);
+    const users = () => fetch(`${server.url}/api/users`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await users()).status).toBe(200);
+    proxy.cut();
+    const down = await users();
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBe('5');
+    expect(((await down.json()) as { error: string }).error).toBe('database_unavailable');
+    expect((await fetch(`${server.url}/api/health`)).status).toBe(503);
+    proxy.pass();
+    await eventually(async () => (await users()).status === 200, 'answers again once Postgres is back');
   });
 });
