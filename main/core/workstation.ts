@@ -124,6 +124,8 @@ export class Workstation {
   private readonly log: Logger;
   private heartbeat: NodeJS.Timeout | null = null;
   private online = false;
+  /** The last upload failed (network or server): "online" in the status means uploads work too. */
+  private uploadFailing = false;
   private revoked = false;
   private updateRequired = false;
   /**
@@ -358,6 +360,11 @@ export class Workstation {
       this.log.warn('scope tables unknown to this build, skipped', { tables: unknown.join(',') });
   }
 
+  /**
+   * Whether the server can be reached (the probe, the shapes). Only its coming back restarts the
+   * streams and the uploads at once: failing uploads alone back off by themselves, and flipping
+   * this on each of them restarted every stream dozens of times a second.
+   */
   private setOnline(v: boolean) {
     if (this.online === v) return;
     this.online = v;
@@ -366,6 +373,12 @@ export class Workstation {
       this.shapes.refreshAll();
       this.uploader.nudge();
     }
+    this.statusChanged();
+  }
+
+  private setUploadFailing(v: boolean) {
+    if (this.uploadFailing === v) return;
+    this.uploadFailing = v;
     this.statusChanged();
   }
 
@@ -398,10 +411,10 @@ export class Workstation {
   private onUploaderEvent(e: UploaderEvent) {
     switch (e.type) {
       case 'online':
-        return this.setOnline(true);
+        return;
       case 'offline':
         this.setError('upload', e.message);
-        return this.setOnline(false);
+        return this.setUploadFailing(true);
       case 'revoked':
         return this.markRevoked();
       case 'update_required':
@@ -411,6 +424,7 @@ export class Workstation {
         return;
       case 'acked':
         this.setError('upload', null);
+        this.setUploadFailing(false);
         if (e.reverted.length) this.emitter.emit('change', e.reverted);
         this.statusChanged();
         return;
@@ -444,7 +458,8 @@ export class Workstation {
       workstationId: this.workstationId,
       code: this.settings.get(SETTING.code),
       kind: this.settings.get(SETTING.kind),
-      online: this.online,
+      // Online: the server answers, and what is waiting to go up goes.
+      online: this.online && !(this.uploadFailing && pending.count > 0),
       lastSyncAt,
       outboxPending: pending.count,
       oldestPendingAt: pending.oldestAt,

@@ -81,12 +81,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (databaseUnavailable(error)) {
       request.log.warn({ error: loggableError(error) }, 'database unavailable');
       reply.header('retry-after', '5');
-      return reply
-        .code(503)
-        .send({
-          error: 'database_unavailable',
-          message: 'the database cannot be reached just now: try again shortly',
-        });
+      return reply.code(503).send({
+        error: 'database_unavailable',
+        message: 'the database cannot be reached just now: try again shortly',
+      });
     }
     request.log.error({ error: loggableError(error) }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error', request_id: request.id });
