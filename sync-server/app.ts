@@ -166,8 +166,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   const jobs = new Scheduler(database, log.child({ module: 'jobs' }));
   jobs.add(compactionJob({ retentionDays: config.changeLogRetentionDays, now }));
-  jobs.add(auditCheckJob({ db: database.db }));
-  jobs.add(plainSqlAuditJob({ db: database.db }));
+  jobs.add(auditCheckJob());
+  jobs.add(plainSqlAuditJob());
   app.addHook('onReady', async () => jobs.start());
   // onClose: after the last request, before the caller closes the database (a run in progress ends first).
   app.addHook('onClose', async () => jobs.stop());

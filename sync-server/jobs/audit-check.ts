@@ -36,13 +36,13 @@ export async function checkAuditTrail(db: ServerDb): Promise<number | null> {
   return brokenAt;
 }
 
-export function auditCheckJob(opts: { db: ServerDb }): Job {
+export function auditCheckJob(): Job {
   return {
     name: AUDIT_CHECK_JOB,
     schedule: '30 2 * * *',
     lockKey: LOCK_KEYS.auditCheckJob,
-    run: async () => {
-      const brokenAt = await checkAuditTrail(opts.db);
+    run: async (_query, tx) => {
+      const brokenAt = await checkAuditTrail(tx);
       if (brokenAt !== null) throw new Error(`the audit trail does not verify from entry ${brokenAt}`);
       return { verified: true };
     },

@@ -27,10 +27,10 @@ function held(job: Job): { job: Job; started: Promise<void>; release: () => void
   return {
     job: {
       ...job,
-      run: async (query) => {
+      run: async (query, tx) => {
         started();
         await gate;
-        return job.run(query);
+        return job.run(query, tx);
       },
     },
     started: running,

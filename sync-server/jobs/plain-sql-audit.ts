@@ -63,11 +63,11 @@ export async function auditPlainSqlChanges(db: ServerDb): Promise<number> {
   });
 }
 
-export function plainSqlAuditJob(opts: { db: ServerDb }): Job {
+export function plainSqlAuditJob(): Job {
   return {
     name: PLAIN_SQL_AUDIT_JOB,
     schedule: '* * * * *',
     lockKey: LOCK_KEYS.plainSqlAuditJob,
-    run: async () => ({ audited: await auditPlainSqlChanges(opts.db) }),
+    run: async (_query, tx) => ({ audited: await auditPlainSqlChanges(tx) }),
   };
 }

@@ -7,11 +7,13 @@
  * another instance holds it. The job runs inside that transaction, so the lock lasts exactly as
  * long as the run and a crashed instance cannot keep it. (On the embedded PGlite, which has one
  * connection, the job's transaction holds that connection: it is also why the job gets the
- * transaction's query function rather than the database.) A run still going when the next one is
- * due is skipped in this process too. Runs, skips, failures and durations go to the job's logger.
+ * transaction — as raw queries and as drizzle — and must never use the database itself, which would
+ * wait for that very transaction.) A run still going when the next one is due is skipped in this
+ * process too. Runs, skips, failures and durations go to the job's logger.
  */
+import { type SQL, sql } from 'drizzle-orm';
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Database, RawQuery } from '../platform/database.ts';
+import { type Database, type RawQuery, rowsOf, type ServerDb } from '../platform/database.ts';
 import { tryLock } from '../platform/locks.ts';
 import { type Logger, loggableError } from '../platform/log.ts';
 
@@ -22,8 +24,11 @@ export interface Job {
   schedule: string;
   /** Its key in `LOCK_KEYS`. */
   lockKey: number;
-  /** The work, inside the transaction that holds the lock; what it returns is logged with the run. */
-  run(query: RawQuery): Promise<Record<string, unknown> | undefined>;
+  /**
+   * The work, inside the transaction that holds the lock (`query` and `tx` are that transaction);
+   * what it returns is logged with the run.
+   */
+  run(query: RawQuery, tx: ServerDb): Promise<Record<string, unknown> | undefined>;
 }
 
 export type RunOutcome =
@@ -97,9 +102,10 @@ export class Scheduler {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
-      const result = await this.database.transaction(async (query) => {
+      const result = await this.database.db.transaction(async (tx) => {
+        const query = rawQueryOf(tx);
         if (!(await tryLock(query, job.lockKey))) return null;
-        return { summary: await job.run(query) };
+        return { summary: await job.run(query, tx) };
       });
       if (!result) {
         log.info('job skipped: another server instance holds its lock');
@@ -114,4 +120,14 @@ export class Scheduler {
       return { status: 'failed', ms, error };
     }
   }
+}
+
+/** Raw positional-parameter queries (`$1`…) run in a drizzle transaction. */
+export function rawQueryOf(tx: ServerDb): RawQuery {
+  return async <R>(text: string, params: unknown[] = []) => {
+    const chunks: SQL[] = text
+      .split(/\$(\d+)/)
+      .map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`));
+    return rowsOf<R>(await tx.execute(sql.join(chunks, sql.raw(''))));
+  };
 }
