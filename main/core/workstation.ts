@@ -103,8 +103,6 @@ export class WorkstationError extends Error {
   }
 }
 
-const trimSlash = (u: string) => u.replace(/\/+$/, '');
-
 export class Workstation {
   /** Units of work, for the domain handlers (and the sync engine's tests); the UI goes through `api`. */
   readonly writes: Writes;
@@ -250,7 +248,7 @@ export class Workstation {
     });
     try {
       const settings = new Settings(local.sqlite);
-      const given = opts.server ? trimSlash(opts.server) : settings.get(SETTING.server);
+      const given = opts.server ?? settings.get(SETTING.server);
       if (!given)
         throw new WorkstationError(
           'not_enrolled',

@@ -309,10 +309,9 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
         await auth.setPassword(tx, id, body.password, { mustChange: true });
         changes.password = { from: '(hidden)', to: '(reset)' };
       } else if (set.is_active === false) {
+        // Disabled (a reset above ends both already): their sessions close, and their PCs' writes made
+        // before now still land, later ones do not.
         await auth.revokeUserSessions(tx, id);
-      }
-      // Disabled: their PCs' writes made before now still land, later ones do not.
-      if (set.is_active === false) {
         await auth.endGrants(tx, id);
       }
       if (Object.keys(changes).length > 0) {

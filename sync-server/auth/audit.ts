@@ -110,10 +110,14 @@ function sealing(): { key: Buffer; dir: string } {
 /** The row naming this database's chain, so each chain has its own head checkpoint. */
 const CHAIN_ID = 'audit_chain_id';
 
+/** Read on every append: named once, by the first (the insert only when it is missing). */
 async function chainId(db: ServerDb): Promise<string> {
+  const named = async () =>
+    (await db.select().from(s.server_secrets).where(eq(s.server_secrets.name, CHAIN_ID)))[0]?.value;
+  const found = await named();
+  if (found) return found;
   await db.insert(s.server_secrets).values({ name: CHAIN_ID, value: randomUUID() }).onConflictDoNothing();
-  const [row] = await db.select().from(s.server_secrets).where(eq(s.server_secrets.name, CHAIN_ID));
-  return row?.value ?? 'unknown';
+  return (await named()) ?? 'unknown';
 }
 
 interface Checkpoint {

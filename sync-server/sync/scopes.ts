@@ -216,9 +216,20 @@ export const KIND_ROLES: Readonly<Record<WorkstationKind, readonly RoleName[]>> 
   lab: ['lab_technician'],
 };
 
-/** Columns of `table` that some role working on `kind` may read (system columns included). */
+const readableByKind = new Map<string, ReadonlySet<string>>();
+
+/**
+ * Columns of `table` that some role working on `kind` may read (system columns included). Asked on
+ * every shape request and every mutation, and fixed by the policy: worked out once per kind and table.
+ */
 export function kindReadable(kind: WorkstationKind, table: string): ReadonlySet<string> {
-  return new Set(KIND_ROLES[kind].flatMap((role) => readableFields(role, table)));
+  const key = `${kind}/${table}`;
+  let columns = readableByKind.get(key);
+  if (!columns) {
+    columns = new Set(KIND_ROLES[kind].flatMap((role) => readableFields(role, table)));
+    readableByKind.set(key, columns);
+  }
+  return columns;
 }
 
 /**

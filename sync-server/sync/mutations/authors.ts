@@ -30,7 +30,7 @@ const GRANT_DAYS_DEFAULT = 30;
 /** Why `m` may not stand on its author's grant (written after it ended), or null. */
 export function afterGrant(author: Author, deviceTime: string): string | null {
   return Date.parse(deviceTime) >= author.grantEnds
-    ? "written after the author's authoring grant on this workstation ended (signed out, password reset, account disabled, or too old): sign in online again, then retry it"
+    ? "written after the author's authoring grant on this workstation ended (password reset, account disabled, or too old): sign in online again, then retry it"
     : null;
 }
 

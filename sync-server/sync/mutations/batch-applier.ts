@@ -66,6 +66,8 @@ interface Batch {
   tx: ServerDb;
   /** The sending workstation: it writes only inside its scope (scopes.ts `writeRuleFor`). */
   ws: AuthenticatedWorkstation;
+  /** The server's time for the batch: clocks ahead of it are bounded to it. */
+  at: Date;
   authors: Map<string, Author | string>;
   book: BatchBookkeeping;
   /** Rows the batch changed, for the cross-row rules and conflict outcomes judged at its end. */
@@ -181,6 +183,16 @@ async function outsideScope(ctx: Batch, table: AnyTableModel, ids: readonly stri
   return rowsOf<{ id: string }>(res).map((r) => r.id);
 }
 
+/**
+ * The mutation's author when their grant on this PC covers it, else why not. A device time far
+ * ahead is read at the batch's time (`ruleTime`), as the row rules read it, not refused for it.
+ */
+function grantedAuthor(ctx: Batch, m: Mutation): Author | string {
+  const author = ctx.authors.get(m.author_id) ?? 'unknown author';
+  if (typeof author !== 'object') return author;
+  return afterGrant(author, ruleTime(m.device_time, ctx.at)) ?? author;
+}
+
 /** Sync bookkeeping whose settling the server stamps itself (by whom: the author; when: now). */
 const SERVER_STAMPED = new Set(['sync_conflicts', 'quarantined_mutations', 'alerts']);
 
@@ -245,6 +257,7 @@ export class MutationApplier {
       const ctx: Batch = {
         tx,
         ws,
+        at,
         authors: await batchAuthors(tx, ws, grants, mutations),
         book: new BatchBookkeeping(tx, ws.id, digests, ip),
         touched: [],
@@ -399,12 +412,11 @@ export class MutationApplier {
 
   /** An insert that passes every check that needs no database (author, table, `checkInsert`), else null. */
   private readyInsert(ctx: Batch, m: Mutation): ReadyInsert | null {
-    const author = ctx.authors.get(m.author_id);
+    const author = grantedAuthor(ctx, m);
     const table = tableByName(m.table);
-    if (typeof author !== 'object' || table?.placement !== 'synced' || afterGrant(author, m.device_time))
-      return null;
+    if (typeof author !== 'object' || table?.placement !== 'synced') return null;
     if (writeDenied(ctx.ws, table.name, Object.keys(m.data ?? {}))) return null;
-    const checked = checkInsert(table, author, m, this.now());
+    const checked = checkInsert(table, author, m, ctx.at);
     return checked.ok ? { m, table, author, value: checked.value } : null;
   }
 
@@ -530,11 +542,8 @@ export class MutationApplier {
 
   /** One mutation, no savepoint of its own: throws `Quarantine` (or a database error) to refuse it. */
   private async applyMutation(ctx: Batch, m: Mutation): Promise<MutationResult> {
-    const author = ctx.authors.get(m.author_id);
-    if (typeof author !== 'object') throw new Quarantine(author ?? 'unknown author');
-    // A clock far ahead is read at the server's time here too (ruleTime), not refused for it.
-    const ended = afterGrant(author, ruleTime(m.device_time, this.now()));
-    if (ended) throw new Quarantine(ended);
+    const author = grantedAuthor(ctx, m);
+    if (typeof author !== 'object') throw new Quarantine(author);
     const table = tableByName(m.table);
     if (table?.placement !== 'synced') throw new Quarantine(`"${m.table}" is not a synced table`);
     const fields = m.op === 'insert' ? Object.keys(m.data ?? {}) : Object.keys(m.changes ?? {});
@@ -554,7 +563,7 @@ export class MutationApplier {
     m: Mutation,
   ): Promise<MutationResult> {
     const { tx } = ctx;
-    const checked = checkInsert(table, author, m, this.now());
+    const checked = checkInsert(table, author, m, ctx.at);
     if (!checked.ok) throw new Quarantine(checked.error);
     const value = checked.value;
     const existing = await this.current(tx, table, m.row_id, false);
@@ -595,7 +604,7 @@ export class MutationApplier {
     const broken = checkRowRules(table.name, 'update', checked.value, {
       from: typeof statusBase === 'string' ? statusBase : null,
       actorId: author.id,
-      now: ruleTime(m.device_time, this.now()),
+      now: ruleTime(m.device_time, ctx.at),
       resolution: fields.some((f) => ctx.resolutions.has(`${table.name}/${m.row_id}/${f}`)),
     });
     if (broken.length) throw new Quarantine(`invalid: ${formatIssues(broken)}`);

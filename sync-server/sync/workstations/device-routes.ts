@@ -99,7 +99,8 @@ export const deviceRoutes: FastifyPluginAsync = async (app) => {
     if (!ws) throw revokedOrUnknown();
     const grant = randomBytes(24).toString('base64url');
     // Earlier grants stay valid: an outbox may still be uploading mutations signed with one. They end
-    // with the workstation (revocation) or the user (disabled accounts are refused at apply time).
+    // with the workstation (revocation), an admin's password reset or disabling, or by age
+    // (sync/mutations/authors.ts).
     const [cred] = await db
       .select({ enabled: s.user_credentials.totp_enabled, enc: s.user_credentials.totp_secret_enc })
       .from(s.user_credentials)
