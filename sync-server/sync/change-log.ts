@@ -61,14 +61,13 @@ export async function compactChangeLog(
   );
   if (!row?.floor) return { removed: 0, floor: (await logPosition(database)).floor };
   const floor = Number(row.floor);
+  // One statement, so no reader sees entries gone under a floor that has not moved yet.
   const removed = await database.query<{ n: string }>(
-    `WITH d AS (DELETE FROM change_log WHERE seq <= $1 RETURNING 1) SELECT count(*)::text AS n FROM d`,
-    [floor],
+    `WITH f AS (UPDATE sync_counters SET value = $1 WHERE key = 'floor' AND value::bigint < $2),
+          d AS (DELETE FROM change_log WHERE seq <= $2 RETURNING 1)
+     SELECT count(*)::text AS n FROM d`,
+    [String(floor), floor],
   );
-  await database.query(`UPDATE sync_counters SET value = $1 WHERE key = 'floor' AND value::bigint < $2`, [
-    String(floor),
-    floor,
-  ]);
   await notifyAll(database);
   return { removed: Number(removed[0]?.n ?? 0), floor };
 }

@@ -136,15 +136,33 @@ describe.each([
       for (const m of msgs) if ('control' in m.headers) controls.push(String(m.headers.control));
     });
     const again = new Shape(resumed);
-    // A generous deadline: on a loaded 2-core CI machine the refetch once took over 15 s.
     await eventually(
       () => controls.includes('must-refetch') && again.currentRows.some((r) => r.code === 'F'),
       'refetch',
-      45_000,
     );
     expect(again.currentRows.map((r) => r.code).sort()).toEqual(['A', 'C', 'E', 'F']);
     again.unsubscribeAll();
-  }, 60_000);
+  });
+
+  it('answers 409, never a log with a gap, to a read that races a compaction it has not been told of', async () => {
+    const s = stream();
+    const shape = new Shape(s);
+    await shape.rows;
+    const handle = s.shapeHandle as string;
+    const offset = s.lastOffset;
+    stopStreams();
+    await insertWard('G');
+    // The compaction as it commits, before its notification reaches this server (the server's
+    // cached floor is still the old one): the entries after this client's offset are gone.
+    await server.database.query(
+      `WITH f AS (UPDATE sync_counters SET value = (SELECT max(seq) FROM change_log)::text WHERE key = 'floor')
+       DELETE FROM change_log`,
+    );
+    const res = await fetch(`${server.url}/v1/shape?table=wards&handle=${handle}&offset=${offset}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(409);
+  });
 
   // A restart needs a database that outlives the server process: the real Postgres one.
   if (!embedded)

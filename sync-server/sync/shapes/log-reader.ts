@@ -16,6 +16,8 @@ export interface LogPage {
   messages: string[];
   lastSeq: number;
   upToDate: boolean;
+  /** The log was compacted past `afterSeq` while (or before) it was read: the page may have a gap. */
+  compacted: boolean;
 }
 
 export class LogReader {
@@ -60,7 +62,8 @@ export class LogReader {
     head: number,
   ): Promise<LogPage> {
     const q: RawQuery = this.database.query.bind(this.database);
-    if (head <= afterSeq) return { messages: [], lastSeq: Math.max(head, afterSeq), upToDate: true };
+    if (head <= afterSeq)
+      return { messages: [], lastSeq: Math.max(head, afterSeq), upToDate: true, compacted: false };
     const t = quoteIdent(table.name);
     const view = columnView(ws, table);
     const nw = bindPredicate(rule.where, ws, { r: 'n' }, 4);
@@ -136,6 +139,11 @@ export class LogReader {
       }
     }
     out.sort((a, b) => a.seq - b.seq);
-    return { messages: out.map((o) => o.m), lastSeq, upToDate };
+    // The service's floor is cached until the compaction's notification arrives; read it again after
+    // the page. A compaction moves the floor and deletes in one statement, so a floor still at or
+    // below `afterSeq` now means nothing this page needed was gone while it was read.
+    const [floor] = await q<{ value: string }>(`SELECT value FROM sync_counters WHERE key = 'floor'`);
+    const compacted = Number(floor?.value ?? 0) > afterSeq;
+    return { messages: out.map((o) => o.m), lastSeq, upToDate, compacted };
   }
 }

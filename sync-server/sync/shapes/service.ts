@@ -98,6 +98,7 @@ export class ShapeService {
         await this.poll.refreshHead();
         page = await this.log.read(ws, table, rule, scope, offset.seq, this.poll.head);
       }
+      if (page.compacted) return mustRefetch(scope, pos.epoch);
       return logAnswer(req, offset.seq, page, schema);
     } finally {
       wait?.cancel();
