@@ -23,6 +23,11 @@ export interface WorkstationStatus {
   /** The first download: tables complete of all this PC holds (null once every table has arrived). */
   firstSync: { tablesDone: number; tablesTotal: number } | null;
   user: { id: string; username: string; role: string; offline: boolean } | null;
+  /**
+   * A fault of this PC's own database (disk full, damaged, opened read-only) with what it means and
+   * what to do; null while it works.
+   */
+  storage: { kind: 'full' | 'damaged' | 'readonly' | 'io'; message: string } | null;
   lastError: string | null;
 }
 

@@ -18,6 +18,7 @@ import {
 } from '../common/contract.ts';
 import type { SessionUser } from '../common/session.ts';
 import type { Logger } from './logger.ts';
+import type { StorageHealth } from './store/storage-fault.ts';
 
 /** What a handler knows about its call. */
 export interface CallContext {
@@ -48,6 +49,8 @@ export class Registry<C extends Readonly<Record<string, Domain>>> {
     private readonly contract: C,
     private readonly currentUser: () => SessionUser | null,
     private readonly log: Logger,
+    /** A handler that died of the local disk (full, damaged) answers what that means, not "internal". */
+    private readonly storage?: StorageHealth,
   ) {}
 
   /** Adds a domain's handlers: exactly the operations its contract declares, each once. */
@@ -92,6 +95,8 @@ export class Registry<C extends Readonly<Record<string, Domain>>> {
     try {
       return await entry.fn(parsed.data, { user });
     } catch (e) {
+      const fault = this.storage?.report(e);
+      if (fault) return err('storage', fault.message);
       this.log.error('operation failed', {
         channel: String(channel),
         error: e instanceof Error ? e.message : String(e),

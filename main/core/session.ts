@@ -7,6 +7,7 @@
  * offline-totp.ts; a code works once); refused for an account the PC has heard was disabled; and
  * refused once the last online sign-in here is older than `security.offline_login_days` (14).
  */
+
 import { hash, verify } from '@node-rs/argon2';
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
@@ -15,6 +16,7 @@ import { checkTotp } from '../../db/primitives/totp.ts';
 import { errorBodyOf, GrantResponseSchema } from '../../db/sync-contract.ts';
 import type { SessionUser } from '../common/session.ts';
 import { unwrapTotpSecret, wrapTotpSecret } from './offline-totp.ts';
+import type { StorageHealth } from './store/storage-fault.ts';
 import { OFFLINE_LOGIN_DAYS_DEFAULT, SYSTEM_SETTING, SystemSettings } from './store/system-settings.ts';
 import type { FetchLike } from './sync/fetch.ts';
 
@@ -51,6 +53,8 @@ export interface SessionOptions {
   onChange?: (user: SessionUser | null) => void;
   /** The server answered (a login is proof the network works). */
   onOnline?: () => void;
+  /** Where a disk that cannot keep the offline sign-in is reported: the online sign-in still works. */
+  storage?: StorageHealth;
 }
 
 interface OfflineUserRow {
@@ -181,7 +185,13 @@ export class Session {
         ? wrapTotpSecret(grant.totpSecret, current, user.id)
         : null
       : undefined;
-    this.storeOfflineUser(user, verifier, grant?.grant ?? null, totp);
+    try {
+      this.storeOfflineUser(user, verifier, grant?.grant ?? null, totp);
+    } catch (e) {
+      // A full disk: the user works online now (nothing can be saved here anyway); the next
+      // sign-in with room on the disk keeps them for offline use.
+      if (!this.o.storage?.report(e)) throw e;
+    }
     this.failures.delete(normalizeLogin(username));
     this.user = user;
     this.tokens = { access, refresh: typeof body?.refresh === 'string' ? body.refresh : null };

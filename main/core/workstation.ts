@@ -39,6 +39,7 @@ import { PortableQueries } from './store/portable-queries.ts';
 import { Reader } from './store/reader.ts';
 import { Sequences } from './store/sequences.ts';
 import { SETTING, Settings } from './store/settings.ts';
+import { type StorageFault, StorageHealth } from './store/storage-fault.ts';
 import { SystemSettings } from './store/system-settings.ts';
 import { Writes } from './store/writes.ts';
 import type { FetchLike } from './sync/fetch.ts';
@@ -120,6 +121,8 @@ export class Workstation {
   private readonly shapes: ShapeSync;
   private readonly uploader: Uploader;
   private readonly log: Logger;
+  /** The local database's health: background tasks report SQLite errors here instead of dying. */
+  private readonly storage: StorageHealth;
   private heartbeat: NodeJS.Timeout | null = null;
   private online = false;
   /** The last upload failed (network or server): "online" in the status means uploads work too. */
@@ -146,6 +149,7 @@ export class Workstation {
   ) {
     const sqlite = local.sqlite;
     this.log = opts.log ?? silentLogger;
+    this.storage = new StorageHealth((fault) => this.onStorage(fault), local.fault);
     this.settings = new Settings(sqlite);
     this.outbox = new Outbox(sqlite);
     this.reader = new Reader(sqlite);
@@ -162,6 +166,7 @@ export class Workstation {
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       onChange: () => this.statusChanged(),
       onOnline: () => this.setOnline(true),
+      storage: this.storage,
     });
     const clock = opts.clock;
     const now = clock ? () => new Date(clock()) : () => new Date();
@@ -170,6 +175,7 @@ export class Workstation {
       hlc: this.hlc,
       outbox: this.outbox,
       now,
+      storage: this.storage,
       actor: () => {
         const u = this.session.currentUser();
         return u ? { id: u.id, role: u.role } : null;
@@ -188,6 +194,7 @@ export class Workstation {
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       onEvent: (e) => this.onShapeEvent(e),
       log: this.log.child('shapes'),
+      storage: this.storage,
     });
     this.uploader = new Uploader({
       sqlite,
@@ -198,11 +205,17 @@ export class Workstation {
       ...(opts.uploadTimeoutMs ? { timeoutMs: opts.uploadTimeoutMs } : {}),
       onEvent: (e) => this.onUploaderEvent(e),
       log: this.log.child('uploader'),
+      storage: this.storage,
     });
 
     this.sequences = new Sequences(sqlite, () => this.settings.get(SETTING.code));
     const sequences = this.sequences;
-    this.registry = new Registry(contract, () => this.session.currentUser(), this.log.child('registry'));
+    this.registry = new Registry(
+      contract,
+      () => this.session.currentUser(),
+      this.log.child('registry'),
+      this.storage,
+    );
     this.registry.register(
       'session',
       sessionHandlers({ session: this.session, settings: new SystemSettings(sqlite) }),
@@ -333,12 +346,28 @@ export class Workstation {
       }
       if (this.stopped) return;
       this.setError('scope', null);
-      this.settings.set(SETTING.scope, JSON.stringify(parsed.data));
+      this.remember(SETTING.scope, JSON.stringify(parsed.data));
       this.applyScope(parsed.data);
       this.setOnline(true);
     } catch {
       this.setOnline(false);
     }
+  }
+
+  /** Saves a setting when it changed; a disk that cannot take it is reported, never thrown. */
+  private remember(key: (typeof SETTING)[keyof typeof SETTING], value: string) {
+    try {
+      if (this.settings.get(key) !== value) this.settings.set(key, value);
+    } catch (e) {
+      if (!this.storage.report(e)) throw e;
+    }
+  }
+
+  private onStorage(fault: StorageFault | null) {
+    this.setError('storage', fault?.message ?? null);
+    if (fault) this.log.error('local database fault', { kind: fault.kind });
+    else this.log.info('local database writable again');
+    this.statusChanged();
   }
 
   private applyScope(scope: Scope) {
@@ -469,6 +498,7 @@ export class Workstation {
       tables,
       firstSync: downloading ? { tablesDone: done, tablesTotal: tables.length } : null,
       user: u ? { id: u.id, username: u.username, role: u.role, offline: u.offline } : null,
+      storage: this.storage.fault,
       lastError: [...this.errors.values()].at(-1) ?? null,
     };
   }

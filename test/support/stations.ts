@@ -47,6 +47,8 @@ export async function startStation(
     password?: string;
     /** Extra workstation options (timeouts), kept across restarts. */
     options?: Pick<WorkstationOptions, 'uploadTimeoutMs' | 'heartbeatMs' | 'clock'>;
+    /** The data directory (default: a new temporary one), e.g. on a small tmpfs. */
+    dir?: string;
   },
 ): Promise<Station> {
   const serverPort = Number(new URL(server.url).port);
@@ -57,7 +59,7 @@ export async function startStation(
     kind: input.kind,
     ward_id: input.ward_id ?? null,
   });
-  const dir = mkdtempSync(join(tmpdir(), 'hms-station-'));
+  const dir = input.dir ?? mkdtempSync(join(tmpdir(), 'hms-station-'));
   const password =
     input.password ?? (input.user === 'admin' ? 'admin-password-for-tests' : `password-${input.user}`);
   const log = process.env.HMS_TEST_LOG ? createLogger('debug') : undefined;
@@ -85,6 +87,9 @@ export async function startStation(
     id: created.id,
     async stop() {
       await ws.stop();
+      // The files at rest, as after a real shutdown (the last connection removes the WAL).
+      outside?.close();
+      outside = null;
     },
     async restart() {
       ws = await startWorkstation({ server: url, dataDir: dir, key: KEY, ...input.options });

@@ -15,6 +15,7 @@ import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from '../../../db/schema/sqlite.ts';
 import { registerSearchFunctions } from './search-functions.ts';
+import { STORAGE_MESSAGES, type StorageFault, storageFaultOf } from './storage-fault.ts';
 
 export type LocalSchema = typeof schema;
 export type LocalDb = BetterSQLite3Database<LocalSchema>;
@@ -26,7 +27,21 @@ export const sqliteMigrations = (): string =>
 export interface LocalDatabase {
   sqlite: Database.Database;
   db: LocalDb;
+  /** Opened read-only because the disk would not take a write (full, or no permission): says why. */
+  fault: StorageFault | null;
   close(): void;
+}
+
+/**
+ * The database file is damaged: found by `quick_check` or by SQLite on opening. The file is left
+ * exactly as it is; `moveAsideDamaged` keeps it and what can still be read of its unsent work.
+ */
+export class DamagedDatabaseError extends Error {
+  readonly code = 'damaged_database';
+  constructor(readonly detail: string) {
+    super(STORAGE_MESSAGES.damaged);
+    this.name = 'DamagedDatabaseError';
+  }
 }
 
 export interface OpenLocalOptions {
@@ -38,22 +53,54 @@ export interface OpenLocalOptions {
   migrationsDir?: string;
 }
 
-export function openLocalDatabase({ path, key, migrationsDir }: OpenLocalOptions): LocalDatabase {
-  const sqlite = new Database(path);
+/**
+ * Opens (creating or migrating) the local database, checking its pages first (`quick_check`, linear
+ * in the file's size: ~1 s per GB on a ward PC's disk). A disk too full to open for writing gives a
+ * read-only database that says so; a damaged one throws `DamagedDatabaseError` and is not touched.
+ */
+export function openLocalDatabase(opts: OpenLocalOptions): LocalDatabase {
+  try {
+    return open(opts, false);
+  } catch (e) {
+    if (e instanceof DamagedDatabaseError || opts.path === ':memory:') throw e;
+    const fault = storageFaultOf(e);
+    if (fault?.kind === 'damaged' && (e as { code?: string }).code?.startsWith('SQLITE_CORRUPT'))
+      throw new DamagedDatabaseError((e as Error).message);
+    if (!fault || fault.kind === 'damaged') throw e;
+    // Full disk, read-only medium or an I/O error while opening for writing: reads may still work.
+    const readonly = open(opts, true);
+    return { ...readonly, fault: { kind: 'readonly', message: STORAGE_MESSAGES.readonly } };
+  }
+}
+
+/** `readonly`: the core writes nothing (it refuses writes up front); the file is opened as it is. */
+function open({ path, key, migrationsDir }: OpenLocalOptions, readonly: boolean): LocalDatabase {
+  const sqlite = new Database(path, { fileMustExist: readonly });
   try {
     // The key must be set before any other statement touches the file.
     sqlite.pragma(`key='${key.replaceAll("'", "''")}'`);
-    // Fails with SQLITE_NOTADB here when the key is wrong.
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL');
+    if (readonly) {
+      // WAL readers share an index file (-shm) that a full disk cannot hold; in exclusive mode SQLite
+      // keeps that index in memory instead (set before the first read, or it has no effect). Opened
+      // read-write all the same: a read-only connection in exclusive mode cannot take its lock.
+      sqlite.pragma('locking_mode = EXCLUSIVE');
+    } else {
+      // Fails with SQLITE_NOTADB here when the key is wrong.
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = FULL');
+    }
+    const check = sqlite.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new DamagedDatabaseError(String(check));
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('recursive_triggers = ON');
     sqlite.pragma('cache_size = -65536');
     registerSearchFunctions(sqlite);
     const db = drizzle(sqlite, { schema });
-    migrate(db, { migrationsFolder: migrationsDir ?? sqliteMigrations() });
-    return { sqlite, db, close: () => sqlite.close() };
+    // A read-only start keeps the schema it has: the build that wrote it is this one or older, and
+    // the migrations run at the next normal start.
+    if (!readonly) migrate(db, { migrationsFolder: migrationsDir ?? sqliteMigrations() });
+    return { sqlite, db, fault: null, close: () => sqlite.close() };
   } catch (err) {
     sqlite.close();
     throw err;

@@ -29,6 +29,7 @@ import type { Actor } from './actor.ts';
 import type { FieldChange, NewOutboxEntry, Outbox } from './outbox.ts';
 import { PortableQueries } from './portable-queries.ts';
 import { Statements } from './statements.ts';
+import type { StorageHealth } from './storage-fault.ts';
 import { rowFromSqlite, type SqlValue, syncedTableInfo, type TableInfo, toSqlite } from './tables.ts';
 
 export type WriteErrorCode =
@@ -41,6 +42,7 @@ export type WriteErrorCode =
   | 'deleted'
   | 'rule'
   | 'constraint'
+  | 'storage'
   | 'db_error';
 
 export interface WriteError extends OperationError {
@@ -57,6 +59,8 @@ export interface WritesOptions {
   /** Called after each committed unit with the tables it changed. */
   onCommit?: (tables: string[]) => void;
   now?: () => Date;
+  /** The local database's health: a write on a damaged or read-only database is refused up front. */
+  storage?: StorageHealth;
 }
 
 /** The writer an operation gets inside its unit of work. Its methods throw to abort the unit. */
@@ -153,6 +157,8 @@ export class Writes {
   unit<T>(fn: (w: UnitWriter) => T): Result<T, WriteError> {
     const actor = this.opts.actor();
     if (!actor) return err('not_logged_in', 'log in to make changes') as { ok: false; error: WriteError };
+    const blocked = this.opts.storage?.writeBlock();
+    if (blocked) return err('storage', blocked.message) as { ok: false; error: WriteError };
     const touched = new Set<string>();
     try {
       const value = this.sqlite.transaction(() => {
@@ -163,10 +169,13 @@ export class Writes {
         if (broken) refuse('rule', broken.refusal);
         return out;
       })();
+      this.opts.storage?.wrote();
       this.committed([...touched]);
       return { ok: true, value };
     } catch (e) {
       if (e instanceof WriteRefusal) return { ok: false, error: e.error };
+      const fault = this.opts.storage?.report(e);
+      if (fault) return err('storage', fault.message) as { ok: false; error: WriteError };
       return dbError(e);
     }
   }

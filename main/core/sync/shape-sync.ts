@@ -9,13 +9,26 @@ import { FetchError, type Offset, ShapeStream, type ShapeStreamOptions } from '@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../logger.ts';
 import type { Outbox } from '../store/outbox.ts';
+import type { StorageHealth } from '../store/storage-fault.ts';
 import { syncedTableInfo } from '../store/tables.ts';
 import { type FetchLike, withShapeTimeouts } from './fetch.ts';
 import { ShapeApplier, type ShapeMessage } from './shape-apply.ts';
 
 /** LAN back-off: reconnect within seconds, not the client's 32 s default ceiling. */
 export const SHAPE_BACKOFF = { initialDelay: 100, maxDelay: 3_000, multiplier: 1.6 } as const;
-const RESTART_DELAY_MS = 2_000;
+/**
+ * A stream that failed (apply error, server error) starts again after a growing, jittered delay: a
+ * flat 2 s had every stream of every PC retry in step, and a table that cannot be stored (full disk,
+ * damaged page) retried for ever at the same pace.
+ */
+export const SHAPE_RESTART_BACKOFF = { initialDelay: 1_000, maxDelay: 30_000 } as const;
+
+/** The delay before restart number `failures` (1 = the first), jittered over its upper half. */
+export function restartDelay(failures: number, random: () => number = Math.random): number {
+  const { initialDelay, maxDelay } = SHAPE_RESTART_BACKOFF;
+  const base = Math.min(maxDelay, initialDelay * 2 ** Math.max(0, failures - 1));
+  return Math.round(base * (0.5 + random() * 0.5));
+}
 /**
  * Tables taking their first snapshot at the same time. Each snapshot chunk is parsed whole in memory
  * (10,000 rows); with every table of a scope snapshotting at once, a first start peaked at ~670 MB
@@ -91,6 +104,8 @@ export interface ShapeSyncOptions {
   fetch?: FetchLike;
   onEvent: (e: ShapeEvent) => void;
   log?: Logger;
+  /** Where a batch that cannot be stored (a full or damaged disk) is reported, and a stored one. */
+  storage?: StorageHealth;
 }
 
 class TableStream {
@@ -104,6 +119,8 @@ class TableStream {
   /** `held`: this stream is taking its first snapshot under a slot of the gate until up to date. */
   private slot: 'none' | 'waiting' | 'held' = 'none';
   private withdraw: () => void = () => {};
+  /** Restarts since the stream last stored a batch: the next restart waits longer. */
+  private failures = 0;
 
   constructor(
     readonly table: string,
@@ -118,7 +135,14 @@ class TableStream {
 
   start() {
     if (this.stopped || this.slot === 'waiting') return;
-    const pos = this.applier.loadPosition();
+    let pos: ReturnType<ShapeApplier['loadPosition']>;
+    try {
+      pos = this.applier.loadPosition();
+    } catch (e) {
+      // Runs from a timer: a damaged page must not end the process; report and try later.
+      this.failed(this.generation, e);
+      return;
+    }
     if (pos.upToDateAt === null && this.slot === 'none') {
       this.slot = 'waiting';
       this.withdraw = this.gate.acquire(() => {
@@ -157,6 +181,10 @@ class TableStream {
     if (gen !== this.generation || this.stopped) return;
     try {
       const r = this.applier.apply(messages, stream.shapeHandle ?? null, stream.lastOffset ?? null);
+      if (r.changed || r.upToDate) {
+        this.failures = 0;
+        this.opts.storage?.wrote();
+      }
       this.sync.emit({ type: 'online' });
       this.sync.emit({ type: 'batch', table: this.table, changed: r.changed, upToDate: r.upToDate });
       if (r.upToDate) {
@@ -167,14 +195,20 @@ class TableStream {
       }
     } catch (e) {
       // Nothing of the batch was stored: start over from the stored position.
-      const message = e instanceof Error ? e.message : String(e);
-      this.opts.log?.warn('apply failed, restarting from the stored position', {
-        table: this.table,
-        error: message,
-      });
-      this.sync.emit({ type: 'error', table: this.table, message });
-      this.restart(gen);
+      this.failed(gen, e);
     }
+  }
+
+  private failed(gen: number, e: unknown) {
+    const fault = this.opts.storage?.report(e);
+    const message = fault?.message ?? (e instanceof Error ? e.message : String(e));
+    this.opts.log?.warn('apply failed, restarting from the stored position', {
+      table: this.table,
+      storage: fault?.kind ?? null,
+      error: fault ? fault.kind : message,
+    });
+    this.sync.emit({ type: 'error', table: this.table, message });
+    this.restart(gen);
   }
 
   private onStreamError(gen: number, err: unknown) {
@@ -197,10 +231,14 @@ class TableStream {
     // A table whose snapshot keeps failing must not hold back the others: it queues again.
     this.releaseSlot();
     this.teardown();
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = null;
-      this.start();
-    }, RESTART_DELAY_MS);
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(
+      () => {
+        this.restartTimer = null;
+        this.start();
+      },
+      restartDelay(++this.failures),
+    );
   }
 
   private teardown() {

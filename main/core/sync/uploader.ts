@@ -17,6 +17,7 @@ import {
 } from '../../../db/sync-contract.ts';
 import type { Logger } from '../logger.ts';
 import type { FieldChange, Outbox, OutboxEntry } from '../store/outbox.ts';
+import type { StorageHealth } from '../store/storage-fault.ts';
 import { syncedTableInfo, toSqlite } from '../store/tables.ts';
 import type { FetchLike } from './fetch.ts';
 
@@ -40,7 +41,8 @@ export interface UploaderOptions {
   batchSize?: number;
   timeoutMs?: number;
   periodMs?: number;
-  /** Acked applied/merged entries older than this are pruned (default a day). */
+  /** Where a SQLite error of a pass is reported (a full or damaged disk): the pass retries later. */
+  storage?: StorageHealth;
 }
 
 export const UPLOAD_BACKOFF = { initialDelay: 250, maxDelay: 3_000 } as const;
@@ -71,8 +73,8 @@ export function toMutation(e: OutboxEntry): Mutation {
 }
 
 export class Uploader {
-  private readonly o: Required<Omit<UploaderOptions, 'fetch' | 'log'>> &
-    Pick<UploaderOptions, 'fetch' | 'log'>;
+  private readonly o: Required<Omit<UploaderOptions, 'fetch' | 'log' | 'storage'>> &
+    Pick<UploaderOptions, 'fetch' | 'log' | 'storage'>;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -166,17 +168,30 @@ export class Uploader {
     }
   }
 
+  /**
+   * One pass over the outbox. Runs from timers, so it never throws: a SQLite error (a full disk while
+   * recording the answers, a damaged outbox page) is reported and the pass is retried with back-off;
+   * the server dedups whatever it had already applied.
+   */
   private async pass(): Promise<void> {
-    this.maybePrune();
-    while (!this.stopped && !this.blocked) {
-      const entries = this.o.outbox.nextBatch(this.batchSize);
-      if (entries.length === 0) return;
-      const outcome = await this.upload(entries);
-      if (outcome === 'retry') {
-        this.scheduleRetry();
-        return;
+    try {
+      this.maybePrune();
+      while (!this.stopped && !this.blocked) {
+        const entries = this.o.outbox.nextBatch(this.batchSize);
+        if (entries.length === 0) return;
+        const outcome = await this.upload(entries);
+        if (outcome === 'retry') {
+          this.scheduleRetry();
+          return;
+        }
+        if (outcome === 'stop') return;
       }
-      if (outcome === 'stop') return;
+    } catch (e) {
+      const fault = this.o.storage?.report(e);
+      this.lastError = fault?.message ?? `upload stopped: ${e instanceof Error ? e.message : String(e)}`;
+      this.o.log?.error('upload pass failed', { storage: fault?.kind ?? null });
+      this.emit({ type: 'error', message: this.lastError });
+      this.scheduleRetry();
     }
   }
 
@@ -265,6 +280,7 @@ export class Uploader {
     }
     this.emit({ type: 'online' });
     const acked = this.applyResults(entries, parsed.data.results);
+    this.o.storage?.wrote();
     if (acked.count === 0) {
       this.lastError = 'the server acknowledged none of the uploaded mutations';
       this.emit({ type: 'error', message: this.lastError });

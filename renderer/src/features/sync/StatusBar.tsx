@@ -1,6 +1,7 @@
 /**
  * Always at the bottom: is this PC online, when it last caught up, how many writes wait to be sent,
- * and what needs someone (conflicts, refused writes). A revoked PC or a required update says so.
+ * and what needs someone (conflicts, refused writes). A revoked PC, a required update, or a disk that
+ * cannot take new work says so.
  */
 import { Badge, Button, Group, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
@@ -9,6 +10,14 @@ import { ago } from '../../lib/time.ts';
 import { useNavigation } from '../../stores/navigation.ts';
 import { useStatus } from '../../stores/status.ts';
 import { FirstSyncProgress } from './FirstSyncProgress.tsx';
+
+/** Short enough for the bar; the whole message (what it means, what to do) is its tooltip. */
+const STORAGE_LABEL = {
+  full: 'Disk full: new work is not being saved',
+  damaged: 'Local database damaged: new work is not being saved',
+  readonly: 'Read-only: the disk cannot take new work',
+  io: 'Disk error: new work may not be saved',
+} as const;
 
 export function StatusBar() {
   const status = useStatus((s) => s.status);
@@ -44,6 +53,11 @@ export function StatusBar() {
         <Badge color={status.online ? 'teal' : 'gray'} size="lg" data-testid="sync-state">
           {status.online ? 'Online' : 'Offline'}
         </Badge>
+      )}
+      {status.storage && (
+        <Text size="sm" fw={600} c="red.9" data-testid="storage-fault" title={status.storage.message}>
+          {STORAGE_LABEL[status.storage.kind]}
+        </Text>
       )}
       {status.firstSync && (
         <div style={{ minWidth: 260 }}>
