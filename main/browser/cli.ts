@@ -12,6 +12,7 @@ import { WorkstationHost } from '../core/host.ts';
 import { hasPassphrase, keyFromPassphrase, loadOrCreateKeyFile } from '../core/key-file.ts';
 import { createLogger, type LogLevel } from '../core/logger.ts';
 import { checkServerUrl } from '../core/server-link.ts';
+import { moveAsideDamaged } from '../core/store/salvage.ts';
 import type { WorkstationStatus } from '../core/workstation.ts';
 import { type BrowserMode, startBrowserMode } from './server.ts';
 
@@ -26,6 +27,9 @@ const USAGE = `usage: npm run workstation -- --data <dir> [--server <url>] [--en
   --passphrase  the database key comes from a passphrase typed in the app (never written to disk)
   --ca       the hospital CA's PEM file, trusted for the sync server's https:// address
   --insecure allow plain http:// to a server on another machine (passwords would cross the LAN in clear)
+  --recover  the local database is damaged: move it aside (kept in <data>/damaged-<time>/ with a
+             report) and start a fresh one holding this PC's enrolment, sign-ins and unsent work;
+             the next start downloads the rest again
   env HMS_DB_KEY sets the database key; else env HMS_DB_KEY_FILE names the key file (kept off the
       data folder, e.g. on a separate volume, a copy of the folder alone cannot be opened);
       otherwise one is generated in <data>/db.key
@@ -48,6 +52,7 @@ function parse() {
         enroll: { type: 'string' },
         ca: { type: 'string' },
         insecure: { type: 'boolean', default: false },
+        recover: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -66,6 +71,8 @@ function parse() {
     if (values.ca !== undefined && !existsSync(values.ca)) die(`--ca: no such file ${values.ca}`);
     if (values.passphrase && values.headless)
       die('--passphrase needs the app to type it in: leave out --headless');
+    if (values.recover && values.passphrase)
+      die('--recover needs the key from HMS_DB_KEY or the key file, not a passphrase');
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) die(`--port is not a port: ${values.port}`);
     return {
@@ -76,6 +83,7 @@ function parse() {
       passphrase: values.passphrase,
       ca: values.ca,
       insecure: values.insecure,
+      recover: values.recover,
       port,
     };
   } catch (e) {
@@ -94,6 +102,24 @@ async function main() {
   const level = (process.env.HMS_LOG_LEVEL ?? 'warn') as LogLevel;
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level))
     die(`HMS_LOG_LEVEL: unknown level ${level}`);
+  if (args.recover) {
+    try {
+      const key =
+        process.env.HMS_DB_KEY || loadOrCreateKeyFile(args.data, process.env.HMS_DB_KEY_FILE || undefined);
+      const r = moveAsideDamaged({ dataDir: args.data, key });
+      log(`damaged database moved to ${r.movedTo} (report: salvage-report.json there)`);
+      log(
+        `kept: ${Object.entries(r.rows)
+          .map(([t, n]) => `${t}=${n}`)
+          .join(' ')}; unsent writes queued again: ${r.requeued}; held back: ${r.heldBack.length}` +
+          (r.damaged.length ? `; unreadable rows in: ${r.damaged.join(', ')}` : ''),
+      );
+      log('start the workstation again: it downloads a fresh copy from the server');
+      process.exit(0);
+    } catch (e) {
+      die(e instanceof Error ? e.message : String(e), 1);
+    }
+  }
   const enrollmentCode = args.enroll ?? process.env.HMS_ENROLLMENT_CODE;
   let host: WorkstationHost;
   try {

@@ -10,6 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { NUMBER_KIND_NAMES } from '../../db/numbers.ts';
 import type { Row } from '../../db/primitives/index.ts';
 import {
@@ -76,6 +77,12 @@ export interface WorkstationOptions {
   uploadTimeoutMs?: number;
   /** The SQLite migrations, where a bundled app keeps them (default: beside the sources). */
   migrationsDir?: string;
+  /**
+   * How often the whole database is checked for damage while the PC runs (ms, default 6 hours; the
+   * quick check on every start reads every page too). A check of a 1 GB file takes seconds, on a
+   * second connection, so it sees the file as it is on disk rather than this connection's cache.
+   */
+  integrityCheckMs?: number;
   /** The hospital CA's PEM file, trusted for the sync server's HTTPS (besides the system's CAs). */
   serverCaFile?: string;
   /** Allow plain `http://` to a server that is not on this machine (IT's explicit choice). */
@@ -124,6 +131,7 @@ export class Workstation {
   /** The local database's health: background tasks report SQLite errors here instead of dying. */
   private readonly storage: StorageHealth;
   private heartbeat: NodeJS.Timeout | null = null;
+  private integrityTimer: NodeJS.Timeout | null = null;
   private online = false;
   /** The last upload failed (network or server): "online" in the status means uploads work too. */
   private uploadFailing = false;
@@ -322,6 +330,11 @@ export class Workstation {
     this.uploader.start();
     this.heartbeat = setInterval(() => void this.probe(), this.opts.heartbeatMs ?? 3_000);
     this.heartbeat.unref?.();
+    this.integrityTimer = setInterval(
+      () => this.checkIntegrity(),
+      this.opts.integrityCheckMs ?? 6 * 3_600_000,
+    );
+    this.integrityTimer.unref?.();
     this.statusChanged();
   }
 
@@ -597,11 +610,41 @@ export class Workstation {
     }
   }
 
+  /**
+   * Reads every page of the database file for damage (`integrity_check`). Damage found stops new
+   * writes and says what to do in the status; uploads of what is already saved go on. Returns
+   * whether the file is intact.
+   */
+  checkIntegrity(): boolean {
+    if (this.stopped) return true;
+    let result: string;
+    try {
+      const second = new Database(join(this.opts.dataDir, DATABASE_FILE), {
+        readonly: true,
+        fileMustExist: true,
+      });
+      try {
+        second.pragma(`key='${this.opts.key.replaceAll("'", "''")}'`);
+        result = String(second.pragma('integrity_check', { simple: true }));
+      } finally {
+        second.close();
+      }
+    } catch (e) {
+      if (this.storage.report(e)?.kind === 'damaged') return false;
+      return true; // could not look (busy, no memory): the next check will
+    }
+    if (result === 'ok') return true;
+    this.log.error('integrity check found damage', { lines: result.split('\n').length });
+    this.storage.damaged();
+    return false;
+  }
+
   /** Graceful stop: streams ended, the upload in flight finished, the database closed. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.integrityTimer) clearInterval(this.integrityTimer);
     this.shapes.stop();
     await this.uploader.stop();
     this.session.logout();

@@ -19,7 +19,7 @@ export const STORAGE_MESSAGES: Record<StorageFaultKind, string> = {
     'kept. Ask IT to free disk space; the PC carries on by itself once there is room.',
   damaged:
     "This PC's local database is damaged: new work is not saved here. Work already sent to the server " +
-    'is safe. Ask IT to move the damaged copy aside (npm run workstation -- --recover): the PC then ' +
+    'is safe. Ask IT to move the damaged copy aside (npm run workstation -- --data <dir> --recover): the PC then ' +
     'downloads a fresh copy, keeping the damaged file and the unsent work it can still read.',
   readonly:
     "This PC's local database can only be read (no space or no permission to write): you can look " +
