@@ -223,18 +223,36 @@ interface ReadyInsert {
   value: Row;
 }
 
+/** How long one upload statement may wait for a lock, and run at all (Postgres settings). */
+export const WRITE_LOCK_TIMEOUT = '3s';
+export const WRITE_STATEMENT_TIMEOUT = '6s';
+
+/** The uploading client went away mid-batch: the batch rolls back and nobody is answered. */
+export class ClientGone extends Error {
+  readonly code = 'client_gone';
+  constructor() {
+    super('the client went away');
+    this.name = 'ClientGone';
+  }
+}
+
 export class MutationApplier {
   constructor(
     private readonly db: ServerDb,
     private readonly now: () => Date,
   ) {}
 
-  /** `ip`: the address the batch came from, kept in the audit trail with each write. */
+  /**
+   * `ip`: the address the batch came from, kept in the audit trail with each write. `session`: the
+   * request's side: `signal` ends the batch (rolled back) when its client has gone, and `backend`
+   * learns the Postgres backend running it, so a statement stuck on a lock can be cancelled too.
+   */
   async applyBatch(
     ws: AuthenticatedWorkstation,
     grants: Record<string, string>,
     entries: readonly ({ id: string } & Record<string, unknown>)[],
     ip: string | null = null,
+    session: { signal?: AbortSignal; backend?: (pid: number | null) => void } = {},
   ): Promise<MutationResult[]> {
     const at = this.now();
     const parsed: Parsed[] = entries.map((raw) => ({ raw, parsed: parseEntry(raw) }));
@@ -243,7 +261,19 @@ export class MutationApplier {
     const digests = new Map(mutations.map((m) => [m.id, mutationDigest(m)]));
     for (const p of parsed)
       if (p.parsed.success) p.parsed = { success: true, data: boundClock(p.parsed.data, at) };
+    const gone = () => {
+      if (session.signal?.aborted) throw new ClientGone();
+    };
     return this.db.transaction(async (tx) => {
+      // Bounded waits: a batch stuck behind a maintenance lock gives up (55P03, answered 503 and
+      // retried by the PC) well before the PC's 10 s upload timeout makes it re-send the same batch.
+      const [backend] = rowsOf<{ pid: number | null }>(
+        await tx.execute(
+          sql`SELECT set_config('lock_timeout', ${WRITE_LOCK_TIMEOUT}, true), set_config('statement_timeout', ${WRITE_STATEMENT_TIMEOUT}, true), pg_backend_pid() AS pid`,
+        ),
+      );
+      session.backend?.(backend?.pid ?? null);
+      gone();
       // Every write to a synced table takes the change-log lock (its trigger) and holds it to the
       // commit. Taken only at a batch's first write, it came after that batch's row locks, so two
       // batches touching the same rows deadlocked (row lock ↔ change-log lock). Take it first:
@@ -273,6 +303,7 @@ export class MutationApplier {
         group = [];
       };
       for (const unit of unitsOf(parsed)) {
+        gone();
         if (unit.length > 1) {
           await flush();
           results.push(...(await this.applyUnit(ctx, unit, done)));

@@ -8,13 +8,36 @@ import type { FastifyPluginAsync } from 'fastify';
 import * as s from '../../../db/schema/pg.ts';
 import { MutationBatchSchema, type MutationResult, SYNC_SCHEMA_VERSION } from '../../../db/sync-contract.ts';
 import { HttpError, parseBody } from '../../http/errors.ts';
+import { Gate } from '../../platform/gate.ts';
 import { requireWorkstation } from '../workstations/device-auth.ts';
 import { MutationApplier } from './batch-applier.ts';
 import { isTransient } from './conflict-rules.ts';
 
+/**
+ * Upload batches holding a connection at once. They queue on the change-log lock anyway (one applies
+ * at a time), so more would only take connections from reads, health checks and sign-ins while a
+ * lock holds them all up.
+ */
+const UPLOAD_SLOTS = 3;
+/** How long a batch waits for a slot before it is answered 503 (the PC retries with back-off). */
+const UPLOAD_QUEUE_WAIT_MS = 2_000;
+
+const busy = () =>
+  new HttpError(503, 'busy', 'the database is busy: retry the batch', {}, { 'retry-after': '2' });
+
+/** The batch gave up waiting for a lock or ran past its statement time (Postgres 55P03, 57014). */
+function waitedOut(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '55P03' || code === '57014') return true;
+  }
+  return false;
+}
+
 export const mutationRoutes: FastifyPluginAsync = async (app) => {
   const { database, now } = app.hms;
   const applier = new MutationApplier(database.db, now);
+  const uploads = new Gate(UPLOAD_SLOTS);
 
   app.post(
     '/api/sync/mutations',
@@ -25,7 +48,7 @@ export const mutationRoutes: FastifyPluginAsync = async (app) => {
         await requireWorkstation(request);
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const ws = await requireWorkstation(request);
       const batch = parseBody(MutationBatchSchema, request);
       if (batch.schema_version !== SYNC_SCHEMA_VERSION) {
@@ -39,16 +62,45 @@ export const mutationRoutes: FastifyPluginAsync = async (app) => {
           },
         );
       }
+      // A client that hangs up (its timeout) ends its batch: rolled back, its statement cancelled.
+      const client = new AbortController();
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) client.abort();
+      });
+      let backend: number | null = null;
+      const cancel = () => {
+        if (backend !== null && database.kind === 'postgres')
+          void database.query('SELECT pg_cancel_backend($1)', [backend]).catch(() => {});
+      };
+      client.signal.addEventListener('abort', cancel, { once: true });
+      const leave = await uploads.enter(UPLOAD_QUEUE_WAIT_MS, client.signal);
+      if (!leave) throw busy();
       let results: MutationResult[] | null = null;
-      for (let attempt = 1; results === null; attempt++) {
-        try {
-          results = await applier.applyBatch(ws, batch.grants, batch.mutations, request.ip ?? null);
-        } catch (err) {
-          // The batch rolled back whole; a transient failure is retried here, then by the client.
-          if (!isTransient(err)) throw err;
-          if (attempt >= 3) throw new HttpError(503, 'busy', 'the database is busy: retry the batch');
-          await new Promise((r) => setTimeout(r, 20 * attempt));
+      try {
+        for (let attempt = 1; results === null; attempt++) {
+          try {
+            results = await applier.applyBatch(ws, batch.grants, batch.mutations, request.ip ?? null, {
+              signal: client.signal,
+              backend: (pid) => {
+                backend = pid;
+                if (client.signal.aborted) cancel();
+              },
+            });
+          } catch (err) {
+            if (client.signal.aborted) throw new HttpError(499, 'client_gone', null);
+            // Waited out a lock: say so now, rather than queue again behind the same lock.
+            if (waitedOut(err)) throw busy();
+            // The batch rolled back whole; a transient failure is retried here, then by the client.
+            if (!isTransient(err)) throw err;
+            if (attempt >= 3) throw busy();
+            await new Promise((r) => setTimeout(r, 20 * attempt));
+          } finally {
+            // Never cancel a connection back in the pool: it may be running someone else's query.
+            backend = null;
+          }
         }
+      } finally {
+        leave();
       }
       await database.db
         .update(s.workstations)
