@@ -12,50 +12,11 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { openLocalDatabase } from '../../main/core/store/local-db.ts';
 import { startWorkstation } from '../../main/core/workstation.ts';
 import { type Child, sleep, spawnTs } from '../support/child.ts';
+import { inspect } from '../support/kill-check.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 
 const KEY = 'fault-test-key';
-
-interface LocalCheck {
-  integrity: string;
-  missing: string[];
-  rowsWithoutOutbox: number;
-  outboxWithoutRow: number;
-  duplicateSeqs: number;
-  pendingIds: string[];
-  outboxIds: string[];
-}
-
-/** Reopens a killed workstation's files in this process and checks them. */
-function inspect(dir: string, printed: readonly string[], mrnLike: string): LocalCheck {
-  const local = openLocalDatabase({ path: join(dir, 'workstation.db'), key: KEY });
-  try {
-    const db = local.sqlite;
-    const integrity = (db.pragma('integrity_check', { simple: true }) as string) ?? '';
-    const have = new Set((db.prepare('SELECT id FROM patients').all() as { id: string }[]).map((r) => r.id));
-    const n = (sql: string, ...p: unknown[]) => (db.prepare(sql).get(...p) as { n: number }).n;
-    return {
-      integrity,
-      missing: printed.filter((id) => !have.has(id)),
-      rowsWithoutOutbox: n(
-        `SELECT COUNT(*) AS n FROM patients p WHERE p.mrn LIKE ? AND NOT EXISTS
-           (SELECT 1 FROM outbox o WHERE o.row_id = p.id AND o.operation = 'insert')`,
-        mrnLike,
-      ),
-      outboxWithoutRow: n(
-        `SELECT COUNT(*) AS n FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM patients p WHERE p.id = o.row_id)`,
-      ),
-      duplicateSeqs: n('SELECT COUNT(*) - COUNT(DISTINCT seq) AS n FROM outbox'),
-      pendingIds: (
-        db.prepare(`SELECT id FROM outbox WHERE status = 'pending'`).all() as { id: string }[]
-      ).map((r) => r.id),
-      outboxIds: (db.prepare('SELECT id FROM outbox').all() as { id: string }[]).map((r) => r.id),
-    };
-  } finally {
-    local.close();
-  }
-}
 
 describe('kill -9 of a workstation', () => {
   let server: TestServer;
