@@ -203,6 +203,7 @@ export class Workstation {
       onEvent: (e) => this.onShapeEvent(e),
       log: this.log.child('shapes'),
       storage: this.storage,
+      onSeen: (at) => this.hlc.observe(Date.parse(at)),
     });
     this.uploader = new Uploader({
       sqlite,

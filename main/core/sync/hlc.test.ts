@@ -50,4 +50,21 @@ describe('hybrid logical clock', () => {
     });
     expect(clock.now()).toBe('0000000001001-000000-a');
   });
+
+  it('issues clocks after a change it has seen, whatever its own wall clock says', () => {
+    const wall = 1_000_000; // this PC runs an hour behind the server
+    const clock = new HybridLogicalClock({ node: 'slow', wallClock: () => wall });
+    const before = clock.now();
+    const seen = wall + 3_600_000;
+    clock.observe(seen);
+    const after = clock.now();
+    expect(parseHlc(after)?.ms).toBe(seen);
+    expect(after > before).toBe(true);
+    // Any HLC another node issued at that millisecond with counter 0 is older.
+    expect(after > `${String(seen).padStart(13, '0')}-000000-zzz`).toBe(true);
+    // An older or nonsensical time changes nothing.
+    clock.observe(wall);
+    clock.observe(Number.NaN);
+    expect(parseHlc(clock.now())?.ms).toBe(seen);
+  });
 });

@@ -84,6 +84,20 @@ export class HybridLogicalClock {
     return out;
   }
 
+  /**
+   * Takes in the time of a change this PC has seen (a row's server time): every HLC issued after is
+   * later, so a PC whose clock runs behind cannot make an edit that looks older than what its user
+   * saw, and one whose clock was ahead and is fixed does not keep its lead against fresher writes.
+   */
+  observe(ms: number): void {
+    if (!Number.isFinite(ms) || ms < this.ms) return;
+    if (ms > this.ms) {
+      this.ms = ms;
+      this.counter = 0;
+    }
+    this.bump();
+  }
+
   private bump() {
     if (this.counter >= MAX_COUNTER) {
       this.ms += 1;

@@ -42,6 +42,8 @@ export interface ApplyResult {
   mustRefetch: boolean;
   /** Change messages skipped (unknown row id, an update for an absent row lacking required columns). */
   skipped: number;
+  /** The newest server time (`updated_at`) among the rows received: the PC's clock moves past it. */
+  latestUpdatedAt: string | null;
 }
 
 interface Prepared {
@@ -154,7 +156,13 @@ export class ShapeApplier {
     handle: string | null | undefined,
     offset: string | null | undefined,
   ): ApplyResult {
-    const result: ApplyResult = { changed: false, upToDate: false, mustRefetch: false, skipped: 0 };
+    const result: ApplyResult = {
+      changed: false,
+      upToDate: false,
+      mustRefetch: false,
+      skipped: 0,
+      latestUpdatedAt: null,
+    };
     let refetching = this.position.refetching;
     let settling = this.position.settling;
     const touched = new Set<string>();
@@ -197,6 +205,9 @@ export class ShapeApplier {
             continue;
           }
         }
+        const at = value.updated_at;
+        if (typeof at === 'string' && (result.latestUpdatedAt === null || at > result.latestUpdatedAt))
+          result.latestUpdatedAt = at;
         if (refetching && op !== 'delete') this.markStmt.run(uuidv7(), now, name, id);
         touched.add(id);
         result.changed = true;

@@ -106,6 +106,8 @@ export interface ShapeSyncOptions {
   log?: Logger;
   /** Where a batch that cannot be stored (a full or damaged disk) is reported, and a stored one. */
   storage?: StorageHealth;
+  /** The newest server time among the rows of a stored batch (the PC's clock observes it). */
+  onSeen?: (updatedAt: string) => void;
 }
 
 class TableStream {
@@ -185,6 +187,7 @@ class TableStream {
         this.failures = 0;
         this.opts.storage?.wrote();
       }
+      if (r.latestUpdatedAt) this.opts.onSeen?.(r.latestUpdatedAt);
       this.sync.emit({ type: 'online' });
       this.sync.emit({ type: 'batch', table: this.table, changed: r.changed, upToDate: r.upToDate });
       if (r.upToDate) {

@@ -192,6 +192,12 @@ export class BatchBookkeeping {
     return new Map(rows.map((r) => [r.field, r]));
   }
 
+  /**
+   * Records `m` as the write that set `fields`. Always, even when its clock is older than the one
+   * there: it set the value, so a later conflict over the field is judged against it and names its
+   * author (a causally later edit from a PC whose clock runs behind left the faster writer's clock,
+   * and a true-clock edit made after both then lost to a value that was no longer there).
+   */
   async setClocks(table: string, m: Mutation, fields: string[]): Promise<void> {
     if (fields.length === 0) return;
     await this.tx
@@ -213,8 +219,6 @@ export class BatchBookkeeping {
           author_id: sql`excluded.author_id`,
           workstation_id: sql`excluded.workstation_id`,
         },
-        // A later-arriving but older write never moves the clock backwards.
-        setWhere: sql`${s.field_clocks.hlc} < excluded.hlc`,
       });
   }
 
