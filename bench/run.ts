@@ -3,7 +3,8 @@
  * with its baseline measured in the same run. Prints a table and writes `bench-results/<timestamp>.json`.
  *
  *   npm run bench -- [--patients 200000] [--workstations 20] [--writes 200] [--batch-size 200]
- *                    [--batches 25] [--queries 200] [--only a,b,c,d,e,f,g] [--profile] [--verbose]
+ *                    [--batches 25] [--queries 200] [--backlog 2000] [--only a,b,c,d,e,f,g,h]
+ *                    [--profile] [--verbose]
  *
  * (a) initial sync of the demo hospital into a fresh admin workstation vs raw better-sqlite3 inserts;
  * (b) write → visible latency on N live reception workstations vs a loopback HTTP round trip and a
@@ -16,6 +17,8 @@
  * (f) search as you type in Chromium on that workstation, launched as `npm run workstation` launches
  *     it: keystroke → results shown, p95, against a no-op round trip over the same bridge (≤ 50 ms);
  * (g) that launch → an interactive sign-in screen, and sign-in → the registry (bench/app-ui.ts).
+ * (h) an offline backlog of `--backlog` writes uploading once the link returns, on loopback and with
+ *     300 ms added each way, vs one upload batch per round trip on the same link (bench/backlog.ts).
  * (a), (d), (e), (f) and (g) share one seed and one initial sync, in a child process (bench/workstation-child.ts).
  * Every part uses a fresh Postgres database (dropped at the end) and a sync server in a child process.
  * `--profile` CPU-profiles the server processes and the workstation side of (a) and prints where
@@ -32,6 +35,7 @@ import { seedDemo } from '../sync-server/seed.ts';
 import { createTestDatabase } from '../test/support/postgres.ts';
 import { runAdminWorkstation } from './admin-workstation.ts';
 import { benchAppUi } from './app-ui.ts';
+import { type BacklogResult, benchBacklog } from './backlog.ts';
 import { BenchClient } from './http.ts';
 import { compareWithRaw, type InitialSyncResult } from './initial-sync.ts';
 import { benchMutations, type MutationsResult } from './mutations.ts';
@@ -50,7 +54,8 @@ const { values } = parseArgs({
     'batch-size': { type: 'string', default: '200' },
     batches: { type: 'string', default: '25' },
     queries: { type: 'string', default: '200' },
-    only: { type: 'string', default: 'a,b,c,d,e,f,g' },
+    backlog: { type: 'string', default: '2000' },
+    only: { type: 'string', default: 'a,b,c,d,e,f,g,h' },
     'timeout-a': { type: 'string', default: '3600' },
     profile: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -59,7 +64,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'usage: npm run bench -- [--patients N] [--workstations N] [--writes N] [--b-patients N] [--batch-size N] [--batches N] [--queries N] [--only a,b,c,d,e,f,g] [--timeout-a SECONDS] [--profile] [--verbose]\n',
+    'usage: npm run bench -- [--patients N] [--workstations N] [--writes N] [--b-patients N] [--batch-size N] [--batches N] [--queries N] [--backlog N] [--only a,b,c,d,e,f,g,h] [--timeout-a SECONDS] [--profile] [--verbose]\n',
   );
   process.exit(0);
 }
@@ -76,6 +81,7 @@ const opts = {
   batchSize: int('batch-size'),
   batches: int('batches'),
   queries: int('queries'),
+  backlog: int('backlog'),
   timeoutA: int('timeout-a') * 1000,
   only: new Set(String(values.only).split(',')),
   profile: values.profile === true,
@@ -410,6 +416,33 @@ async function partBC() {
         });
       });
     }
+    if (opts.only.has('h')) {
+      await withServer(db.url, 'h', { profile: false }, async (server) => {
+        const client = new BenchClient(server.url);
+        await client.createUser('bench_backlog', 'receptionist');
+        const results: BacklogResult[] = [];
+        for (const latencyMs of [0, 300]) {
+          const h = await benchBacklog({
+            client,
+            writes: opts.backlog,
+            latencyMs,
+            user: 'bench_backlog',
+            password: 'password-bench_backlog',
+            log,
+          });
+          results.push(h);
+          lines.push({
+            figure: `(h) offline backlog of ${fmt(h.writes)} writes uploading, ${latencyMs ? `${latencyMs} ms each way` : 'loopback'} (drained in ${fmt(h.drainMs / 1000, 1)} s)`,
+            value: `${fmt(h.writesPerSec)} writes/s`,
+            baseline: `one ${200}-write batch per round trip (RTT ${fmt(h.rttMs, 1)} ms): ${fmt(h.perRoundTripPerSec)} writes/s`,
+            ratio: fmt(h.ratio, 2),
+            bar: latencyMs ? '≥ 260 writes/s (issue 9)' : '≥ 1,000 writes/s (issue 9)',
+            pass: h.writesPerSec >= (latencyMs ? 260 : 1_000),
+          });
+        }
+        report.backlog = results;
+      });
+    }
     if (opts.only.has('c')) {
       await withServer(db.url, 'c', { profile: true }, async (server) => {
         log(`(c) ${opts.batches} batches of ${opts.batchSize} mutations…`);
@@ -469,7 +502,7 @@ let failed = false;
 try {
   // (b) and (c) first: twenty live PCs should not share a heap grown by (a)'s 3-million-row import
   // (its major GC pauses land on the latency tail).
-  if (opts.only.has('b') || opts.only.has('c')) await partBC();
+  if (opts.only.has('b') || opts.only.has('c') || opts.only.has('h')) await partBC();
   if (['a', 'd', 'e', 'f', 'g'].some((p) => opts.only.has(p))) await partADE();
 } catch (e) {
   failed = true;
