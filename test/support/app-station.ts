@@ -38,6 +38,8 @@ export async function startAppStation(
     enrol?: boolean;
     /** The key from a passphrase typed in the app (the host starts locked), as `--passphrase`. */
     passphrase?: boolean;
+    /** The data directory (default: a new temporary one), e.g. on a small tmpfs. */
+    dir?: string;
   },
 ): Promise<AppStation> {
   const proxy = new TcpProxy(Number(new URL(server.url).port));
@@ -47,7 +49,7 @@ export async function startAppStation(
     kind: input.kind,
     ward_id: input.ward_id ?? null,
   });
-  const dir = mkdtempSync(join(tmpdir(), 'hms-app-'));
+  const dir = input.dir ?? mkdtempSync(join(tmpdir(), 'hms-app-'));
   const host = await WorkstationHost.open({
     dataDir: dir,
     key: input.passphrase
