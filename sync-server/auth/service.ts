@@ -11,7 +11,7 @@ import * as s from '../../db/schema/pg.ts';
 import type { Config } from '../config.ts';
 import { HttpError, validationError } from '../http/errors.ts';
 import { isoTime } from '../http/time.ts';
-import type { ServerDb } from '../platform/database.ts';
+import { rowsOf, type ServerDb } from '../platform/database.ts';
 import { appendAudit } from './audit.ts';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
 import type { ServerKeys } from './secrets.ts';
@@ -284,19 +284,22 @@ export class AuthService {
     const spaced = sql`(${c.locked_until} is not null and ${c.locked_until} > ${nowIso}::timestamptz)`;
     const slow = sql`${c.failed_attempts} + 1 >= ${max * ACCOUNT_SLOWDOWN_AFTER}`;
     const spacing = new Date(now.getTime() + ACCOUNT_SPACING_MS).toISOString();
-    const [account] = await this.db
-      .update(c)
-      .set({
-        failed_attempts: sql`case when ${spaced} then ${c.failed_attempts} else ${c.failed_attempts} + 1 end`,
-        locked_until: sql`case when ${spaced} then ${c.locked_until} when ${slow} then ${spacing}::timestamptz else null end`,
-      })
-      .where(eq(c.user_id, userId))
-      .returning({ lockedUntil: c.locked_until, failed: c.failed_attempts });
+    // Whether the account was already spaced is read from the row as locked (FOR UPDATE), not from
+    // the time it now holds: two attempts in the same millisecond must not both pass as the one that
+    // set the spacing.
+    const [account] = rowsOf<{ locked_until: string | null; was_spaced: boolean }>(
+      await this.db.execute(sql`
+        WITH old AS (SELECT ${c.locked_until} AS locked_until FROM ${c} WHERE ${c.user_id} = ${userId} FOR UPDATE)
+        UPDATE ${c} SET
+          failed_attempts = case when ${spaced} then ${c.failed_attempts} else ${c.failed_attempts} + 1 end,
+          locked_until = case when ${spaced} then ${c.locked_until} when ${slow} then ${spacing}::timestamptz else null end
+        FROM old WHERE ${c.user_id} = ${userId}
+        RETURNING ${c.locked_until}::text AS locked_until,
+          (old.locked_until IS NOT NULL AND old.locked_until > ${nowIso}::timestamptz) AS was_spaced`),
+    );
     // The attempt that set the spacing is itself checked; the ones arriving within it wait.
-    if (account?.lockedUntil && new Date(isoTime(account.lockedUntil)).getTime() > now.getTime()) {
-      const setNow = new Date(isoTime(account.lockedUntil)).toISOString() === spacing;
-      if (!setNow) return { allowed: false, lockedUntil: new Date(isoTime(account.lockedUntil)) };
-    }
+    if (account?.was_spaced && account.locked_until)
+      return { allowed: false, lockedUntil: new Date(isoTime(account.locked_until)) };
     return { allowed: true, lockedUntil: null };
   }
 
