@@ -4,7 +4,14 @@ import type { CallFrame, HostFrame } from '../common/wire.ts';
 /** `key` null: the PC has no OS secret store; the core asks for the passphrase on the first screen. */
 export type ToCore =
   | { start: { dataDir: string; key: string | null } }
+  /** The user chose to move a damaged database aside: salvage it, then start on a fresh one. */
+  | { recover: { dataDir: string; key: string } }
   | { call: CallFrame }
   | { stop: true };
 
-export type FromCore = { ready: true } | { failed: string } | { frame: HostFrame } | { stopped: true };
+export type FromCore =
+  | { ready: true }
+  /** `damaged`: the local database is damaged; the shell offers to move it aside (`recover`). */
+  | { failed: string; damaged?: boolean }
+  | { frame: HostFrame }
+  | { stopped: true };

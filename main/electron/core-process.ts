@@ -9,38 +9,58 @@ import { HMS_EVENTS } from '../common/index.ts';
 import { WorkstationHost } from '../core/host.ts';
 import { hasPassphrase, keyFromPassphrase } from '../core/key-file.ts';
 import { createLogger } from '../core/logger.ts';
+import { DamagedDatabaseError } from '../core/store/local-db.ts';
+import { moveAsideDamaged } from '../core/store/salvage.ts';
 import type { FromCore, ToCore } from './core-messages.ts';
 
 const port = process.parentPort;
 const send = (m: FromCore) => port.postMessage(m);
 let host: WorkstationHost | null = null;
+// Bundled into dist-app/ with a copy of the SQLite migrations beside it (scripts/build-app.ts).
+const migrationsDir = join(import.meta.dirname, 'migrations', 'sqlite');
+
+/** Opens the core on `dataDir` (the first screen asks for the passphrase when `key` is null). */
+function open(dataDir: string, key: string | null) {
+  // IT trusts the hospital's own CA for the sync server: HMS_SERVER_CA_FILE, or a file it drops here.
+  const dropped = join(dataDir, 'hospital-ca.pem');
+  const ca = process.env.HMS_SERVER_CA_FILE || (existsSync(dropped) ? dropped : undefined);
+  WorkstationHost.open({
+    dataDir,
+    ...(ca ? { serverCaFile: ca } : {}),
+    key: key ?? {
+      fromPassphrase: (passphrase) => keyFromPassphrase(dataDir, passphrase),
+      firstTime: () => !hasPassphrase(dataDir),
+    },
+    migrationsDir,
+    log: createLogger('warn'),
+  }).then(
+    (h) => {
+      host = h;
+      for (const event of HMS_EVENTS) h.on(event, (payload) => send({ frame: { event, payload } as never }));
+      send({ ready: true });
+    },
+    (e: unknown) =>
+      send({
+        failed: e instanceof Error ? e.message : String(e),
+        damaged: e instanceof DamagedDatabaseError,
+      }),
+  );
+}
 
 port.on('message', ({ data }: { data: ToCore }) => {
   if ('start' in data) {
-    // Bundled into dist-app/ with a copy of the SQLite migrations beside it (scripts/build-app.ts).
-    const migrationsDir = join(import.meta.dirname, 'migrations', 'sqlite');
-    const { dataDir, key } = data.start;
-    // IT trusts the hospital's own CA for the sync server: HMS_SERVER_CA_FILE, or a file it drops here.
-    const dropped = join(dataDir, 'hospital-ca.pem');
-    const ca = process.env.HMS_SERVER_CA_FILE || (existsSync(dropped) ? dropped : undefined);
-    WorkstationHost.open({
-      dataDir,
-      ...(ca ? { serverCaFile: ca } : {}),
-      key: key ?? {
-        fromPassphrase: (passphrase) => keyFromPassphrase(dataDir, passphrase),
-        firstTime: () => !hasPassphrase(dataDir),
-      },
-      migrationsDir,
-      log: createLogger('warn'),
-    }).then(
-      (h) => {
-        host = h;
-        for (const event of HMS_EVENTS)
-          h.on(event, (payload) => send({ frame: { event, payload } as never }));
-        send({ ready: true });
-      },
-      (e: unknown) => send({ failed: e instanceof Error ? e.message : String(e) }),
-    );
+    open(data.start.dataDir, data.start.key);
+  } else if ('recover' in data) {
+    const { dataDir, key } = data.recover;
+    try {
+      moveAsideDamaged({ dataDir, key, migrationsDir });
+    } catch (e) {
+      send({
+        failed: `the damaged database could not be moved aside: ${e instanceof Error ? e.message : String(e)}`,
+      });
+      return;
+    }
+    open(dataDir, key);
   } else if ('call' in data) {
     const { id, channel, args } = data.call;
     const answer = host

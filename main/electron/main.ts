@@ -62,7 +62,23 @@ function startCore(key: string | null) {
         window?.webContents.send(IPC_EVENT, f.event, f.payload);
       }
     } else if ('failed' in m) {
-      dialog.showErrorBox('The workstation could not start', m.failed);
+      if (m.damaged && key !== null) {
+        // Nothing is deleted: the damaged file stays in the data folder for IT, with a report.
+        const choice = dialog.showMessageBoxSync({
+          type: 'error',
+          title: 'The local database is damaged',
+          message: m.failed,
+          detail:
+            'Moving it aside keeps the damaged file in the data folder, keeps the unsent work that can still be read, and downloads a fresh copy from the sync server.',
+          buttons: ['Move it aside and download a fresh copy', 'Quit'],
+          defaultId: 1,
+          cancelId: 1,
+        });
+        if (choice === 0) {
+          toCore({ recover: { dataDir: app.getPath('userData'), key } });
+          return;
+        }
+      } else dialog.showErrorBox('The workstation could not start', m.failed);
       app.exit(1);
     } else if ('stopped' in m) {
       app.exit(0);
