@@ -10,12 +10,15 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Row } from '../../../db/primitives/index.ts';
+import { tableByName } from '../../../db/schema/index.ts';
 import * as s from '../../../db/schema/pg.ts';
 import type { Mutation, Outcome } from '../../../db/sync-contract.ts';
 import { SYSTEM_COLUMNS } from '../../../db/validation.ts';
 import { type AuditAction, type AuditEntry, appendAuditBatch } from '../../auth/audit.ts';
 import { insertJsonRows } from '../../platform/bulk-insert.ts';
 import type { ServerDb } from '../../platform/database.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const SYSTEM = new Set<string>(SYSTEM_COLUMNS);
 
@@ -134,6 +137,7 @@ export class BatchBookkeeping {
       reason,
     });
     this.record(m, 'quarantined', { reason });
+    await this.sendBack(m);
     this.audits.push({
       action: m.op === 'insert' ? 'create' : m.op,
       object_type: m.table,
@@ -145,6 +149,19 @@ export class BatchBookkeeping {
       details: { mutation_id: m.id, claimed_author_id: m.author_id, reason },
       device_time: m.device_time,
     });
+  }
+
+  /**
+   * After an update or delete is refused, the row as the server has it goes back out (a touch: the
+   * version trigger logs it). The writing PC puts back the fields it changed, but not the stamps its
+   * write set (`updated_at`, `updated_by`), which no outbox entry carries: without this its row
+   * differed from the server's for good. Called after the refused write was rolled back.
+   */
+  private async sendBack(m: Mutation): Promise<void> {
+    if (m.op === 'insert' || !UUID.test(m.row_id) || tableByName(m.table)?.placement !== 'synced') return;
+    await this.tx.execute(
+      sql`UPDATE ${sql.identifier(m.table)} SET version = version WHERE id = ${m.row_id}`,
+    );
   }
 
   /** A `sync_conflicts` row keeping both values; returns its id. */
