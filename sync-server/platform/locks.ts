@@ -34,6 +34,8 @@ export const LOCK_KEYS = {
   auditCheckJob: 7_310_005,
   /** Writing plain-SQL changes into the audit trail: one instance at a time, each change once. */
   plainSqlAuditJob: 7_310_006,
+  /** Matching appointments with their reminder and follow-up messages: one instance at a time. */
+  reminderPlanner: 7_310_007,
 } as const satisfies Record<string, number>;
 
 export type LockName = keyof typeof LOCK_KEYS;

@@ -1,0 +1,77 @@
+/**
+ * The two ways a message leaves the hospital: e-mail over SMTP (nodemailer) and SMS through Twilio
+ * (its official client). Each is configured from the environment; a channel left unconfigured is
+ * `null`, and the sender marks its messages failed with that reason rather than skipping them.
+ */
+import nodemailer from 'nodemailer';
+import twilio from 'twilio';
+
+export interface OutgoingMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Sends one message; resolves with the provider's id for it, rejects when it was not accepted. */
+export interface Sender {
+  send(message: OutgoingMessage): Promise<{ messageId: string }>;
+}
+
+export interface Channels {
+  sms: Sender | null;
+  email: Sender | null;
+}
+
+export interface ChannelConfig {
+  smtpUrl: string | undefined;
+  fromEmail: string | undefined;
+  twilio: { accountSid: string; authToken: string; from: string; apiBase: string | undefined } | undefined;
+}
+
+export function emailSender(smtpUrl: string, from: string): Sender {
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    async send(m) {
+      const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text });
+      return { messageId: String(info.messageId) };
+    },
+  };
+}
+
+/**
+ * `apiBase` points the client at another address than api.twilio.com (a relay inside the hospital,
+ * or the tests' local stand-in): requests keep their paths, only the origin changes.
+ */
+export function smsSender(c: NonNullable<ChannelConfig['twilio']>): Sender {
+  const httpClient = new twilio.RequestClient();
+  if (c.apiBase) {
+    const base = new URL(c.apiBase);
+    const request = httpClient.request.bind(httpClient);
+    httpClient.request = (opts) => {
+      const uri = new URL(opts.uri);
+      uri.protocol = base.protocol;
+      uri.host = base.host;
+      return request({ ...opts, uri: uri.href });
+    };
+  }
+  const client = twilio(c.accountSid, c.authToken, { httpClient });
+  return {
+    async send(m) {
+      const sent = await client.messages.create({ to: m.to, from: c.from, body: m.text });
+      return { messageId: sent.sid };
+    },
+  };
+}
+
+export function channelsFrom(c: ChannelConfig): Channels {
+  return {
+    email: c.smtpUrl && c.fromEmail ? emailSender(c.smtpUrl, c.fromEmail) : null,
+    sms: c.twilio ? smsSender(c.twilio) : null,
+  };
+}
+
+/** Why a channel cannot send, in the words kept on the message row. */
+export const NOT_CONFIGURED: Record<keyof Channels, string> = {
+  email: 'e-mail is not configured on the server (SMTP_URL and DEFAULT_FROM_EMAIL)',
+  sms: 'SMS is not configured on the server (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_PHONE_NUMBER)',
+};
