@@ -8,6 +8,7 @@
  * routes with `requireUser(roles?)` from `./auth/guard.ts`; request bodies are parsed with
  * `parseBody` from `./http/errors.ts` (zod; a failure answers 400 naming the field and rule).
  */
+
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type ServerOptions } from 'node:http';
@@ -32,6 +33,10 @@ import { plainSqlAuditJob } from './jobs/plain-sql-audit.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import type { Database } from './platform/database.ts';
 import { createLogger } from './platform/log.ts';
+import { channelsFrom } from './reminders/channels.ts';
+import { reminderPlannerJob } from './reminders/planner.ts';
+import { reminderRoutes } from './reminders/routes.ts';
+import { ReminderSender } from './reminders/sender.ts';
 import { mutationRoutes } from './sync/mutations/routes.ts';
 import { shapeRoutes } from './sync/shapes/routes.ts';
 import { workstationAdminRoutes } from './sync/workstations/admin-routes.ts';
@@ -163,14 +168,29 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(deviceRoutes);
   await app.register(shapeRoutes);
   await app.register(mutationRoutes);
+  await app.register(reminderRoutes);
 
   const jobs = new Scheduler(database, log.child({ module: 'jobs' }));
   jobs.add(compactionJob({ retentionDays: config.changeLogRetentionDays, now }));
   jobs.add(auditCheckJob());
   jobs.add(plainSqlAuditJob());
-  app.addHook('onReady', async () => jobs.start());
+  jobs.add(reminderPlannerJob({ now }));
+  const reminders = new ReminderSender({
+    database,
+    channels: channelsFrom(config.messaging),
+    now,
+    intervalMs: config.reminderIntervalSeconds * 1000,
+    log: log.child({ module: 'reminders' }),
+  });
+  app.addHook('onReady', async () => {
+    jobs.start();
+    reminders.start();
+  });
   // onClose: after the last request, before the caller closes the database (a run in progress ends first).
-  app.addHook('onClose', async () => jobs.stop());
+  app.addHook('onClose', async () => {
+    await reminders.stop();
+    await jobs.stop();
+  });
 
   for (const plugin of options.plugins ?? []) await app.register(plugin);
   return app;

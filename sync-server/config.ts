@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { newPasswordSchema } from '../db/primitives/password-rules.ts';
+import type { ChannelConfig } from './reminders/channels.ts';
 
 const intFrom = (min: number, max: number) =>
   z
@@ -43,9 +44,27 @@ const EnvSchema = z.object({
   HMS_REQUEST_TIMEOUT_SECONDS: intFrom(1, 3600).default(30),
   HMS_TLS_CERT_FILE: optionalText,
   HMS_TLS_KEY_FILE: optionalText,
+  SMTP_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+  ),
+  DEFAULT_FROM_EMAIL: optionalText.pipe(z.email('must be an e-mail address').optional()),
+  TWILIO_ACCOUNT_SID: optionalText,
+  TWILIO_AUTH_TOKEN: optionalText,
+  TWILIO_PHONE_NUMBER: optionalText,
+  TWILIO_API_BASE: optionalText.pipe(z.url('must be a URL').optional()),
+  HMS_REMINDER_INTERVAL_SECONDS: intFrom(5, 3600).default(30),
 });
 
-const SECRET_VARS = new Set(['HMS_ADMIN_PASSWORD', 'HMS_JWT_SECRET', 'DATABASE_URL']);
+const SECRET_VARS = new Set([
+  'HMS_ADMIN_PASSWORD',
+  'HMS_JWT_SECRET',
+  'DATABASE_URL',
+  'SMTP_URL',
+  'TWILIO_AUTH_TOKEN',
+]);
 
 export interface Config {
   port: number;
@@ -76,6 +95,10 @@ export interface Config {
   requestTimeoutMs: number;
   /** PEM certificate (chain) and private key files: the server speaks HTTPS when set. */
   tls: { certFile: string; keyFile: string } | undefined;
+  /** How messages leave: SMTP and Twilio; an unset channel fails its messages with that reason. */
+  messaging: ChannelConfig;
+  /** How often due reminder messages are sent (seconds). */
+  reminderIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +122,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  const twilioVars = [e.TWILIO_ACCOUNT_SID, e.TWILIO_AUTH_TOKEN, e.TWILIO_PHONE_NUMBER];
+  if (twilioVars.some(Boolean) && !twilioVars.every(Boolean))
+    throw new ConfigError([
+      'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER: give all three (SMS) or none',
+    ]);
+  if (!e.SMTP_URL !== !e.DEFAULT_FROM_EMAIL)
+    throw new ConfigError(['SMTP_URL and DEFAULT_FROM_EMAIL: give both (e-mail) or neither']);
   if (!e.HMS_TLS_CERT_FILE !== !e.HMS_TLS_KEY_FILE)
     throw new ConfigError([
       'HMS_TLS_CERT_FILE and HMS_TLS_KEY_FILE: give both (HTTPS) or neither (plain HTTP)',
@@ -123,6 +153,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.HMS_TLS_CERT_FILE && e.HMS_TLS_KEY_FILE
         ? { certFile: e.HMS_TLS_CERT_FILE, keyFile: e.HMS_TLS_KEY_FILE }
         : undefined,
+    messaging: {
+      smtpUrl: e.SMTP_URL,
+      fromEmail: e.DEFAULT_FROM_EMAIL,
+      twilio:
+        e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_PHONE_NUMBER
+          ? {
+              accountSid: e.TWILIO_ACCOUNT_SID,
+              authToken: e.TWILIO_AUTH_TOKEN,
+              from: e.TWILIO_PHONE_NUMBER,
+              apiBase: e.TWILIO_API_BASE,
+            }
+          : undefined,
+    },
+    reminderIntervalSeconds: e.HMS_REMINDER_INTERVAL_SECONDS,
   };
 }
 

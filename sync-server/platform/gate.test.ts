@@ -7,8 +7,13 @@ describe('Gate', () => {
     const a = await gate.enter(1_000);
     const b = await gate.enter(1_000);
     const order: string[] = [];
-    const c = gate.enter(1_000).then((l) => (order.push('c'), l));
-    const d = gate.enter(1_000).then((l) => (order.push('d'), l));
+    const track = (name: string) =>
+      gate.enter(1_000).then((leave) => {
+        order.push(name);
+        return leave;
+      });
+    const c = track('c');
+    const d = track('d');
     a?.();
     a?.();
     expect(await c).not.toBeNull();

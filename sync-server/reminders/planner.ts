@@ -21,9 +21,10 @@ export const REMINDER_PLANNER_JOB = 'reminder-planner';
 
 interface Candidate extends AppointmentFacts, PatientContact {}
 
-/** One pass; returns what it changed. */
-export async function planReminders(query: RawQuery, now: Date) {
-  const settings = await readMessageSettings(query);
+/** One pass; returns what it changed. `hoursBefore` overrides the setting (the command line's `--hours`). */
+export async function planReminders(query: RawQuery, now: Date, opts: { hoursBefore?: number } = {}) {
+  const read = await readMessageSettings(query);
+  const settings = opts.hoursBefore === undefined ? read : { ...read, hoursBefore: opts.hoursBefore };
   // Ahead (reminders), completed within a day plus the follow-up delay, or holding pending messages.
   const candidates = await query<Candidate>(
     `SELECT a.id::text, to_char(a.date, 'YYYY-MM-DD') AS date, a.time, a.status,

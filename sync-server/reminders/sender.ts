@@ -135,3 +135,53 @@ export async function sendDue(o: {
   }
   return outcome;
 }
+
+/**
+ * Runs `sendDue` every `intervalMs` in this server process (several instances may: claims never
+ * overlap). A pass still running when the next is due is skipped; `stop` waits for it.
+ */
+export class ReminderSender {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly o: {
+      database: Database;
+      channels: Channels;
+      now: () => Date;
+      intervalMs: number;
+      log: Logger;
+    },
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.pass(), this.o.intervalMs);
+    this.timer.unref?.();
+  }
+
+  pass(): Promise<void> {
+    this.running ??= sendDue({
+      database: this.o.database,
+      channels: this.o.channels,
+      now: this.o.now(),
+      log: this.o.log,
+    })
+      .then(
+        (r) => {
+          if (r.sent || r.failed || r.retrying || r.abandoned) this.o.log.info(r, 'reminder messages');
+        },
+        (e: unknown) =>
+          this.o.log.warn({ error: e instanceof Error ? e.message : String(e) }, 'reminder pass failed'),
+      )
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}

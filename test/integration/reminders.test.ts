@@ -238,4 +238,40 @@ describe('appointment reminders', () => {
     });
     expect(twilio.sms).toEqual([]);
   });
+
+  it("answers the status of one message in the seeds' shape to staff, and the filtered list to admins", async () => {
+    const appointment = await booked({ date: '2031-08-02', time: '08:00', email: null });
+    await plan(new Date('2031-08-01T07:00:00Z'));
+    await send(new Date('2031-08-01T08:00:00Z'));
+    const [row] = await q<{ id: string }>(
+      `SELECT id::text FROM appointment_notifications WHERE appointment_id = $1`,
+      [appointment],
+    );
+    await server.createUser('rec.remind', 'receptionist');
+    const reception = await server.login('rec.remind', 'password-rec.remind');
+    const get = (path: string, token: string) =>
+      fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const status = await get(`/api/appointment-notifications/${row?.id}/status`, reception);
+    expect(status.status).toBe(200);
+    expect(await status.json()).toEqual({
+      id: row?.id,
+      appointment_id: appointment,
+      notification_type: 'reminder',
+      channel: 'sms',
+      status: 'sent',
+      scheduled_for: '2031-08-01T08:00:00.000Z',
+      sent_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      attempts: 1,
+      error_message: '',
+    });
+    expect((await get(`/api/appointment-notifications/${appointment}/status`, reception)).status).toBe(404);
+    expect((await get('/api/appointment-notifications/not-an-id/status', reception)).status).toBe(400);
+    expect((await get('/api/appointment-notifications?status=sent', reception)).status).toBe(403);
+    const admin = await server.login('admin', 'admin-password-for-tests');
+    const list = await get(`/api/appointment-notifications?status=sent&appointment_id=${appointment}`, admin);
+    expect(
+      ((await list.json()) as { notifications: { id: string }[] }).notifications.map((n) => n.id),
+    ).toEqual([row?.id]);
+    expect((await get('/api/appointment-notifications?status=lost', admin)).status).toBe(400);
+  });
 });
