@@ -1,9 +1,10 @@
 /**
  * Signing out while this PC still holds unsent writes says how many and since when: they keep
- * uploading under their author's name after sign-out, but whoever signs out should know.
+ * uploading under their author's name after sign-out, but whoever signs out should know. If they
+ * are all sent while the question is open, the sign-out goes ahead.
  */
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ago } from '../../lib/time.ts';
 import { useSession } from '../../stores/session.ts';
 import { useStatus } from '../../stores/status.ts';
@@ -13,6 +14,14 @@ export function SignOutButton() {
   const status = useStatus((s) => s.status);
   const [asking, setAsking] = useState(false);
   const pending = status?.outboxPending ?? 0;
+  // The last writes went up while the question was open (a chart view recorded a moment before):
+  // nothing is left to warn about, so do what was asked.
+  useEffect(() => {
+    if (asking && pending === 0) {
+      setAsking(false);
+      void signOut();
+    }
+  }, [asking, pending, signOut]);
 
   return (
     <>
