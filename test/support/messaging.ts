@@ -14,7 +14,13 @@ export interface ReceivedMail {
   raw: string;
 }
 
-export async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[]; close(): Promise<void> }> {
+/**
+ * `replyDelayMs`: how long the server waits, once a message's data has all arrived, before saying it
+ * accepted it (a slow relay: a sender killed in that window does not know the message got through).
+ */
+export async function startSmtp(
+  opts: { replyDelayMs?: number } = {},
+): Promise<{ url: string; mails: ReceivedMail[]; close(): Promise<void> }> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -31,7 +37,7 @@ export async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[];
             .toString('utf8')
             .replace(/=\r?\n/g, ''),
         });
-        callback();
+        setTimeout(() => callback(), opts.replyDelayMs ?? 0);
       });
     },
   });
