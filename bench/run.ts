@@ -3,7 +3,7 @@
  * with its baseline measured in the same run. Prints a table and writes `bench-results/<timestamp>.json`.
  *
  *   npm run bench -- [--patients 200000] [--workstations 20] [--writes 200] [--batch-size 200]
- *                    [--batches 25] [--queries 200] [--backlog 2000] [--only a,b,c,d,e,f,g,h]
+ *                    [--batches 25] [--queries 200] [--backlog 2000] [--only a,b,c,d,e,f,g,h,i]
  *                    [--profile] [--verbose]
  *
  * (a) initial sync of the demo hospital into a fresh admin workstation vs raw better-sqlite3 inserts;
@@ -19,6 +19,7 @@
  * (g) that launch → an interactive sign-in screen, and sign-in → the registry (bench/app-ui.ts).
  * (h) an offline backlog of `--backlog` writes uploading once the link returns, on loopback and with
  *     300 ms added each way, vs one upload batch per round trip on the same link (bench/backlog.ts).
+ * (i) appointment reminders sent through a local SMTP server vs nodemailer alone (bench/reminders.ts).
  * (a), (d), (e), (f) and (g) share one seed and one initial sync, in a child process (bench/workstation-child.ts).
  * Every part uses a fresh Postgres database (dropped at the end) and a sync server in a child process.
  * `--profile` CPU-profiles the server processes and the workstation side of (a) and prints where
@@ -41,6 +42,7 @@ import { compareWithRaw, type InitialSyncResult } from './initial-sync.ts';
 import { benchMutations, type MutationsResult } from './mutations.ts';
 import { type ProfileSummary, summarizeProfile } from './profile.ts';
 import { benchPropagation, type PropagationResult } from './propagation.ts';
+import { benchReminders } from './reminders.ts';
 import type { SearchResult } from './search.ts';
 import { type ServerProcess, spawnServer } from './spawn-server.ts';
 
@@ -55,7 +57,7 @@ const { values } = parseArgs({
     batches: { type: 'string', default: '25' },
     queries: { type: 'string', default: '200' },
     backlog: { type: 'string', default: '2000' },
-    only: { type: 'string', default: 'a,b,c,d,e,f,g,h' },
+    only: { type: 'string', default: 'a,b,c,d,e,f,g,h,i' },
     'timeout-a': { type: 'string', default: '3600' },
     profile: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -64,7 +66,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'usage: npm run bench -- [--patients N] [--workstations N] [--writes N] [--b-patients N] [--batch-size N] [--batches N] [--queries N] [--backlog N] [--only a,b,c,d,e,f,g,h] [--timeout-a SECONDS] [--profile] [--verbose]\n',
+    'usage: npm run bench -- [--patients N] [--workstations N] [--writes N] [--b-patients N] [--batch-size N] [--batches N] [--queries N] [--backlog N] [--only a,b,c,d,e,f,g,h,i] [--timeout-a SECONDS] [--profile] [--verbose]\n',
   );
   process.exit(0);
 }
@@ -443,6 +445,20 @@ async function partBC() {
         report.backlog = results;
       });
     }
+    if (opts.only.has('i')) {
+      await withServer(db.url, 'i', { profile: false }, async () => {
+        const r = await benchReminders({ dbUrl: db.url, messages: 500, log });
+        report.reminders = r;
+        lines.push({
+          figure: `(i) reminder e-mails sent to a local SMTP server (${fmt(r.messages)} messages, planned in ${fmt(r.planMs)} ms)`,
+          value: `${fmt(r.perSec)} msg/s`,
+          baseline: `${fmt(r.rawPerSec)} msg/s nodemailer alone, no database`,
+          ratio: fmt(r.ratio, 2),
+          bar: 'info',
+          pass: null,
+        });
+      });
+    }
     if (opts.only.has('c')) {
       await withServer(db.url, 'c', { profile: true }, async (server) => {
         log(`(c) ${opts.batches} batches of ${opts.batchSize} mutations…`);
@@ -502,7 +518,7 @@ let failed = false;
 try {
   // (b) and (c) first: twenty live PCs should not share a heap grown by (a)'s 3-million-row import
   // (its major GC pauses land on the latency tail).
-  if (opts.only.has('b') || opts.only.has('c') || opts.only.has('h')) await partBC();
+  if (['b', 'c', 'h', 'i'].some((p) => opts.only.has(p))) await partBC();
   if (['a', 'd', 'e', 'f', 'g'].some((p) => opts.only.has(p))) await partADE();
 } catch (e) {
   failed = true;

@@ -183,5 +183,7 @@ export class ReminderSender {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
+    this.o.channels.email?.close?.();
+    this.o.channels.sms?.close?.();
   }
 }
