@@ -165,7 +165,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
 
     const printed = new Map<string, string>();
     const readyMs: number[] = [];
-    let serverDownRounds = 0;
+    /** The server was left down after its kill for this round; it comes back after it. */
+    let keptDown = false;
 
     const finalChecks = async () => {
       if (server === null) await startServer();
@@ -355,14 +356,12 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
         break;
       }
 
-      const ids: string[] = [];
       for (const line of child.lines) {
         if (!line.startsWith('W ')) continue;
         const [, id, mrn] = line.split(' ');
         if (!id || !mrn) continue;
         if (printed.has(id)) problems.push(`round ${round} (seed ${seed}): id ${id} printed twice`);
         printed.set(id, mrn);
-        ids.push(id);
       }
       result.writesAcknowledged = printed.size;
 
@@ -392,9 +391,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
       if (server === null) {
         // After a server kill, half the time the next round runs with the server still down
         // (offline log-in, writes queue up), then it comes back.
-        if (serverDownRounds === 0 && serverKillRound && random() < 0.5) serverDownRounds = 1;
+        if (!keptDown && serverKillRound && random() < 0.5) keptDown = true;
         else {
-          serverDownRounds = 0;
+          keptDown = false;
           try {
             await startServer();
           } catch (e) {
