@@ -97,7 +97,7 @@ export interface Config {
   tls: { certFile: string; keyFile: string } | undefined;
   /** How messages leave: SMTP and Twilio; an unset channel fails its messages with that reason. */
   messaging: ChannelConfig;
-  /** How often due reminder messages are sent (seconds). */
+  /** How often due reminder messages are sent (seconds); 0 only in tests: they send by hand. */
   reminderIntervalSeconds: number;
 }
 
@@ -181,6 +181,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     authRatePerMinute: 1_000_000,
     // One key directory per test process, never the working copy's ./data.
     keyDir: join(tmpdir(), `hms-test-keys-${process.pid}`),
+    // Tests send reminders themselves, with the clock they choose.
+    reminderIntervalSeconds: 0,
     ...overrides,
   };
 }

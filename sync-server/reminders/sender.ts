@@ -155,6 +155,7 @@ export class ReminderSender {
   ) {}
 
   start(): void {
+    if (this.o.intervalMs <= 0) return;
     this.timer = setInterval(() => void this.pass(), this.o.intervalMs);
     this.timer.unref?.();
   }
