@@ -3,7 +3,10 @@
  * the whole message but has not said so when the server dies. After the restart the message is not
  * sent again; once its claim is old it is marked failed with that said, for an admin to follow up.
  */
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../sync-server/platform/database.ts';
@@ -14,6 +17,8 @@ import { eventually } from '../support/eventually.ts';
 import { startSmtp } from '../support/messaging.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { ADMIN_PASSWORD } from '../support/server.ts';
+
+const keyDir = mkdtempSync(join(tmpdir(), 'hms-keys-'));
 
 const freePort = () =>
   new Promise<number>((res) => {
@@ -47,6 +52,8 @@ describe('kill -9 of the server in the middle of sending a reminder', () => {
         DATABASE_URL: db.url,
         PORT: String(port),
         HMS_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        // The server's keys in a folder of the test's own, never the working copy's ./data.
+        HMS_KEY_DIR: keyDir,
         HMS_LOG_LEVEL: 'silent',
         SMTP_URL: smtp.url,
         DEFAULT_FROM_EMAIL: 'clinic@hospital.example',

@@ -5,7 +5,10 @@
  * all-or-nothing in Postgres and every batch answered 200 is fully there. Finally the unanswered
  * batches are re-sent and each mutation ends up applied exactly once.
  */
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +25,8 @@ interface Batch {
   /** `acked` once a 200 came back with every mutation applied. */
   state: 'new' | 'in-flight' | 'acked' | 'failed';
 }
+
+const keyDir = mkdtempSync(join(tmpdir(), 'hms-keys-'));
 
 const freePort = () =>
   new Promise<number>((res) => {
@@ -46,6 +51,8 @@ describe('kill -9 of the sync server', () => {
       DATABASE_URL: db.url,
       PORT: String(port),
       HMS_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      // The server's keys in a folder of the test's own, never the working copy's ./data.
+      HMS_KEY_DIR: keyDir,
       HMS_LOG_LEVEL: 'silent',
       // Every client of this test comes from loopback: lift the per-client sign-in limit.
       HMS_AUTH_RATE_PER_MINUTE: '100000',
