@@ -28,6 +28,7 @@ import { type Config, ConfigError } from './config.ts';
 import { installErrorHandling } from './http/errors.ts';
 import { installRateLimits } from './http/rate-limit.ts';
 import { auditCheckJob } from './jobs/audit-check.ts';
+import { backupJob } from './jobs/backup.ts';
 import { compactionJob } from './jobs/compaction.ts';
 import { plainSqlAuditJob } from './jobs/plain-sql-audit.ts';
 import { Scheduler } from './jobs/scheduler.ts';
@@ -175,6 +176,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   jobs.add(auditCheckJob());
   jobs.add(plainSqlAuditJob());
   jobs.add(reminderPlannerJob({ now }));
+  jobs.add(backupJob(database, { ...config.backup, databaseUrl: config.databaseUrl }, now));
   const reminders = new ReminderSender({
     database,
     channels: channelsFrom(config.messaging),

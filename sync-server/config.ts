@@ -4,6 +4,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import cron from 'node-cron';
 import { z } from 'zod';
 import { newPasswordSchema } from '../db/primitives/password-rules.ts';
 import type { ChannelConfig } from './reminders/channels.ts';
@@ -56,6 +57,9 @@ const EnvSchema = z.object({
   TWILIO_PHONE_NUMBER: optionalText,
   TWILIO_API_BASE: optionalText.pipe(z.url('must be a URL').optional()),
   HMS_REMINDER_INTERVAL_SECONDS: intFrom(5, 3600).default(30),
+  HMS_BACKUP_DIR: optionalText,
+  HMS_BACKUP_KEEP: intFrom(1, 1000).default(7),
+  HMS_BACKUP_SCHEDULE: z.string().trim().min(1).default('30 2 * * *'),
 });
 
 const SECRET_VARS = new Set([
@@ -99,6 +103,8 @@ export interface Config {
   messaging: ChannelConfig;
   /** How often due reminder messages are sent (seconds); 0 only in tests: they send by hand. */
   reminderIntervalSeconds: number;
+  /** Nightly backups: where, how many kept, when (cron). */
+  backup: { dir: string; keep: number; schedule: string };
 }
 
 export class ConfigError extends Error {
@@ -126,6 +132,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (twilioVars.some(Boolean) && !twilioVars.every(Boolean))
     throw new ConfigError([
       'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER: give all three (SMS) or none',
+    ]);
+  if (!cron.validate(e.HMS_BACKUP_SCHEDULE))
+    throw new ConfigError([
+      `HMS_BACKUP_SCHEDULE: not a cron schedule (got ${JSON.stringify(e.HMS_BACKUP_SCHEDULE)})`,
     ]);
   if (!e.SMTP_URL !== !e.DEFAULT_FROM_EMAIL)
     throw new ConfigError(['SMTP_URL and DEFAULT_FROM_EMAIL: give both (e-mail) or neither']);
@@ -167,6 +177,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
     },
     reminderIntervalSeconds: e.HMS_REMINDER_INTERVAL_SECONDS,
+    backup: {
+      dir: resolve(e.HMS_BACKUP_DIR ?? join(e.HMS_DATA_DIR, 'backups')),
+      keep: e.HMS_BACKUP_KEEP,
+      schedule: e.HMS_BACKUP_SCHEDULE,
+    },
   };
 }
 
@@ -183,6 +198,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     keyDir: join(tmpdir(), `hms-test-keys-${process.pid}`),
     // Tests send reminders themselves, with the clock they choose.
     reminderIntervalSeconds: 0,
+    backup: { dir: join(tmpdir(), `hms-test-backups-${process.pid}`), keep: 7, schedule: '30 2 * * *' },
     ...overrides,
   };
 }

@@ -43,6 +43,8 @@ export interface Database {
   ): Promise<T>;
   /** Run a script of several statements without parameters (trigger installation). */
   exec(sql: string): Promise<void>;
+  /** The embedded database's own dump (its data directory as a gzipped tarball); absent on Postgres. */
+  dumpDataDir?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -178,6 +180,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     async exec(sql: string) {
       await client.exec(sql);
     },
+    dumpDataDir: () => client.dumpDataDir('gzip'),
     // PGlite has one connection, so every transaction is already isolated from the others.
     async transaction(fn) {
       return client.transaction((tx) =>

@@ -36,6 +36,8 @@ export const LOCK_KEYS = {
   plainSqlAuditJob: 7_310_006,
   /** Matching appointments with their reminder and follow-up messages: one instance at a time. */
   reminderPlanner: 7_310_007,
+  /** The nightly backup: one server instance writes it. */
+  backupJob: 7_310_008,
 } as const satisfies Record<string, number>;
 
 export type LockName = keyof typeof LOCK_KEYS;
