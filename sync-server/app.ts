@@ -32,6 +32,7 @@ import { backupJob } from './jobs/backup.ts';
 import { compactionJob } from './jobs/compaction.ts';
 import { plainSqlAuditJob } from './jobs/plain-sql-audit.ts';
 import { Scheduler } from './jobs/scheduler.ts';
+import { watchJob } from './notify/watch.ts';
 import type { Database } from './platform/database.ts';
 import { createLogger } from './platform/log.ts';
 import { channelsFrom } from './reminders/channels.ts';
@@ -176,6 +177,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   jobs.add(auditCheckJob());
   jobs.add(plainSqlAuditJob());
   jobs.add(reminderPlannerJob({ now }));
+  jobs.add(watchJob({ now }));
   jobs.add(backupJob(database, { ...config.backup, databaseUrl: config.databaseUrl }, now));
   const reminders = new ReminderSender({
     database,

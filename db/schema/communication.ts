@@ -40,6 +40,11 @@ export const ALERT_KINDS = [
   'resource_double_booked',
   'stock_below_zero',
   'bill_overpaid',
+  // Raised by the server's watch job (sync-server/notify/watch.ts), not by a merge.
+  'critical_lab_result',
+  'low_stock',
+  'batch_expiring',
+  'vaccination_due',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

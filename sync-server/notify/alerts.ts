@@ -28,7 +28,21 @@ const TITLES: Record<AlertKind, string> = {
   resource_double_booked: 'Resource double-booked',
   stock_below_zero: 'Stock below zero',
   bill_overpaid: 'Bill paid beyond its total',
+  critical_lab_result: 'Critical lab result to review',
+  low_stock: 'Stock below its reorder level',
+  batch_expiring: 'Batch expiring soon',
+  vaccination_due: 'Vaccination dose due',
 };
+
+/** How an alert reaches people: its task's priority, the notification's type, who else hears of it. */
+export interface Delivery {
+  priority: 'normal' | 'high' | 'critical';
+  notificationType: 'system' | 'critical_lab' | 'low_stock' | 'expiry' | 'task';
+  /** Besides the assignee (all the pharmacists for stock). */
+  alsoNotify?: readonly string[];
+}
+
+const MERGE_DELIVERY: Delivery = { priority: 'high', notificationType: 'system' };
 
 /** The subjects of every rule the touched rows can affect (old and new versions both count). */
 export function subjectsTouched(touched: readonly TouchedRow[]): Map<Invariant, string[]> {
@@ -68,15 +82,15 @@ export async function judgeRules(
       );
     for (const v of verdicts) {
       const existing = open.find((a) => a.subject_key === v.subject_key);
-      if (v.excess > 0 && !existing) audits.push(await raise(tx, v, now));
-      else if (v.excess === 0 && existing) audits.push(await close(tx, existing, now));
+      if (v.excess > 0 && !existing) audits.push(await raiseAlert(tx, v, now, MERGE_DELIVERY));
+      else if (v.excess === 0 && existing) audits.push(await closeAlert(tx, existing, now));
     }
   }
   return audits;
 }
 
 /** Someone who can always act: the first active admin (the fallback assignee). */
-async function anAdmin(tx: ServerDb): Promise<string | null> {
+export async function anAdmin(tx: ServerDb): Promise<string | null> {
   const [row] = await tx
     .select({ id: s.users.id })
     .from(s.users)
@@ -87,7 +101,13 @@ async function anAdmin(tx: ServerDb): Promise<string | null> {
   return row?.id ?? null;
 }
 
-async function raise(tx: ServerDb, v: Verdict, now: string): Promise<AuditEntry> {
+/** An alert with its task for the assignee (an admin when nobody else can act) and notifications. */
+export async function raiseAlert(
+  tx: ServerDb,
+  v: Omit<Verdict, 'excess'>,
+  now: string,
+  delivery: Delivery,
+): Promise<AuditEntry> {
   const assignee = v.assignee ?? (await anAdmin(tx));
   const [task] = assignee
     ? await tx
@@ -97,7 +117,7 @@ async function raise(tx: ServerDb, v: Verdict, now: string): Promise<AuditEntry>
           patient_id: v.patient_id,
           title: TITLES[v.kind],
           description: v.message,
-          priority: 'high',
+          priority: delivery.priority,
           created_at: now,
           updated_at: now,
         })
@@ -118,28 +138,36 @@ async function raise(tx: ServerDb, v: Verdict, now: string): Promise<AuditEntry>
       updated_at: now,
     })
     .returning({ id: s.alerts.id });
-  if (assignee)
-    await tx.insert(s.notifications).values({
-      user_id: assignee,
-      title: TITLES[v.kind],
-      message: v.message,
-      notification_type: 'system',
-      related_table: 'alerts',
-      related_id: alert?.id ?? null,
-      created_at: now,
-      updated_at: now,
-    });
+  const told = [...new Set([...(assignee ? [assignee] : []), ...(delivery.alsoNotify ?? [])])];
+  if (told.length)
+    await tx.insert(s.notifications).values(
+      told.map((user_id) => ({
+        user_id,
+        title: TITLES[v.kind],
+        message: v.message,
+        notification_type: delivery.notificationType,
+        related_table: 'alerts',
+        related_id: alert?.id ?? null,
+        created_at: now,
+        updated_at: now,
+      })),
+    );
   return {
     action: 'create',
     object_type: 'alerts',
     object_id: alert?.id ?? null,
     user_id: null,
-    description: `rule broken after merging offline work: ${v.kind}`,
+    description: `alert raised: ${v.kind}`,
     details: { kind: v.kind, subject_key: v.subject_key, related_ids: v.related_ids, assigned_to: assignee },
   };
 }
 
-async function close(tx: ServerDb, alert: typeof s.alerts.$inferSelect, now: string): Promise<AuditEntry> {
+/** Resolves an alert whose cause has gone, with its task. */
+export async function closeAlert(
+  tx: ServerDb,
+  alert: typeof s.alerts.$inferSelect,
+  now: string,
+): Promise<AuditEntry> {
   await tx
     .update(s.alerts)
     .set({ status: 'resolved', resolved_at: now, updated_at: now })
@@ -154,7 +182,7 @@ async function close(tx: ServerDb, alert: typeof s.alerts.$inferSelect, now: str
     object_type: 'alerts',
     object_id: alert.id,
     user_id: null,
-    description: `rule holds again: ${alert.kind}`,
+    description: `alert closed, its cause has gone: ${alert.kind}`,
     details: { kind: alert.kind, subject_key: alert.subject_key },
   };
 }

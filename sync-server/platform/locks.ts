@@ -38,6 +38,8 @@ export const LOCK_KEYS = {
   reminderPlanner: 7_310_007,
   /** The nightly backup: one server instance writes it. */
   backupJob: 7_310_008,
+  /** The clinical and stock watch (notify/watch.ts): one instance raises each alert. */
+  watchJob: 7_310_009,
 } as const satisfies Record<string, number>;
 
 export type LockName = keyof typeof LOCK_KEYS;
