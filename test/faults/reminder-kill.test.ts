@@ -4,7 +4,6 @@
  * sent again; once its claim is old it is marked failed with that said, for an admin to follow up.
  */
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
@@ -12,21 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../sync-server/platform/database.ts';
 import { planReminders } from '../../sync-server/reminders/planner.ts';
 import { SENDING_STALE_MS, sendDue } from '../../sync-server/reminders/sender.ts';
-import { type Child, sleep, spawnTs } from '../support/child.ts';
+import { type Child, freePort, sleep, spawnTs } from '../support/child.ts';
 import { eventually } from '../support/eventually.ts';
 import { startSmtp } from '../support/messaging.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { ADMIN_PASSWORD } from '../support/server.ts';
 
 const keyDir = mkdtempSync(join(tmpdir(), 'hms-keys-'));
-
-const freePort = () =>
-  new Promise<number>((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
 
 describe('kill -9 of the server in the middle of sending a reminder', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;

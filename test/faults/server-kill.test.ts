@@ -6,14 +6,13 @@
  * batches are re-sent and each mutation ends up applied exactly once.
  */
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mutation, SYNC_SCHEMA_VERSION } from '../../db/sync-contract.ts';
-import { type Child, sleep, spawnTs } from '../support/child.ts';
+import { type Child, freePort, sleep, spawnTs } from '../support/child.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { ADMIN_PASSWORD, startTestServer } from '../support/server.ts';
 
@@ -27,14 +26,6 @@ interface Batch {
 }
 
 const keyDir = mkdtempSync(join(tmpdir(), 'hms-keys-'));
-
-const freePort = () =>
-  new Promise<number>((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
 
 describe('kill -9 of the sync server', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -10,13 +10,12 @@
  * seed and round to reproduce it); `npm run soak` (scripts/soak.ts) and `soak.test.ts` call it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openLocalDatabase } from '../../main/core/store/local-db.ts';
 import { startWorkstation, type Workstation } from '../../main/core/workstation.ts';
-import { type Child, sleep, spawnTs } from '../support/child.ts';
+import { type Child, freePort, sleep, spawnTs } from '../support/child.ts';
 import { inspect } from '../support/kill-check.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { ADMIN_PASSWORD, startTestServer } from '../support/server.ts';
@@ -78,14 +77,6 @@ function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-const freePort = () =>
-  new Promise<number>((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
 
 const percentile = (xs: readonly number[], p: number) => {
   if (xs.length === 0) return 0;
