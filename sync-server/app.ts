@@ -21,6 +21,7 @@ import Fastify, {
 } from 'fastify';
 import { auditRoutes } from './admin/audit-routes.ts';
 import { adminRoutes } from './admin/routes.ts';
+import { requireAdmin } from './auth/guard.ts';
 import { authRoutes } from './auth/routes.ts';
 import { loadServerKeys, type ServerKeys } from './auth/secrets.ts';
 import { AuthService, type AuthUser } from './auth/service.ts';
@@ -179,6 +180,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   jobs.add(reminderPlannerJob({ now }));
   jobs.add(watchJob({ now }));
   jobs.add(backupJob(database, { ...config.backup, databaseUrl: config.databaseUrl }, now));
+  // What the jobs did lately in this instance (several instances: ask each; the lock runs a job in one).
+  app.get('/api/jobs', { onRequest: requireAdmin() }, async () => ({ jobs: jobs.history() }));
   const reminders = new ReminderSender({
     database,
     channels: channelsFrom(config.messaging),

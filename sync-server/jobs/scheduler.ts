@@ -32,7 +32,7 @@ export interface Job {
 }
 
 export type RunOutcome =
-  | { status: 'ran'; ms: number }
+  | { status: 'ran'; ms: number; summary?: Record<string, unknown> | undefined }
   | { status: 'skipped'; reason: 'running here' | 'locked by another instance' }
   | { status: 'failed'; ms: number; error: unknown };
 
@@ -40,7 +40,21 @@ interface Entry {
   job: Job;
   log: Logger;
   running: Promise<RunOutcome> | null;
+  /** The latest runs here, newest first (`GET /api/jobs`). */
+  runs: RunRecord[];
 }
+
+/** One run as admins see it: when, how it ended, how long, what it did or why it failed. */
+export interface RunRecord {
+  startedAt: string;
+  status: RunOutcome['status'];
+  ms: number | null;
+  /** What the job returned (counts, a file name), or the skip reason / error message. */
+  detail: Record<string, unknown> | string | null;
+}
+
+/** Runs kept per job in this process. */
+const KEPT_RUNS = 20;
 
 export class Scheduler {
   private readonly entries = new Map<string, Entry>();
@@ -55,7 +69,7 @@ export class Scheduler {
     if (this.entries.has(job.name)) throw new Error(`job "${job.name}" is already scheduled`);
     if (!cron.validate(job.schedule))
       throw new Error(`job "${job.name}": invalid schedule "${job.schedule}"`);
-    this.entries.set(job.name, { job, log: this.log.child({ job: job.name }), running: null });
+    this.entries.set(job.name, { job, log: this.log.child({ job: job.name }), running: null, runs: [] });
   }
 
   /** Starts every job's schedule. Its timers do not keep the process alive. */
@@ -83,6 +97,16 @@ export class Scheduler {
     await Promise.all([...this.entries.values()].map((e) => e.running));
   }
 
+  /** Every job with its schedule and latest runs in this server process (newest first). */
+  history(): { name: string; schedule: string; running: boolean; runs: RunRecord[] }[] {
+    return [...this.entries.values()].map((e) => ({
+      name: e.job.name,
+      schedule: e.job.schedule,
+      running: e.running !== null,
+      runs: [...e.runs],
+    }));
+  }
+
   /** Runs the job now, as its schedule does; skipped when a run of it is under way here or elsewhere. */
   run(name: string): Promise<RunOutcome> {
     const entry = this.entries.get(name);
@@ -98,7 +122,27 @@ export class Scheduler {
     return running;
   }
 
-  private async runLocked({ job, log }: Entry): Promise<RunOutcome> {
+  private async runLocked(entry: Entry): Promise<RunOutcome> {
+    const startedAt = new Date().toISOString();
+    const outcome = await this.attempt(entry);
+    entry.runs.unshift({
+      startedAt,
+      status: outcome.status,
+      ms: 'ms' in outcome ? outcome.ms : null,
+      detail:
+        outcome.status === 'ran'
+          ? (outcome.summary ?? null)
+          : outcome.status === 'skipped'
+            ? outcome.reason
+            : outcome.error instanceof Error
+              ? outcome.error.message.slice(0, 300)
+              : String(outcome.error).slice(0, 300),
+    });
+    entry.runs.length = Math.min(entry.runs.length, KEPT_RUNS);
+    return outcome;
+  }
+
+  private async attempt({ job, log }: Entry): Promise<RunOutcome> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
@@ -113,7 +157,7 @@ export class Scheduler {
       }
       const ms = elapsed();
       log.info({ ms, ...result.summary }, 'job ran');
-      return { status: 'ran', ms };
+      return { status: 'ran', ms, summary: result.summary };
     } catch (error) {
       const ms = elapsed();
       log.error({ error: loggableError(error), ms }, 'job failed');

@@ -54,6 +54,10 @@ describe.each([
     const scheduler = new Scheduler(server.database, createLogger('silent'));
     scheduler.add(backupJob(server.database, config, () => new Date('2031-01-03T02:30:00Z')));
     expect(await scheduler.run(BACKUP_JOB)).toMatchObject({ status: 'ran' });
+    // Admins see the run (GET /api/jobs serves this history).
+    const [history] = scheduler.history();
+    expect(history).toMatchObject({ name: BACKUP_JOB, running: false });
+    expect(history?.runs[0]).toMatchObject({ status: 'ran', detail: { removed: 1 } });
     const files = readdirSync(dir).sort();
     expect(files).toEqual(
       embedded

@@ -273,5 +273,18 @@ describe('appointment reminders', () => {
       ((await list.json()) as { notifications: { id: string }[] }).notifications.map((n) => n.id),
     ).toEqual([row?.id]);
     expect((await get('/api/appointment-notifications?status=lost', admin)).status).toBe(400);
+    // The jobs behind them, with their schedules and latest runs, for admins only.
+    expect((await get('/api/jobs', reception)).status).toBe(403);
+    const jobs = (await (await get('/api/jobs', admin)).json()) as {
+      jobs: { name: string; schedule: string }[];
+    };
+    expect(jobs.jobs.map((j) => j.name)).toEqual(
+      expect.arrayContaining([
+        'reminder-planner',
+        'backup',
+        'clinical-and-stock-watch',
+        'change-log-compaction',
+      ]),
+    );
   });
 });
