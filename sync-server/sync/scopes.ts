@@ -176,7 +176,8 @@ const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, ScopeRule>
     goods_received_notes: ALL,
     grn_items: ALL,
     tasks: assignedHere,
-    alerts: alertsOf('stock_below_zero'),
+    // Stock concerns every pharmacist, whoever the alert's task went to.
+    alerts: alertsOf('stock_below_zero', 'low_stock', 'batch_expiring'),
   },
   reception: {
     ...reference(),

@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watchOnce } from '../../sync-server/notify/watch.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { localRows, stationPool } from '../support/stations.ts';
 
 describe('the watch job', () => {
   let server: TestServer;
@@ -34,15 +35,20 @@ describe('the watch job', () => {
       [alertId],
     );
 
+  const pool = stationPool(() => server);
   beforeAll(async () => {
     server = await startTestServer();
+    await server.createUser('rec.watch', 'receptionist');
     doctor = await server.createUser('dr.watch', 'doctor');
     pharmacists = [
       await server.createUser('ph.one', 'pharmacist'),
       await server.createUser('ph.two', 'pharmacist'),
     ];
   });
-  afterAll(async () => server?.close());
+  afterAll(async () => {
+    await pool.closeAll();
+    await server?.close();
+  });
 
   async function patient() {
     const id = uuidv7();
@@ -116,6 +122,9 @@ describe('the watch job', () => {
       );
     await move(longBatch, 4);
     await move(shortBatch, 3);
+    // A pharmacy PC where the other pharmacist works, and a reception desk.
+    const counter = await pool.station({ name: 'Pharmacy counter', kind: 'pharmacy', user: 'ph.two' });
+    const desk = await pool.station({ name: 'Front desk', kind: 'reception', user: 'rec.watch' });
     await watch();
     await watch();
     const low = (await alerts('low_stock')).filter((a) => a.subject_key === item);
@@ -127,6 +136,18 @@ describe('the watch job', () => {
     const expiring = (await alerts('batch_expiring')).filter((a) => a.subject_key === shortBatch);
     expect(expiring).toHaveLength(1);
     expect(expiring[0]?.message).toMatch(/SHORT-1: 3 on hand, expires on 2031-03-01/);
+    // Delivered to the pharmacy's PCs, not to the front desk.
+    await counter.ws.drain();
+    await desk.ws.drain();
+    const on = (st: typeof desk) =>
+      localRows(
+        st,
+        `SELECT kind FROM alerts WHERE subject_key IN (?, ?) ORDER BY kind`,
+        item,
+        shortBatch,
+      ).map((r) => r.kind);
+    expect(on(counter)).toEqual(['batch_expiring', 'low_stock']);
+    expect(on(desk)).toEqual([]);
 
     await move(longBatch, 40);
     await q(
