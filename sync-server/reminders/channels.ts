@@ -12,6 +12,56 @@ export interface OutgoingMessage {
   text: string;
 }
 
+/**
+ * A send that failed in a way that leaves open whether the provider took the message: the request
+ * or the message data went out, and no answer came back (a timeout, a dropped connection). Sending
+ * it again could give the patient two; the sender fails it instead, saying so.
+ */
+export class MaybeDelivered extends Error {
+  constructor(cause: unknown) {
+    super(`no answer after the message was handed over, so it may have been delivered: ${errorText(cause)}`);
+    this.name = 'MaybeDelivered';
+  }
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 300);
+
+/** SMTP stages before the message itself goes out: a failure there sent nothing. */
+const SMTP_BEFORE_DATA = new Set([
+  'CONN',
+  'EHLO',
+  'HELO',
+  'LHLO',
+  'STARTTLS',
+  'AUTH PLAIN',
+  'AUTH LOGIN',
+  'MAIL FROM',
+  'RCPT TO',
+]);
+/** Network failures that mean the request never reached the provider. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** nodemailer's error: refused at a stage, answered with a code, or lost after the data went out. */
+export function smtpMaybeDelivered(e: unknown): boolean {
+  const { command, responseCode, code } = (e ?? {}) as {
+    command?: string;
+    responseCode?: number;
+    code?: string;
+  };
+  if (typeof responseCode === 'number') return false; // the relay answered: it did not take it
+  if (code && NEVER_CONNECTED.has(code)) return false;
+  if (command && SMTP_BEFORE_DATA.has(command.toUpperCase())) return false;
+  return command !== undefined || code === 'ETIMEDOUT' || code === 'ESOCKET';
+}
+
+/** Twilio's client: an HTTP answer (a RestException has a status) means refused; no answer may not. */
+export function twilioMaybeDelivered(e: unknown): boolean {
+  const { status, code } = (e ?? {}) as { status?: number; code?: string | number };
+  if (typeof status === 'number') return false;
+  if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return false;
+  return true;
+}
+
 /** Sends one message; resolves with the provider's id for it, rejects when it was not accepted. */
 export interface Sender {
   send(message: OutgoingMessage): Promise<{ messageId: string }>;
@@ -40,8 +90,12 @@ export function emailSender(smtpUrl: string, from: string): Sender {
   const transport = nodemailer.createTransport(url.href);
   return {
     async send(m) {
-      const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text });
-      return { messageId: String(info.messageId) };
+      try {
+        const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text });
+        return { messageId: String(info.messageId) };
+      } catch (e) {
+        throw smtpMaybeDelivered(e) ? new MaybeDelivered(e) : e;
+      }
     },
     close: () => transport.close(),
   };
@@ -66,8 +120,12 @@ export function smsSender(c: NonNullable<ChannelConfig['twilio']>): Sender {
   const client = twilio(c.accountSid, c.authToken, { httpClient });
   return {
     async send(m) {
-      const sent = await client.messages.create({ to: m.to, from: c.from, body: m.text });
-      return { messageId: sent.sid };
+      try {
+        const sent = await client.messages.create({ to: m.to, from: c.from, body: m.text });
+        return { messageId: sent.sid };
+      } catch (e) {
+        throw twilioMaybeDelivered(e) ? new MaybeDelivered(e) : e;
+      }
     },
   };
 }

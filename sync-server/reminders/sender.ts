@@ -6,12 +6,14 @@
  * with the provider's id, or put back `pending` with a later attempt, or `failed` after the last.
  * A row found still `sending` long after its claim belongs to a process that died mid-send: whether
  * the message left is unknown, so it is marked `failed` with that said, never sent again (a patient
- * must not get it twice; an admin sees it and can follow up). Runs outside the scheduler's job
+ * must not get it twice; an admin sees it and can follow up). The same for a send handed over without
+ * an answer (a timeout after the message went out): failed as perhaps delivered, not retried; only a
+ * refusal or a connection that never opened is retried. Runs outside the scheduler's job
  * transaction on purpose: each step must be committed before the next one happens.
  */
 import type { Database } from '../platform/database.ts';
 import type { Logger } from '../platform/log.ts';
-import { type Channels, NOT_CONFIGURED } from './channels.ts';
+import { type Channels, MaybeDelivered, NOT_CONFIGURED } from './channels.ts';
 import { type Channel, type NotificationType, zonedInstant } from './plan.ts';
 import { readMessageSettings } from './settings.ts';
 import { render } from './templates.ts';
@@ -107,8 +109,13 @@ export async function sendDue(o: {
     try {
       messageId = (await sender.send({ to, subject: message.subject, text: message.text })).messageId;
     } catch (e) {
-      // The provider refused or could not be reached: the message did not leave.
       const error = e instanceof Error ? e.message.slice(0, 500) : String(e);
+      // Handed over without an answer: perhaps delivered, so never again.
+      if (e instanceof MaybeDelivered) {
+        await fail(error);
+        continue;
+      }
+      // The provider refused or could not be reached: the message did not leave.
       if (c.attempts >= MAX_ATTEMPTS) {
         await fail(`gave up after ${c.attempts} attempts: ${error}`);
         continue;

@@ -44,12 +44,15 @@ describe('appointment reminders', () => {
       );
   });
   afterAll(async () => {
+    // The e-mail channel holds a pooled connection: let go of it, or the SMTP server waits for it.
+    channels?.email?.close?.();
     await Promise.all([server?.close(), smtp?.close(), twilio?.close()]);
   });
   beforeEach(() => {
     smtp.mails.length = 0;
     twilio.sms.length = 0;
     twilio.failing.on = false;
+    twilio.failing.hangUp = false;
   });
 
   const plan = (now: Date) => planReminders(server.database.query.bind(server.database), now);
@@ -237,6 +240,22 @@ describe('appointment reminders', () => {
       error_message: expect.stringMatching(/gave up after 4 attempts/),
     });
     expect(twilio.sms).toEqual([]);
+  });
+
+  it('a provider that takes the message but never answers: failed as perhaps delivered, never sent again', async () => {
+    const now = new Date('2031-09-01T12:00:00Z');
+    const appointment = await booked({ date: '2031-09-02', time: '08:00', email: null });
+    await plan(now);
+    twilio.failing.hangUp = true;
+    expect(await send(now)).toMatchObject({ sent: 0, failed: 1, retrying: 0 });
+    twilio.failing.hangUp = false;
+    expect(await send(new Date('2031-09-01T18:00:00Z'))).toMatchObject({ sent: 0 });
+    expect(twilio.sms).toHaveLength(1);
+    expect((await rows(appointment))[0]).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error_message: expect.stringMatching(/may have been delivered/),
+    });
   });
 
   it("answers the status of one message in the seeds' shape to staff, and the filtered list to admins", async () => {

@@ -58,15 +58,18 @@ export interface ReceivedSms {
   body: string;
 }
 
-/** Answers `POST /2010-04-01/Accounts/{sid}/Messages.json`; `failing` makes it answer 500. */
+/**
+ * Answers `POST /2010-04-01/Accounts/{sid}/Messages.json`. `failing.on` answers 500 (refused);
+ * `failing.hangUp` takes the message, then drops the connection without an answer.
+ */
 export async function startTwilioStandIn(): Promise<{
   url: string;
   sms: ReceivedSms[];
-  failing: { on: boolean };
+  failing: { on: boolean; hangUp: boolean };
   close(): Promise<void>;
 }> {
   const sms: ReceivedSms[] = [];
-  const failing = { on: false };
+  const failing = { on: false, hangUp: false };
   let serial = 0;
   const server: Server = createServer((req, res) => {
     const m = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(req.url ?? '');
@@ -95,6 +98,10 @@ export async function startTwilioStandIn(): Promise<{
         from: form.get('From') ?? '',
         body: form.get('Body') ?? '',
       });
+      if (failing.hangUp) {
+        req.socket.destroy();
+        return;
+      }
       res.writeHead(201, { 'content-type': 'application/json' }).end(
         JSON.stringify({
           sid,
@@ -116,6 +123,11 @@ export async function startTwilioStandIn(): Promise<{
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     sms,
     failing,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // The client keeps its connections alive: end them, or closing waits for their timeout.
+        server.closeAllConnections();
+      }),
   };
 }
