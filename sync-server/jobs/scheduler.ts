@@ -171,7 +171,8 @@ export function rawQueryOf(tx: ServerDb): RawQuery {
   return async <R>(text: string, params: unknown[] = []) => {
     const chunks: SQL[] = text
       .split(/\$(\d+)/)
-      .map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`));
+      // `sql.param`: one bound value each, arrays included (a bare array would become a list `($1, $2)`).
+      .map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${sql.param(params[Number(part) - 1])}`));
     return rowsOf<R>(await tx.execute(sql.join(chunks, sql.raw(''))));
   };
 }

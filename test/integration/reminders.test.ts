@@ -7,8 +7,14 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Scheduler } from '../../sync-server/jobs/scheduler.ts';
+import { createLogger } from '../../sync-server/platform/log.ts';
 import { type Channels, channelsFrom } from '../../sync-server/reminders/channels.ts';
-import { planReminders } from '../../sync-server/reminders/planner.ts';
+import {
+  planReminders,
+  REMINDER_PLANNER_JOB,
+  reminderPlannerJob,
+} from '../../sync-server/reminders/planner.ts';
 import { MAX_ATTEMPTS, SENDING_STALE_MS, sendDue } from '../../sync-server/reminders/sender.ts';
 import { type ReceivedSms, startSmtp, startTwilioStandIn } from '../support/messaging.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -135,6 +141,17 @@ describe('appointment reminders', () => {
     expect(sent.map((r) => r.status)).toEqual(['sent', 'sent']);
     expect(sent.find((r) => r.channel === 'sms')?.provider_message_id).toMatch(/^SM/);
     expect(sent.find((r) => r.channel === 'email')?.provider_message_id).toMatch(/@/);
+  });
+
+  it('plans through the scheduler as the server runs it (its job transaction, its raw queries)', async () => {
+    const appointment = await booked({ date: '2031-03-20', time: '10:00' });
+    const scheduler = new Scheduler(server.database, createLogger('silent'));
+    scheduler.add(reminderPlannerJob({ now: () => new Date('2031-03-18T00:00:00Z') }));
+    expect(await scheduler.run(REMINDER_PLANNER_JOB)).toMatchObject({ status: 'ran' });
+    expect((await rows(appointment)).map((r) => [r.channel, r.status])).toEqual([
+      ['email', 'pending'],
+      ['sms', 'pending'],
+    ]);
   });
 
   it('moves the reminder when the appointment is moved, cancels it when cancelled, and sends nothing for a past one', async () => {
