@@ -5,7 +5,9 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { watchOnce } from '../../sync-server/notify/watch.ts';
+import { Scheduler } from '../../sync-server/jobs/scheduler.ts';
+import { WATCH_JOB, watchJob, watchOnce } from '../../sync-server/notify/watch.ts';
+import { createLogger } from '../../sync-server/platform/log.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { localRows, stationPool } from '../support/stations.ts';
 
@@ -159,6 +161,17 @@ describe('the watch job', () => {
     expect((await alerts('batch_expiring')).find((a) => a.subject_key === shortBatch)?.status).toBe(
       'resolved',
     );
+  });
+
+  it('runs through the scheduler as the server runs it, and a second pass raises nothing new', async () => {
+    const scheduler = new Scheduler(server.database, createLogger('silent'));
+    scheduler.add(watchJob({ now: () => now }));
+    expect(await scheduler.run(WATCH_JOB)).toMatchObject({ status: 'ran' });
+    expect(await scheduler.run(WATCH_JOB)).toMatchObject({ status: 'ran' });
+    expect(scheduler.history()[0]?.runs[0]).toMatchObject({
+      status: 'ran',
+      detail: { raised: 0, closed: 0 },
+    });
   });
 
   it('a due vaccination goes to the doctor the patient last saw; a hand-resolved alert is not raised again at once', async () => {
