@@ -1,5 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { resolveAppPath } from './app-protocol.ts';
+import { resolveAppPath, serveAppRequest } from './app-protocol.ts';
 
 describe('the app:// protocol', () => {
   const root = '/opt/hms/renderer';
@@ -23,5 +28,18 @@ describe('the app:// protocol', () => {
     expect(resolveAppPath(root, 'app://other/index.html')).toBeNull();
     expect(resolveAppPath(root, 'file:///etc/passwd')).toBeNull();
     expect(resolveAppPath(root, 'not a url')).toBeNull();
+  });
+
+  it('answers with the Content-Security-Policy on every page (Electron sends no header events for app://)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hms-app-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>HMS</title>');
+    const fetchFile = async (url: string) =>
+      new Response(await readFile(fileURLToPath(url)), { headers: { 'content-type': 'text/html' } });
+    const page = await serveAppRequest(dir, 'app://hms/', fetchFile);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>HMS</title>');
+    expect(page.headers.get('content-type')).toBe('text/html');
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'|script-src 'self'/);
+    expect((await serveAppRequest(dir, 'app://hms/..%2f..%2fetc%2fpasswd', fetchFile)).status).toBe(404);
   });
 });

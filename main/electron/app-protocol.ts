@@ -1,9 +1,13 @@
 /**
  * The UI is served from `app://hms/…`, not `file://`: a file URL would give the page the whole disk as
  * its origin. Every request is mapped into the renderer's folder, and one that climbs out of it
- * (`..`, an encoded `%2e%2e`, an absolute path) is refused.
+ * (`..`, an encoded `%2e%2e`, an absolute path) is refused. Every answer carries the app's
+ * Content-Security-Policy itself: Electron fires no header events for a custom protocol, so a policy
+ * added there never reached these pages.
  */
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { contentSecurityPolicy } from '../common/csp.ts';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'hms';
@@ -30,4 +34,21 @@ export function resolveAppPath(root: string, requestUrl: string): string | null 
   const rel = relative(root, full);
   if (rel === '' || rel.startsWith('..') || rel.split(sep).includes('..') || isAbsolute(rel)) return null;
   return full;
+}
+
+/**
+ * The answer to one `app://` request: the file from `root` (read through `fetchFile`, Electron's
+ * `net.fetch` in the app) with the Content-Security-Policy on it, or 404.
+ */
+export async function serveAppRequest(
+  root: string,
+  requestUrl: string,
+  fetchFile: (fileUrl: string) => Promise<Response>,
+): Promise<Response> {
+  const file = resolveAppPath(root, requestUrl);
+  if (!file) return new Response('not found', { status: 404 });
+  const res = await fetchFile(pathToFileURL(file).toString());
+  const headers = new Headers(res.headers);
+  headers.set('Content-Security-Policy', contentSecurityPolicy([]));
+  return new Response(res.body, { status: res.status, headers });
 }

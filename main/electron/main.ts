@@ -4,7 +4,6 @@
  * Built into the desktop package (issue: IT's path); `npm run app` where the Electron binary exists.
  */
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   app,
   BrowserWindow,
@@ -21,7 +20,7 @@ import {
 import { err } from '../../db/primitives/index.ts';
 import type { Envelope, WorkstationStatus } from '../common/index.ts';
 import { IPC_EVENT } from '../common/wire.ts';
-import { APP_ORIGIN, APP_SCHEME, resolveAppPath } from './app-protocol.ts';
+import { APP_ORIGIN, APP_SCHEME, serveAppRequest } from './app-protocol.ts';
 import type { FromCore, ToCore } from './core-messages.ts';
 import { openIpcDoor } from './ipc-door.ts';
 import { loadSealedKey } from './key-store.ts';
@@ -117,8 +116,7 @@ app.on('web-contents-created', (_e, contents) => guardContents(contents, shell, 
 app.whenReady().then(() => {
   hardenSession(session.defaultSession);
   protocol.handle(APP_SCHEME, (request) => {
-    const file = resolveAppPath(RENDERER, request.url);
-    return file ? net.fetch(pathToFileURL(file).toString()) : new Response('not found', { status: 404 });
+    return serveAppRequest(RENDERER, request.url, (fileUrl) => net.fetch(fileUrl));
   });
   // Without an OS secret store the key is never written: the core asks for a passphrase instead.
   const key = loadSealedKey(safeStorage, app.getPath('userData'));
