@@ -450,6 +450,18 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await newPc.getByRole('combobox', { name: /Find a patient/ }).waitFor();
     expect(fresh.host.state().workstationCode).toBeTruthy();
 
+    // The admin changes what that PC holds: it becomes a lab PC, on the server and in the list.
+    const row = page.getByRole('row', { name: /Front desk 9/ });
+    await row.getByRole('button', { name: 'Change what it holds' }).click();
+    await row.getByLabel('New kind').selectOption('lab');
+    await screenshot(page, 'admin-workstation-rescope');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => row.getByRole('cell').nth(2).textContent()).toBe('lab');
+    const [rescoped] = await server.database.query<{ kind: string }>(
+      `SELECT kind FROM workstations WHERE name = 'Front desk 9'`,
+    );
+    expect(rescoped?.kind).toBe('lab');
+
     await page.getByRole('button', { name: 'Audit', exact: true }).click();
     await page.getByRole('button', { name: 'Check the chain' }).click();
     await expect

@@ -61,6 +61,19 @@ export function WorkstationsScreen() {
     else setProblem(r.error.message);
     void load();
   };
+  const [editing, setEditing] = useState<{ id: string; kind: Kind; wardId: string } | null>(null);
+  const rescope = async () => {
+    if (!editing) return;
+    setProblem(null);
+    const r = await hms.admin.rescopeWorkstation({
+      id: editing.id,
+      kind: editing.kind,
+      ward_id: editing.kind === 'ward' ? editing.wardId.trim() || null : null,
+    });
+    if (!r.ok) return setProblem(r.error.issues?.map((i) => i.message).join('; ') || r.error.message);
+    setEditing(null);
+    void load();
+  };
   const revoke = async (w: WorkstationView) => {
     const r = await hms.admin.revokeWorkstation({ id: w.id });
     if (!r.ok) setProblem(r.error.message);
@@ -121,7 +134,35 @@ export function WorkstationsScreen() {
               <Table.Tr key={w.id}>
                 <Table.Td>{w.name}</Table.Td>
                 <Table.Td>{w.code}</Table.Td>
-                <Table.Td>{w.kind}</Table.Td>
+                <Table.Td>
+                  {editing?.id === w.id ? (
+                    <Group gap="xs" wrap="nowrap" align="flex-end">
+                      <NativeSelect
+                        label="New kind"
+                        size="xs"
+                        data={[...WORKSTATION_KINDS]}
+                        value={editing.kind}
+                        onChange={(e) => setEditing({ ...editing, kind: e.currentTarget.value as Kind })}
+                      />
+                      {editing.kind === 'ward' && (
+                        <TextInput
+                          label="Ward id"
+                          size="xs"
+                          value={editing.wardId}
+                          onChange={(e) => setEditing({ ...editing, wardId: e.currentTarget.value })}
+                        />
+                      )}
+                      <Button size="compact-sm" onClick={() => void rescope()}>
+                        Save
+                      </Button>
+                      <Button size="compact-sm" variant="subtle" onClick={() => setEditing(null)}>
+                        Cancel
+                      </Button>
+                    </Group>
+                  ) : (
+                    w.kind
+                  )}
+                </Table.Td>
                 <Table.Td>
                   {w.revoked_at ? (
                     <Badge color="red">revoked</Badge>
@@ -138,6 +179,14 @@ export function WorkstationsScreen() {
                   <Group gap="xs" wrap="nowrap">
                     <Button size="compact-sm" variant="default" onClick={() => void newCode(w)}>
                       New code
+                    </Button>
+                    <Button
+                      size="compact-sm"
+                      variant="default"
+                      disabled={Boolean(w.revoked_at) || editing?.id === w.id}
+                      onClick={() => setEditing({ id: w.id, kind: w.kind as Kind, wardId: w.ward_id ?? '' })}
+                    >
+                      Change what it holds
                     </Button>
                     <Button
                       size="compact-sm"
