@@ -456,7 +456,8 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await row.getByLabel('New kind').selectOption('lab');
     await screenshot(page, 'admin-workstation-rescope');
     await row.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => row.getByRole('cell').nth(2).textContent()).toBe('lab');
+    // The list reloads once the server has the change (it also re-scopes that PC's shapes: give it time).
+    await expect.poll(() => row.getByRole('cell').nth(2).textContent(), { timeout: 15_000 }).toBe('lab');
     const [rescoped] = await server.database.query<{ kind: string }>(
       `SELECT kind FROM workstations WHERE name = 'Front desk 9'`,
     );
