@@ -12,14 +12,16 @@ export interface BatchStock {
   on_hand: number;
 }
 
-/** On hand per batch, for the given batches (or the given items' batches). */
-export function stockByBatch(filter: {
-  batchIds?: readonly string[];
-  itemIds?: readonly string[];
-}): DerivedQuery<BatchStock> {
-  const where = filter.batchIds
-    ? inList(sql`b.id`, filter.batchIds)
-    : inList(sql`b.medication_item_id`, filter.itemIds ?? []);
+/** On hand per batch, for the given batches (or the given items' batches, or every batch: the server's watch). */
+export function stockByBatch(
+  filter: { batchIds?: readonly string[]; itemIds?: readonly string[] } | 'all',
+): DerivedQuery<BatchStock> {
+  const where =
+    filter === 'all'
+      ? sql`1 = 1`
+      : filter.batchIds
+        ? inList(sql`b.id`, filter.batchIds)
+        : inList(sql`b.medication_item_id`, filter.itemIds ?? []);
   return {
     sql: sql`SELECT b.id AS stock_batch_id, b.medication_item_id AS medication_item_id,
         CAST(b.expiry_date AS TEXT) AS expiry_date,
@@ -45,8 +47,11 @@ export interface ItemStock {
   usable: number;
 }
 
-/** On hand per item (all its batches), and the part that is not expired on `today` (YYYY-MM-DD). */
-export function stockByItem(itemIds: readonly string[], today: string): DerivedQuery<ItemStock> {
+/**
+ * On hand per item (all its batches), and the part that is not expired on `today` (YYYY-MM-DD); for
+ * the given items, or every item (the server's watch).
+ */
+export function stockByItem(itemIds: readonly string[] | 'all', today: string): DerivedQuery<ItemStock> {
   return {
     sql: sql`SELECT i.id AS medication_item_id,
         CAST(COALESCE(SUM(m.quantity), 0) AS BIGINT) AS on_hand,
@@ -54,7 +59,7 @@ export function stockByItem(itemIds: readonly string[], today: string): DerivedQ
       FROM medication_items i
       LEFT JOIN stock_batches b ON b.medication_item_id = i.id AND b.deleted_at IS NULL
       LEFT JOIN stock_movements m ON m.stock_batch_id = b.id AND m.deleted_at IS NULL
-      WHERE i.deleted_at IS NULL AND ${inList(sql`i.id`, itemIds)}
+      WHERE i.deleted_at IS NULL AND ${itemIds === 'all' ? sql`1 = 1` : inList(sql`i.id`, itemIds)}
       GROUP BY i.id
       ORDER BY i.id`,
     read: (r) => ({

@@ -34,7 +34,7 @@ import { type Logger, silentLogger } from './logger.ts';
 import { Registry } from './registry.ts';
 import { checkServerUrl, fetchTrusting } from './server-link.ts';
 import { Session } from './session.ts';
-import { type LocalDatabase, openLocalDatabase } from './store/local-db.ts';
+import { applyKey, type LocalDatabase, openLocalDatabase } from './store/local-db.ts';
 import { Outbox } from './store/outbox.ts';
 import { PortableQueries } from './store/portable-queries.ts';
 import { Reader } from './store/reader.ts';
@@ -634,7 +634,7 @@ export class Workstation {
         fileMustExist: true,
       });
       try {
-        second.pragma(`key='${this.opts.key.replaceAll("'", "''")}'`);
+        applyKey(second, this.opts.key);
         result = String(
           second.pragma(kind === 'quick' ? 'quick_check' : 'integrity_check', { simple: true }),
         );

@@ -12,13 +12,14 @@
  * comes back only a week later, if the cause is still there.
  * Messages name no clinical detail: the PC shows the patient or item, to those who may see them.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { stockByBatch, stockByItem } from '../../db/derived/stock.ts';
 import type { AlertKind } from '../../db/schema/communication.ts';
 import * as s from '../../db/schema/pg.ts';
 import { type AuditEntry, appendAuditBatch } from '../auth/audit.ts';
 import { isoTime } from '../http/time.ts';
 import type { Job } from '../jobs/scheduler.ts';
-import type { RawQuery, ServerDb } from '../platform/database.ts';
+import { type RawQuery, rowsOf, type ServerDb } from '../platform/database.ts';
 import { LOCK_KEYS } from '../platform/locks.ts';
 import { closeAlert, type Delivery, raiseAlert } from './alerts.ts';
 
@@ -38,7 +39,7 @@ interface Cause {
 interface Watch {
   kind: AlertKind;
   delivery: (pharmacists: string[]) => Delivery;
-  find: (query: RawQuery, today: string) => Promise<Cause[]>;
+  find: (query: RawQuery, tx: ServerDb, today: string) => Promise<Cause[]>;
 }
 
 const WATCHES: Watch[] = [
@@ -69,19 +70,14 @@ const WATCHES: Watch[] = [
       notificationType: 'low_stock',
       alsoNotify: pharmacists,
     }),
-    find: async (query, today) =>
-      (
-        await query<{ id: string; name: string; usable: string; reorder_level: number }>(
-          `SELECT i.id::text, i.name, i.reorder_level,
-                  COALESCE(SUM(CASE WHEN b.expiry_date >= $1::date THEN m.quantity ELSE 0 END), 0)::text AS usable
-             FROM medication_items i
-             LEFT JOIN stock_batches b ON b.medication_item_id = i.id AND b.deleted_at IS NULL
-             LEFT JOIN stock_movements m ON m.stock_batch_id = b.id AND m.deleted_at IS NULL
-            WHERE i.deleted_at IS NULL AND i.is_active
-            GROUP BY i.id
-           HAVING COALESCE(SUM(CASE WHEN b.expiry_date >= $1::date THEN m.quantity ELSE 0 END), 0) < i.reorder_level`,
-          [today],
-        )
+    // Usable stock as every screen derives it (db/derived/stock.ts), against each item's level.
+    find: async (_query, tx, today) =>
+      rowsOf<{ id: string; name: string; usable: string; reorder_level: number }>(
+        await tx.execute(
+          sql`SELECT i.id::text, i.name, i.reorder_level, s.usable::text AS usable
+                FROM (${stockByItem('all', today).sql}) s JOIN medication_items i ON i.id = s.medication_item_id
+               WHERE i.is_active AND s.usable < i.reorder_level`,
+        ),
       ).map((r) => ({
         subject_key: r.id,
         message: `${r.name}: ${r.usable} usable in stock, below the reorder level of ${r.reorder_level}. Reorder.`,
@@ -93,19 +89,17 @@ const WATCHES: Watch[] = [
   {
     kind: 'batch_expiring',
     delivery: (pharmacists) => ({ priority: 'normal', notificationType: 'expiry', alsoNotify: pharmacists }),
-    find: async (query, today) =>
-      (
-        await query<{ id: string; batch_number: string; name: string; expiry: string; on_hand: string }>(
-          `SELECT b.id::text, b.batch_number, i.name, to_char(b.expiry_date, 'YYYY-MM-DD') AS expiry,
-                  COALESCE(SUM(m.quantity), 0)::text AS on_hand
-             FROM stock_batches b JOIN medication_items i ON i.id = b.medication_item_id
-             LEFT JOIN stock_movements m ON m.stock_batch_id = b.id AND m.deleted_at IS NULL
-            WHERE b.deleted_at IS NULL
-              AND b.expiry_date <= $1::date + COALESCE(
-                (SELECT value::int FROM system_settings WHERE key = 'pharmacy.expiry_warning_days' AND value ~ '^[0-9]+$'), 90)
-            GROUP BY b.id, i.name HAVING COALESCE(SUM(m.quantity), 0) > 0`,
-          [today],
-        )
+    find: async (_query, tx, today) =>
+      rowsOf<{ id: string; batch_number: string; name: string; expiry: string; on_hand: string }>(
+        await tx.execute(
+          sql`SELECT s.stock_batch_id::text AS id, b.batch_number, i.name, s.expiry_date AS expiry, s.on_hand::text AS on_hand
+                FROM (${stockByBatch('all').sql}) s
+                JOIN stock_batches b ON b.id = s.stock_batch_id
+                JOIN medication_items i ON i.id = s.medication_item_id
+               WHERE s.on_hand > 0 AND s.expiry_date <= to_char(${today}::date + COALESCE(
+                 (SELECT value::int FROM system_settings WHERE key = 'pharmacy.expiry_warning_days' AND value ~ '^[0-9]+$'), 90),
+                 'YYYY-MM-DD')`,
+        ),
       ).map((r) => ({
         subject_key: r.id,
         message: `${r.name}, batch ${r.batch_number}: ${r.on_hand} on hand, ${r.expiry < today ? 'expired' : 'expires'} on ${r.expiry}.`,
@@ -117,7 +111,7 @@ const WATCHES: Watch[] = [
   {
     kind: 'vaccination_due',
     delivery: () => ({ priority: 'normal', notificationType: 'task' }),
-    find: async (query, today) =>
+    find: async (query, _tx, today) =>
       (
         await query<{ id: string; patient_id: string; vaccine: string; due: string; doctor: string | null }>(
           `SELECT v.id::text, v.patient_id::text, v.vaccine, to_char(v.next_due_on, 'YYYY-MM-DD') AS due,
@@ -154,7 +148,7 @@ export async function watchOnce(query: RawQuery, tx: ServerDb, now: Date) {
   let raised = 0;
   let closed = 0;
   for (const w of WATCHES) {
-    const causes = await w.find(query, today);
+    const causes = await w.find(query, tx, today);
     const keys = causes.map((c) => c.subject_key);
     const known = await tx
       .select()

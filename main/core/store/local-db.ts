@@ -53,6 +53,11 @@ export interface OpenLocalOptions {
   migrationsDir?: string;
 }
 
+/** Sets the cipher key on a connection: the first statement on it, before anything reads the file. */
+export function applyKey(sqlite: Database.Database, key: string): void {
+  sqlite.pragma(`key='${key.replaceAll("'", "''")}'`);
+}
+
 /**
  * The PC's own state, checked page by page at every open (milliseconds: they are small). The synced
  * tables are checked by the workstation a minute after it starts (`Workstation.checkIntegrity`): a
@@ -92,7 +97,7 @@ function open({ path, key, migrationsDir }: OpenLocalOptions, readonly: boolean)
   const sqlite = new Database(path, { fileMustExist: readonly });
   try {
     // The key must be set before any other statement touches the file.
-    sqlite.pragma(`key='${key.replaceAll("'", "''")}'`);
+    applyKey(sqlite, key);
     if (readonly) {
       // WAL readers share an index file (-shm) that a full disk cannot hold; in exclusive mode SQLite
       // keeps that index in memory instead (set before the first read, or it has no effect). Opened

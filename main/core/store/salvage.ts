@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { quoteIdent, type Row } from '../../../db/primitives/index.ts';
 import { DATABASE_FILE } from '../key-file.ts';
-import { openLocalDatabase } from './local-db.ts';
+import { applyKey, openLocalDatabase } from './local-db.ts';
 import { Outbox, type OutboxEntry } from './outbox.ts';
 import { syncedTableInfo } from './tables.ts';
 
@@ -92,7 +92,7 @@ export function moveAsideDamaged(opts: {
   const salvaged = new Map<string, Row[]>();
   const damaged: string[] = [];
   try {
-    old.pragma(`key='${opts.key.replaceAll("'", "''")}'`);
+    applyKey(old, opts.key);
     old.pragma('locking_mode = EXCLUSIVE');
     for (const table of KEPT_TABLES) {
       const { rows, complete } = readable(old, table);

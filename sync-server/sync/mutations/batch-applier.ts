@@ -37,7 +37,7 @@ import { takeLock } from '../../platform/locks.ts';
 import { inlinePredicate, kindReadable, ruleFor, type ScopeRule, writeRuleFor } from '../scopes.ts';
 import type { AuthenticatedWorkstation } from '../workstations/device-auth.ts';
 import { type Author, afterGrant, batchAuthors } from './authors.ts';
-import { type AppliedRecord, BatchBookkeeping, recordedOutcomes } from './bookkeeping.ts';
+import { type AppliedRecord, BatchBookkeeping, recordedOutcomes, touchRow } from './bookkeeping.ts';
 import {
   boundClock,
   databaseReason,
@@ -693,7 +693,7 @@ export class MutationApplier {
     if (Object.keys(set).length === 0 && conflictIds.length > 0) {
       // The server's value stayed: touch the row anyway so the change log carries it back to the
       // workstation that holds the losing value locally.
-      version = await this.touch(tx, table, m.row_id);
+      version = await touchRow(tx, table.name, m.row_id);
     } else if (Object.keys(set).length > 0) {
       version = await this.write(tx, table, m.row_id, set, author.id);
       // A transfer (a `leaveBy` column) may send the row on; any other change must leave it here.
@@ -759,7 +759,7 @@ export class MutationApplier {
         serverHlc: null,
       });
       // Touched so the deleting workstation gets the living row back through its shape.
-      const version = await this.touch(tx, table, m.row_id);
+      const version = await touchRow(tx, table.name, m.row_id);
       book.audit(m, 'delete', table.name, [], 'conflict');
       return { id: m.id, outcome: 'conflict', version, conflict_ids: [id] };
     }
@@ -794,14 +794,6 @@ export class MutationApplier {
         Object.keys(all).map((f) => sql`${sql.identifier(f)} = ${param(table.columns[f]?.kind, all[f])}`),
         sql`, `,
       )} WHERE id = ${id} RETURNING version`,
-    );
-    return Number(rowsOf<{ version: number }>(res)[0]?.version);
-  }
-
-  /** A no-op update: the version trigger bumps `version`, the change-log trigger re-sends the row. */
-  private async touch(tx: ServerDb, table: AnyTableModel, id: string): Promise<number> {
-    const res = await tx.execute(
-      sql`UPDATE ${sql.identifier(table.name)} SET version = version WHERE id = ${id} RETURNING version`,
     );
     return Number(rowsOf<{ version: number }>(res)[0]?.version);
   }

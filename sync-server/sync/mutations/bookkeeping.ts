@@ -16,7 +16,18 @@ import type { Mutation, Outcome } from '../../../db/sync-contract.ts';
 import { SYSTEM_COLUMNS } from '../../../db/validation.ts';
 import { type AuditAction, type AuditEntry, appendAuditBatch } from '../../auth/audit.ts';
 import { insertJsonRows } from '../../platform/bulk-insert.ts';
-import type { ServerDb } from '../../platform/database.ts';
+import { rowsOf, type ServerDb } from '../../platform/database.ts';
+
+/**
+ * Re-sends a row as it stands: a no-op update the version trigger still counts and logs, so every
+ * PC holding the row receives it again. Returns its new version.
+ */
+export async function touchRow(tx: ServerDb, table: string, id: string): Promise<number> {
+  const res = await tx.execute(
+    sql`UPDATE ${sql.identifier(table)} SET version = version WHERE id = ${id} RETURNING version`,
+  );
+  return Number(rowsOf<{ version: number }>(res)[0]?.version);
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -159,9 +170,7 @@ export class BatchBookkeeping {
    */
   private async sendBack(m: Mutation): Promise<void> {
     if (m.op === 'insert' || !UUID.test(m.row_id) || tableByName(m.table)?.placement !== 'synced') return;
-    await this.tx.execute(
-      sql`UPDATE ${sql.identifier(m.table)} SET version = version WHERE id = ${m.row_id}`,
-    );
+    await touchRow(this.tx, m.table, m.row_id);
   }
 
   /** A `sync_conflicts` row keeping both values; returns its id. */
