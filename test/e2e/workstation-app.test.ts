@@ -3,28 +3,15 @@
  * same core and bridge as Electron's), Chromium driven by Playwright, each scenario as its users do it.
  * Screenshots of every main screen go to test-results/screens/.
  */
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AppStation, startAppStation } from '../support/app-station.ts';
 import { launchChromium, screenshot } from '../support/browser.ts';
+import { fillDisk, mountTmpfs } from '../support/disk.ts';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
-
-/** Writes zeros until the file system says no more. */
-function fillDisk(path: string): void {
-  const fd = openSync(path, 'w');
-  try {
-    for (;;) writeSync(fd, Buffer.alloc(256 * 1024));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 const passwordOf = (user: string) => (user === 'admin' ? ADMIN_PASSWORD : `password-${user}`);
 
@@ -313,14 +300,13 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
   });
 
   it('a desk whose disk fills up says so, refuses new work with the reason, and carries on once space is freed', async () => {
-    const mount = mkdtempSync(join(tmpdir(), 'hms-app-full-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mount]);
-    const filler = join(mount, 'filler');
+    const disk = mountTmpfs('24m');
+    const filler = join(disk.dir, 'filler');
     try {
       const s = await startAppStation(server, {
         name: 'Desk with a small disk',
         kind: 'reception',
-        dir: join(mount, 'data'),
+        dir: join(disk.dir, 'data'),
       });
       stations.push(s);
       await s.host.core?.drain();
@@ -345,7 +331,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     } finally {
       rmSync(filler, { force: true });
       // The station is closed with the others; the mount goes lazily once its files are closed.
-      execFileSync('umount', ['-l', mount]);
+      disk.unmount();
     }
   });
 

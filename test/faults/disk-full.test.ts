@@ -4,26 +4,12 @@
  * itself once space is freed. Started on a full disk it opens read-only and says so. Issue 9, "a
  * workstation that stays up and tells the truth". Needs root (mount), as CI and this machine have.
  */
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fillDisk, mountTmpfs } from '../support/disk.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { eventually, type Station, startStation } from '../support/stations.ts';
-
-/** Writes zeros until the file system says no more. */
-function fill(path: string): void {
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(256 * 1024);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 const patient = (mrn: string) => ({
   mrn,
@@ -36,30 +22,26 @@ const patient = (mrn: string) => ({
 describe('a workstation on a full disk', () => {
   let server: TestServer;
   let station: Station;
-  let mount: string;
+  let disk: ReturnType<typeof mountTmpfs>;
   let filler: string;
 
   beforeAll(async () => {
-    mount = mkdtempSync(join(tmpdir(), 'hms-full-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mount]);
-    filler = join(mount, 'filler');
+    disk = mountTmpfs('24m');
+    filler = join(disk.dir, 'filler');
     server = await startTestServer();
     await server.createUser('rec.full', 'receptionist');
     station = await startStation(server, {
       name: 'Desk with a small disk',
       kind: 'reception',
       user: 'rec.full',
-      dir: join(mount, 'data'),
+      dir: join(disk.dir, 'data'),
       options: { heartbeatMs: 300, uploadTimeoutMs: 2_000 },
     });
   });
   afterAll(async () => {
     await station?.close();
     await server?.close();
-    if (mount) {
-      execFileSync('umount', ['-l', mount]);
-      rmSync(mount, { recursive: true, force: true });
-    }
+    disk?.unmount();
   });
 
   it('refuses new work with the reason, keeps reading and syncing what it can, and recovers', async () => {
@@ -73,7 +55,7 @@ describe('a workstation on a full disk', () => {
     const waiting = ws.writes.insert('patients', patient('P-FULL-WAIT'));
     expect(waiting.ok).toBe(true);
 
-    fill(filler);
+    fillDisk(filler);
     // The WAL may still have room for a few pages: write until the disk says no.
     let refused: { code: string; message: string } | null = null;
     for (let i = 1; i <= 500 && !refused; i++) {
@@ -128,7 +110,7 @@ describe('a workstation on a full disk', () => {
 
     // Started on a full disk (no WAL left to write into): read-only, and it says so.
     await station.stop();
-    fill(filler);
+    fillDisk(filler);
     ws = await station.restart();
     try {
       expect(ws.status().storage?.kind).toBe('readonly');

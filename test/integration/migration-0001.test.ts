@@ -8,7 +8,7 @@
  *   total (derived now) and keeps everything else;
  * - patients already on a workstation enter the new search index.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -21,24 +21,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openLocalDatabase, sqliteMigrations } from '../../main/core/store/local-db.ts';
 import { registerSearchFunctions } from '../../main/core/store/search-functions.ts';
 import { PG_MIGRATIONS } from '../../sync-server/platform/database.ts';
+import { migrationsWhere, removeMigrationCopies } from '../support/migrations.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  removeMigrationCopies();
 });
 
-/** A copy of a migrations folder whose journal stops after the first `count` migrations. */
-function migrationsUpTo(folder: string, count: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hms-migrations-'));
-  dirs.push(dir);
-  cpSync(folder, dir, { recursive: true });
-  const journalFile = join(dir, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: unknown[] };
-  journal.entries = journal.entries.slice(0, count);
-  writeFileSync(journalFile, JSON.stringify(journal));
-  return dir;
-}
+/** The migrations folder as it stood after its first `count` migrations. */
+const migrationsUpTo = (folder: string, count: number) => migrationsWhere(folder, (_e, i) => i < count);
 
 const ID = (n: number) => `0190a3c4-6f2e-7b1a-8c3d-${String(n).padStart(12, '0')}`;
 const NOW = '2026-11-02T10:00:00.000Z';

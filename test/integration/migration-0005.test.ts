@@ -3,7 +3,7 @@
  * server's watch join the allowed ones. On SQLite the `alerts` table is rebuilt to change its CHECK;
  * every alert there before keeps every field, and a kind outside the list is still refused.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -16,24 +16,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openLocalDatabase, sqliteMigrations } from '../../main/core/store/local-db.ts';
 import { registerSearchFunctions } from '../../main/core/store/search-functions.ts';
 import { PG_MIGRATIONS } from '../../sync-server/platform/database.ts';
+import { migrationsWhere, removeMigrationCopies } from '../support/migrations.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  removeMigrationCopies();
 });
 
-/** A copy of a migrations folder whose journal stops before `0005`. */
-function migrationsBefore0005(folder: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hms-migrations-'));
-  dirs.push(dir);
-  cpSync(folder, dir, { recursive: true });
-  const journalFile = join(dir, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
-  journal.entries = journal.entries.filter((e) => e.tag < '0005');
-  writeFileSync(journalFile, JSON.stringify(journal));
-  return dir;
-}
+/** The migrations folder as it stood before `0005`. */
+const migrationsBefore0005 = (folder: string) => migrationsWhere(folder, (e) => e.tag < '0005');
 
 const ALERT = {
   id: '0190a3c4-6f2e-7b1a-8c3d-000000000501',
