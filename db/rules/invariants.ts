@@ -309,6 +309,44 @@ const billCeiling: Invariant = {
   refusal: 'the payment is more than the balance of the bill',
 };
 
+/**
+ * No dispense from a batch past its expiry date. The subject is the dispense movement itself: it
+ * breaks the rule once, for ever (the ledger is append-only), so its alert is raised when it lands
+ * and, once the pharmacist has recalled the medicine or spoken to the patient and closed it, never
+ * comes back. "After expiry" compares the movement's UTC date with the batch's expiry date.
+ */
+const expiredDispense: Invariant = {
+  kind: 'expired_batch_dispensed',
+  subjects: { stock_movements: (r) => (r.movement_type === 'dispense' ? str(r.id) : null) },
+  query: (keys) =>
+    sql`SELECT m.id, CAST(m.created_at AS TEXT) AS moved_at, m.moved_by, m.quantity,
+        CAST(bt.expiry_date AS TEXT) AS expiry_date, bt.batch_number, i.name AS item_name
+      FROM stock_movements m
+      JOIN stock_batches bt ON bt.id = m.stock_batch_id
+      LEFT JOIN medication_items i ON i.id = m.medication_item_id
+      WHERE m.deleted_at IS NULL AND m.movement_type = 'dispense' AND ${inList(sql`m.id`, keys)}`,
+  judge: (keys, rows) => {
+    const by = groupBy(rows, 'id');
+    return keys.map((k) => {
+      const r = by.get(k)?.[0];
+      const movedOn = (toNormalTimestamp(String(r?.moved_at ?? '')) ?? '').slice(0, 10);
+      const expiry = String(r?.expiry_date ?? '').slice(0, 10);
+      if (!r || !movedOn || !expiry || movedOn <= expiry) return holds('expired_batch_dispensed', k);
+      return {
+        kind: 'expired_batch_dispensed',
+        subject_key: k,
+        excess: 1,
+        related_ids: [k],
+        ward_id: null,
+        patient_id: null,
+        assignee: str(r.moved_by),
+        message: `Batch ${str(r.batch_number) ?? '?'} of ${str(r.item_name) ?? 'an item'} expired on ${expiry} but was dispensed on ${movedOn}: recall it or check on the patient, then close this alert.`,
+      };
+    });
+  },
+  refusal: 'this batch is past its expiry date: dispense from another batch',
+};
+
 export const INVARIANTS: readonly Invariant[] = [
   bedOccupancy,
   oneOpenAdmission,
@@ -316,6 +354,7 @@ export const INVARIANTS: readonly Invariant[] = [
   resourceSlot,
   stockFloor,
   billCeiling,
+  expiredDispense,
 ];
 
 /** The subject keys, per rule, that rows of `table` (old and new versions) belong to. */

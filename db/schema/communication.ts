@@ -40,6 +40,7 @@ export const ALERT_KINDS = [
   'resource_double_booked',
   'stock_below_zero',
   'bill_overpaid',
+  'expired_batch_dispensed',
   // Raised by the server's watch job (sync-server/notify/watch.ts), not by a merge.
   'critical_lab_result',
   'low_stock',

@@ -28,6 +28,7 @@ const TITLES: Record<AlertKind, string> = {
   resource_double_booked: 'Resource double-booked',
   stock_below_zero: 'Stock below zero',
   bill_overpaid: 'Bill paid beyond its total',
+  expired_batch_dispensed: 'Expired batch dispensed',
   critical_lab_result: 'Critical lab result to review',
   low_stock: 'Stock below its reorder level',
   batch_expiring: 'Batch expiring soon',

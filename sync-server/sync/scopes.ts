@@ -177,7 +177,7 @@ const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, ScopeRule>
     grn_items: ALL,
     tasks: assignedHere,
     // Stock concerns every pharmacist, whoever the alert's task went to.
-    alerts: alertsOf('stock_below_zero', 'low_stock', 'batch_expiring'),
+    alerts: alertsOf('stock_below_zero', 'expired_batch_dispensed', 'low_stock', 'batch_expiring'),
   },
   reception: {
     ...reference(),

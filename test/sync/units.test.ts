@@ -7,7 +7,9 @@
  * - a status move no workstation would make (a tampered client) is quarantined by the server;
  * - two ward PCs cut off admit two patients into the same bed: both admissions land, and the ward
  *   gets one alert and one task (nothing is lost, nothing silently rejected); when one patient moves
- *   bed, the alert closes with its task.
+ *   bed, the alert closes with its task;
+ * - a dispense from an expired batch is refused on the PC; one the PC could not know was expired
+ *   (the expiry corrected on the server meanwhile) lands, with an alert and a task for its pharmacist.
  */
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -284,5 +286,81 @@ describe('units of work and cross-row rules through the server', () => {
     expect(
       await server.database.query(`SELECT status FROM tasks WHERE id = $1`, [alerts[0]?.task_id]),
     ).toEqual([{ status: 'done' }]);
+  });
+
+  it('refuses a dispense from an expired batch on the PC; one the PC could not know was expired lands, with an alert for its pharmacist', async () => {
+    const pharmacy = await station({ name: 'Pharmacy 2', kind: 'pharmacy', user: 'pharm1' });
+    const pharmacist = pharmacy.ws.session.currentUser()?.id as string;
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const [stock] = await server.database.query<{ item: string; expired: string; good: string }>(
+      `WITH c AS (INSERT INTO medication_categories (name) VALUES ('Analgesics') RETURNING id),
+            i AS (INSERT INTO medication_items (name, category_id, strength, form, unit_price)
+                  SELECT 'Paracetamol 500', id, '500 mg', 'tablet', 50 FROM c RETURNING id),
+            e AS (INSERT INTO stock_batches (medication_item_id, batch_number, expiry_date)
+                  SELECT id, 'PCM-OLD', $1::date FROM i RETURNING id, medication_item_id),
+            g AS (INSERT INTO stock_batches (medication_item_id, batch_number, expiry_date)
+                  SELECT id, 'PCM-NEW', '2099-01-01' FROM i RETURNING id),
+            m AS (INSERT INTO stock_movements (stock_batch_id, medication_item_id, movement_type, quantity)
+                  SELECT e.id, e.medication_item_id, 'receipt', 50 FROM e
+                  UNION ALL SELECT g.id, e.medication_item_id, 'receipt', 50 FROM g, e RETURNING 1)
+       SELECT e.medication_item_id AS item, e.id AS expired, g.id AS good FROM e, g`,
+      [yesterday],
+    );
+    const item = stock?.item as string;
+    await eventually(
+      () =>
+        localRows(pharmacy, 'SELECT 1 FROM stock_movements WHERE medication_item_id = ?', item).length === 2,
+      'both batches on the PC',
+    );
+    const dispense = (batch: string) =>
+      pharmacy.ws.writes.insert('stock_movements', {
+        stock_batch_id: batch,
+        medication_item_id: item,
+        movement_type: 'dispense',
+        quantity: -10,
+        moved_by: pharmacist,
+      });
+
+    // Where the PC knows the batch has expired, the dispense is refused and nothing is written.
+    const refused = dispense(stock?.expired as string);
+    expect(refused.ok ? 'ok' : refused.error.message).toMatch(
+      /past its expiry date: dispense from another batch/,
+    );
+    expect(localRows(pharmacy, `SELECT 1 FROM stock_movements WHERE movement_type = 'dispense'`)).toEqual([]);
+    expect(pharmacy.ws.status().outboxPending).toBe(0);
+
+    // Cut off, the pharmacist dispenses from the good batch while the store corrects its expiry date
+    // (typed wrong at receipt) to yesterday: the dispense was made in good faith and lands; the
+    // pharmacist gets an alert and a task to recall the medicine.
+    pharmacy.proxy.cut();
+    const made = unwrap(dispense(stock?.good as string));
+    await server.database.query(`UPDATE stock_batches SET expiry_date = $1::date WHERE id = $2`, [
+      yesterday,
+      stock?.good,
+    ]);
+    pharmacy.proxy.pass();
+    await pharmacy.ws.drain();
+    expect(
+      await server.database.query(`SELECT quantity FROM stock_movements WHERE id = $1`, [made.id]),
+    ).toEqual([{ quantity: -10 }]);
+    const alerts = await server.database.query<Row>(
+      `SELECT subject_key, status, assigned_to::text AS assigned_to, message, task_id IS NOT NULL AS has_task
+       FROM alerts WHERE kind = 'expired_batch_dispensed'`,
+    );
+    expect(alerts).toEqual([
+      {
+        subject_key: String(made.id),
+        status: 'open',
+        assigned_to: pharmacist,
+        message: expect.stringMatching(
+          /^Batch PCM-NEW of Paracetamol 500 expired on .* but was dispensed on/,
+        ),
+        has_task: true,
+      },
+    ]);
+    await eventually(
+      () => localRows(pharmacy, `SELECT 1 FROM alerts WHERE kind = 'expired_batch_dispensed'`).length === 1,
+      'the alert on the pharmacy PC',
+    );
   });
 });

@@ -1,7 +1,8 @@
 /**
- * `0005_watch_alert_kinds` from a database holding data (style rule 22): the alert kinds of the
- * server's watch join the allowed ones. On SQLite the `alerts` table is rebuilt to change its CHECK;
- * every alert there before keeps every field, and a kind outside the list is still refused.
+ * `0005_watch_alert_kinds` and `0006_expired_dispense_alert` from a database holding data (style
+ * rule 22): the alert kinds of the server's watch, then the expired-batch dispense, join the allowed
+ * ones. On SQLite each rebuilds the `alerts` table to change its CHECK; every alert there before
+ * keeps every field through both, and a kind outside the list is still refused.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,7 @@ const ALERT = {
 };
 const NOW = '2026-12-01T10:00:00.000Z';
 
-describe('migration 0005, from a database holding alerts', () => {
+describe('migrations 0005 and 0006, from a database holding alerts', () => {
   it('on SQLite: the rebuilt alerts table keeps every alert and takes the new kinds', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hms-mig5-'));
     dirs.push(dir);
@@ -73,6 +74,11 @@ describe('migration 0005, from a database holding alerts', () => {
           `INSERT INTO alerts (id, created_at, updated_at, kind, subject_key, message) VALUES ('y', ?, ?, 'low_stock', 'k', 'm')`,
         )
         .run(NOW, NOW);
+      after.sqlite
+        .prepare(
+          `INSERT INTO alerts (id, created_at, updated_at, kind, subject_key, message) VALUES ('y2', ?, ?, 'expired_batch_dispensed', 'k', 'm')`,
+        )
+        .run(NOW, NOW);
       expect(() =>
         after.sqlite
           .prepare(
@@ -100,7 +106,7 @@ describe('migration 0005, from a database holding alerts', () => {
       );
       expect(rows).toEqual([{ ...ALERT, related_ids: '["a", "b"]' }]);
       await pool.query(
-        `INSERT INTO alerts (kind, subject_key, message) VALUES ('vaccination_due', 'v1', 'm')`,
+        `INSERT INTO alerts (kind, subject_key, message) VALUES ('vaccination_due', 'v1', 'm'), ('expired_batch_dispensed', 'e1', 'm')`,
       );
       await expect(
         pool.query(`INSERT INTO alerts (kind, subject_key, message) VALUES ('nonsense', 'v2', 'm')`),

@@ -1,0 +1,2 @@
+ALTER TABLE "alerts" DROP CONSTRAINT "alerts_kind_check";--> statement-breakpoint
+ALTER TABLE "alerts" ADD CONSTRAINT "alerts_kind_check" CHECK ("kind" IN ('bed_double_occupancy', 'two_open_admissions', 'doctor_double_booked', 'resource_double_booked', 'stock_below_zero', 'bill_overpaid', 'expired_batch_dispensed', 'critical_lab_result', 'low_stock', 'batch_expiring', 'vaccination_due'));
