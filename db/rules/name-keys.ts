@@ -67,6 +67,16 @@ export const idNorm = (s: string | null | undefined): string | null => {
   return d === '' ? null : d;
 };
 
+/**
+ * A patient's identifiers as one text for substring search: the MRN and national id without spaces,
+ * dashes or case, the phone as digits. The bars keep a fragment from matching across two of them.
+ */
+export const identifierText = (
+  mrn: string | null | undefined,
+  phone: string | null | undefined,
+  nationalId: string | null | undefined,
+): string => [idNorm(mrn), digits(phone), idNorm(nationalId)].filter((x) => x !== null).join(' | ');
+
 /** The trailing serial of an MRN: `P-R1A2-000123` → `000123`. */
 export const mrnSerial = (s: string | null | undefined): string | null =>
   s == null ? null : (/(\d+)\s*$/.exec(s)?.[1] ?? null);

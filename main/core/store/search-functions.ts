@@ -1,10 +1,11 @@
 /**
- * The SQLite functions the patient-search triggers call (db/migrations/sqlite/0002_patient_search.sql):
+ * The SQLite functions the patient-search triggers call (db/migrations/sqlite/0002_patient_search.sql,
+ * 0007_patient_search_identifiers.sql):
  * registered on every connection that can write `patients`, before migrations run, or such a write
  * fails with "no such function". Deterministic, so SQLite may cache and reuse their results.
  */
 import type Database from 'better-sqlite3';
-import { firstKey, fold, idNorm, mrnSerial, nameKey } from '../../../db/rules/name-keys.ts';
+import { firstKey, fold, identifierText, idNorm, mrnSerial, nameKey } from '../../../db/rules/name-keys.ts';
 
 const text = (v: unknown) => (typeof v === 'string' ? v : null);
 
@@ -15,4 +16,7 @@ export function registerSearchFunctions(sqlite: Database.Database): void {
   sqlite.function('hms_first_key', o, (s: unknown) => firstKey(text(s)));
   sqlite.function('hms_id_norm', o, (s: unknown) => idNorm(text(s)));
   sqlite.function('hms_mrn_serial', o, (s: unknown) => mrnSerial(text(s)));
+  sqlite.function('hms_id_text', o, (mrn: unknown, phone: unknown, nid: unknown) =>
+    identifierText(text(mrn), text(phone), text(nid)),
+  );
 }

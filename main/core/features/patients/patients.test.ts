@@ -191,6 +191,11 @@ describe('patients', () => {
     expect(await found('r1a2-00000')).toHaveLength(5);
     expect(await found('000001')).toEqual(['Fatou Ceesay']);
     expect(await found('7012')).toEqual(['Fatou Ceesay']);
+    // Any part of a number, not only its start: the end of a phone, the middle of an MRN.
+    expect(await found('2345')).toEqual(['Fatou Ceesay']);
+    expect(await found('a2-00000')).toHaveLength(5);
+    const tail = await api.patients.search({ query: '012 345' });
+    expect(tail.ok && tail.value.hits.map((h) => h.match)).toEqual(['phone']);
     expect(await found('17/05/1988')).toEqual(['Fatou Ceesay']);
     expect(await found('ceesay 1993-03-03')).toEqual(['Isatou Ceesay']);
     expect(await found('zainab')).toEqual([]);
@@ -294,6 +299,16 @@ describe('patients', () => {
     }
     expect(await found('rolledback')).toEqual([]);
     expect(await found('binta bah')).toEqual(['Binta Bah']);
+    // A phone change alone (the name index untouched) moves the number's fragments with it.
+    expect(await api.patients.update({ id: q.id, changes: { phone: '+220 9988776' } })).toMatchObject({
+      ok: true,
+    });
+    expect(await found('8877')).toEqual(['Binta Bah']);
+    expect(await api.patients.update({ id: q.id, changes: { phone: '+220 5550001' } })).toMatchObject({
+      ok: true,
+    });
+    expect(await found('8877')).toEqual([]);
+    expect(await found('5500')).toEqual(['Binta Bah']);
   });
 
   it('answers the chart through the read policy: a receptionist gets no clinical sections', async () => {

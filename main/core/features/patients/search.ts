@@ -10,7 +10,8 @@
  * counted only when the offset skips past its end.
  *
  * - The query holds an identifier (a digit): exact MRN, MRN serial, phone or national id first, then
- *   MRN, phone and serial prefixes.
+ *   MRN, phone and serial prefixes, last the fragment anywhere in one of them (I: trigrams, "4567"
+ *   finds a phone ending in 4567).
  * - Names (words a_i; with two or more, a pair i = surname and j = first name): surname equal and
  *   first name starting (A), first name equal and surname starting (B), both starting (C); a word
  *   starting a middle or second name (W); the phonetic keys (F: "Mohamed" finds "Muhammad"; with
@@ -87,7 +88,7 @@ interface Tier {
   pred: string;
   order: string;
   kind: MatchKind | string;
-  fts?: { table: 'patient_search_tokens' | 'patient_search_trigrams'; match: string };
+  fts?: { table: 'patient_search_tokens' | 'patient_search_trigrams' | 'patient_search_ids'; match: string };
   sids?: string;
   byPatientIndex?: boolean;
   byBirthDate?: boolean;
@@ -199,6 +200,20 @@ export class PatientSearch {
         order: 's.mrn_serial',
         kind: 'mrn',
       });
+    // I: the fragment anywhere in an identifier ("4567", the end of a phone), newest first like the
+    // other full-text tiers.
+    const fragment = numeric ? f : idNorm(q.idRaw);
+    if (fragment && fragment.length >= 3) {
+      const frag = bind(fragment);
+      const inId = (mrnSql: string, phoneSql: string, nidSql: string) =>
+        `instr(hms_id_text(${mrnSql}, ${phoneSql}, ${nidSql}), ${frag}) > 0`;
+      tiers.push({
+        pred: `(${inId('p.mrn', 'p.phone', 'p.national_id')})`,
+        fts: { table: 'patient_search_ids', match: phrase(fragment) },
+        order: '',
+        kind: `CASE WHEN ${inId('NULL', 'p.phone', 'NULL')} THEN 'phone' WHEN ${inId('p.mrn', 'NULL', 'NULL')} THEN 'mrn' ELSE 'national_id' END`,
+      });
+    }
   }
 
   private nameTiers(words: string[], wordStarts: string[], bind: (v: string | number) => string): Tier[] {
