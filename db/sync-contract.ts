@@ -108,6 +108,8 @@ export const ScopeSchema = z.strictObject({
   code: z.string(),
   tables: z.array(z.string()),
   schema_version: z.number().int(),
+  /** Rows of each table in this PC's scope now; only when asked (`?rows=1`, during a first download). */
+  rows: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 export type Scope = z.infer<typeof ScopeSchema>;
 

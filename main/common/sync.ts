@@ -20,8 +20,16 @@ export interface WorkstationStatus {
   revoked: boolean;
   updateRequired: boolean;
   tables: string[];
-  /** The first download: tables complete of all this PC holds (null once every table has arrived). */
-  firstSync: { tablesDone: number; tablesTotal: number } | null;
+  /**
+   * The first download (null once every table has arrived): tables complete, and rows arrived of
+   * all the server holds for this PC (null until the server has said how many).
+   */
+  firstSync: {
+    tablesDone: number;
+    tablesTotal: number;
+    rowsDone: number | null;
+    rowsTotal: number | null;
+  } | null;
   user: { id: string; username: string; role: string; offline: boolean } | null;
   /**
    * A fault of this PC's own database (disk full, damaged, opened read-only) with what it means and
@@ -48,12 +56,21 @@ export interface ConflictView {
   /** Their names, where this PC holds the user and the reader may see it. */
   localAuthorName: string | null;
   serverAuthorName: string | null;
+  /** When the sent value was typed, by the clock of the PC that sent it. */
   localDeviceTime: string | null;
+  /** The PCs each value came from: ids, and names as the server knew them when it recorded the conflict. */
+  localWorkstationId: string | null;
+  localWorkstationName: string | null;
+  serverWorkstationId: string | null;
+  serverWorkstationName: string | null;
+  /** When the server's value was written (its HLC's time); null where no clock recorded it. */
+  serverWrittenAt: string | null;
   status: 'open' | 'resolved';
   resolutionValue: unknown;
   resolvedBy: string | null;
   resolvedAt: string | null;
   resolutionNote: string | null;
+  /** When the server recorded the conflict. */
   createdAt: string;
 }
 

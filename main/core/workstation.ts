@@ -141,6 +141,8 @@ export class Workstation {
   private uploadFailing = false;
   private revoked = false;
   private updateRequired = false;
+  /** Rows of each table in this PC's scope, from the server, while the first download runs. */
+  private firstDownloadTotals: Record<string, number> | null = null;
   /**
    * What is failing now, by source (`upload`, `scope`, `shape:<table>`): each clears when that
    * source works again, so the status never shows an error that has passed.
@@ -351,10 +353,18 @@ export class Workstation {
   private async probe(): Promise<void> {
     if (this.stopped || this.revoked) return;
     try {
-      const res = await (this.opts.fetch ?? fetch)(`${this.server}/api/sync/scope`, {
-        headers: { authorization: `Bearer ${this.token}` },
-        signal: AbortSignal.timeout(3_000),
-      });
+      // The row counts for the first download's progress, asked once while it runs.
+      const tables = this.shapes.tables();
+      const askRows =
+        this.firstDownloadTotals === null &&
+        (tables.length === 0 || tablesCaughtUp(this.local.sqlite, tables).size < tables.length);
+      const res = await (this.opts.fetch ?? fetch)(
+        `${this.server}/api/sync/scope${askRows ? '?rows=1' : ''}`,
+        {
+          headers: { authorization: `Bearer ${this.token}` },
+          signal: AbortSignal.timeout(3_000),
+        },
+      );
       if (res.status === 401) return this.markRevoked();
       if (!res.ok) {
         await res.body?.cancel();
@@ -368,7 +378,9 @@ export class Workstation {
       }
       if (this.stopped) return;
       this.setError('scope', null);
-      this.remember(SETTING.scope, JSON.stringify(parsed.data));
+      if (parsed.data.rows) this.firstDownloadTotals = parsed.data.rows;
+      const { rows: _counts, ...scope } = parsed.data;
+      this.remember(SETTING.scope, JSON.stringify(scope));
       this.applyScope(parsed.data);
       this.setOnline(true);
     } catch {
@@ -498,7 +510,8 @@ export class Workstation {
     const u = this.session.currentUser();
     const pending = this.outbox.pendingSummary();
     const tables = this.shapes.tables();
-    const done = tablesCaughtUp(this.local.sqlite, tables);
+    const caughtUp = tablesCaughtUp(this.local.sqlite, tables);
+    const done = caughtUp.size;
     const lastSyncAt = lastCaughtUpAt(this.local.sqlite);
     // The first download is under way while some table has never caught up; with no tables, only
     // before anything ever arrived (a revoked or stopped PC has no streams but is not downloading).
@@ -518,11 +531,31 @@ export class Workstation {
       revoked: this.revoked,
       updateRequired: this.updateRequired,
       tables,
-      firstSync: downloading ? { tablesDone: done, tablesTotal: tables.length } : null,
+      firstSync: downloading
+        ? { tablesDone: done, tablesTotal: tables.length, ...this.rowProgress(tables, caughtUp) }
+        : null,
       user: u ? { id: u.id, username: u.username, role: u.role, offline: u.offline } : null,
       storage: this.storage.fault,
       lastError: [...this.errors.values()].at(-1) ?? null,
     };
+  }
+
+  /**
+   * Rows of the first download: what the server said this PC holds (asked once, `?rows=1`) against
+   * what has arrived (a caught-up table counts whole; one under way, as its batches are stored).
+   */
+  private rowProgress(tables: readonly string[], caughtUp: ReadonlySet<string>) {
+    const totals = this.firstDownloadTotals;
+    if (!totals) return { rowsDone: null, rowsTotal: null };
+    const arriving = this.shapes.firstDownloadRows();
+    let rowsDone = 0;
+    let rowsTotal = 0;
+    for (const t of tables) {
+      const total = totals[t] ?? 0;
+      rowsTotal += total;
+      rowsDone += caughtUp.has(t) ? total : Math.min(total, arriving.get(t) ?? 0);
+    }
+    return { rowsDone, rowsTotal };
   }
 
   /** Coalesces status recomputation; emits `status` only when something changed. */

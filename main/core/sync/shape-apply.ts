@@ -323,15 +323,16 @@ export class ShapeApplier {
 
 /** When the shapes last caught up with the server (the most recent up-to-date of any table). */
 /** Of `tables`, how many have caught up at least once (the first download's progress). */
-export function tablesCaughtUp(sqlite: Database.Database, tables: readonly string[]): number {
-  if (tables.length === 0) return 0;
-  const row = sqlite
+/** Which of `tables` have caught up at least once (their first download is complete). */
+export function tablesCaughtUp(sqlite: Database.Database, tables: readonly string[]): Set<string> {
+  if (tables.length === 0) return new Set();
+  const rows = sqlite
     .prepare(
-      `SELECT COUNT(*) AS n FROM shape_positions
+      `SELECT table_name AS t FROM shape_positions
        WHERE up_to_date_at IS NOT NULL AND table_name IN (${tables.map(() => '?').join(', ')})`,
     )
-    .get(...tables) as { n: number };
-  return row.n;
+    .all(...tables) as { t: string }[];
+  return new Set(rows.map((r) => r.t));
 }
 
 export function lastCaughtUpAt(sqlite: Database.Database): string | null {

@@ -7,6 +7,7 @@
  */
 import { FetchError, type Offset, ShapeStream, type ShapeStreamOptions } from '@electric-sql/client';
 import type Database from 'better-sqlite3';
+import { quoteIdent } from '../../../db/primitives/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Outbox } from '../store/outbox.ts';
 import type { StorageHealth } from '../store/storage-fault.ts';
@@ -123,6 +124,8 @@ class TableStream {
   private withdraw: () => void = () => {};
   /** Restarts since the stream last stored a batch: the next restart waits longer. */
   private failures = 0;
+  /** Rows of the table this PC holds while its first download runs (null before and after). */
+  firstDownloadRows: number | null = null;
 
   constructor(
     readonly table: string,
@@ -144,6 +147,13 @@ class TableStream {
       // Runs from a timer: a damaged page must not end the process; report and try later.
       this.failed(this.generation, e);
       return;
+    }
+    if (pos.upToDateAt === null && this.firstDownloadRows === null) {
+      // Counted once (a download cut short by a restart resumes from what is stored), then kept
+      // up to date by the batches.
+      this.firstDownloadRows = (
+        this.opts.sqlite.prepare(`SELECT count(*) AS n FROM ${quoteIdent(this.table)}`).get() as { n: number }
+      ).n;
     }
     if (pos.upToDateAt === null && this.slot === 'none') {
       this.slot = 'waiting';
@@ -188,6 +198,11 @@ class TableStream {
         this.opts.storage?.wrote();
       }
       if (r.latestUpdatedAt) this.opts.onSeen?.(r.latestUpdatedAt);
+      if (this.firstDownloadRows !== null)
+        this.firstDownloadRows = r.upToDate
+          ? null
+          : this.firstDownloadRows +
+            messages.filter((m) => (m.headers as Record<string, unknown>).operation === 'insert').length;
       this.sync.emit({ type: 'online' });
       this.sync.emit({ type: 'batch', table: this.table, changed: r.changed, upToDate: r.upToDate });
       if (r.upToDate) {
@@ -345,6 +360,13 @@ export class ShapeSync {
 
   tables(): string[] {
     return [...this.streams.keys()];
+  }
+
+  /** Rows held so far of each table whose first download is under way. */
+  firstDownloadRows(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [t, s] of this.streams) if (s.firstDownloadRows !== null) out.set(t, s.firstDownloadRows);
+    return out;
   }
 
   /** Makes every stream catch up now; resolves when each has delivered an up-to-date since the call. */

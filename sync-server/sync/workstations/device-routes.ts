@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
-import { sha256Hex } from '../../../db/primitives/index.ts';
+import { quoteIdent, sha256Hex } from '../../../db/primitives/index.ts';
 import * as s from '../../../db/schema/pg.ts';
 import { EnrollRequestSchema, SYNC_SCHEMA_VERSION } from '../../../db/sync-contract.ts';
 import { appendAudit } from '../../auth/audit.ts';
@@ -20,7 +20,8 @@ import { clientInfo, currentUser, requireUser } from '../../auth/guard.ts';
 import { decryptTotpSecret } from '../../auth/totp.ts';
 import { HttpError, parseBody } from '../../http/errors.ts';
 import { authRateLimit, SMALL_BODY } from '../../http/rate-limit.ts';
-import { tablesFor } from '../scopes.ts';
+import type { Database } from '../../platform/database.ts';
+import { bindPredicate, ruleFor, tablesFor, type WorkstationScope } from '../scopes.ts';
 import { requireWorkstation, revokedOrUnknown, workstationForToken } from './device-auth.ts';
 import { enrolmentCodeHash } from './enrolment-codes.ts';
 import { usedSequences } from './numbering.ts';
@@ -80,15 +81,19 @@ export const deviceRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get('/api/sync/scope', async (request) => {
+  app.get<{ Querystring: { rows?: string } }>('/api/sync/scope', async (request) => {
     const ws = await requireWorkstation(request);
+    const tables = tablesFor(ws.kind);
     return {
       workstation_id: ws.id,
       kind: ws.kind,
       ward_id: ws.ward_id,
       code: ws.code,
-      tables: tablesFor(ws.kind),
+      tables,
       schema_version: SYNC_SCHEMA_VERSION,
+      // Asked once by a PC starting its first download, for its progress bar (counting every table
+      // on each 3-second heartbeat of every PC would be a load for nothing).
+      ...(request.query.rows === '1' ? { rows: await scopeRowCounts(database, ws, tables) } : {}),
     };
   });
 
@@ -132,3 +137,23 @@ export const deviceRoutes: FastifyPluginAsync = async (app) => {
     return { user_id: user.id, grant, ...(totp ? { totp_secret: totp } : {}) };
   });
 };
+
+/** The rows of each table a workstation holds, by the same predicate its shapes are read with. */
+async function scopeRowCounts(
+  database: Database,
+  ws: WorkstationScope,
+  tables: readonly string[],
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const rule = ruleFor(ws.kind, table);
+    if (!rule) continue;
+    const where = bindPredicate(rule.where, ws, { r: 'r' }, 1);
+    const [row] = await database.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${quoteIdent(table)} r WHERE ${where.sql}`,
+      where.params,
+    );
+    counts[table] = Number(row?.n ?? 0);
+  }
+  return counts;
+}
