@@ -75,7 +75,15 @@ export const sync_conflicts = syncedTable(
     local_device_time: c.timestamp(),
     local_hlc: c.text(),
     server_author_id: c.uuid(),
+    /** The write the server held: its HLC (whose physical part is when it was made) and its PC. */
     server_hlc: c.text(),
+    server_workstation_id: c.uuid(),
+    /**
+     * Both PCs' names as they were when the conflict was recorded: `workstations` stays on the server,
+     * and the queue is read offline, by admins and by the authors at their desks alike.
+     */
+    local_workstation_name: c.text(),
+    server_workstation_name: c.text(),
     mutation_id: c.uuid().notNull(),
     status: c.enum(['open', 'resolved']).notNull().default('open'),
     resolution_value: c.json<unknown>(),

@@ -246,8 +246,25 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
       await card.getByTestId('server-value').textContent(),
     ];
     expect(values.sort()).toEqual(['+220 7111111', '+220 7222222']);
-    // Who wrote each value, by name.
-    expect(await card.textContent()).toMatch(/rec1 Test[\s\S]*rec2 Test|rec2 Test[\s\S]*rec1 Test/);
+    // Who wrote each value, by name, on which PC, and when: the sent value when it was typed, the
+    // server's when it was written, and when the server recorded the conflict.
+    expect(await card.getByText('Patient: Phone', { exact: true }).count()).toBe(1);
+    const side = async (s: 'local' | 'server') =>
+      Promise.all(['author', 'workstation', 'time'].map((k) => card.getByTestId(`${s}-${k}`).textContent()));
+    const [local, held] = [await side('local'), await side('server')];
+    const byDesk: Record<string, string> = { 'By rec1 Test': 'On Desk 3', 'By rec2 Test': 'On Desk 4' };
+    expect([local[0], held[0]].sort()).toEqual(['By rec1 Test', 'By rec2 Test']);
+    expect([local[1], held[1]]).toEqual([byDesk[local[0] ?? ''], byDesk[held[0] ?? '']]);
+    const recent = /^(just now|\d+ s ago|\d+ min ago)$/;
+    expect(local[2]?.replace(/^Typed /, '')).toMatch(recent);
+    expect(held[2]?.replace(/^Written /, '')).toMatch(recent);
+    expect(await card.getByTestId('conflict-recorded').textContent()).toMatch(
+      /recorded by the server (just now|\d+ s ago|\d+ min ago)$/,
+    );
+    // Each moment is a machine-readable time too, the sent value's no later than the conflict's.
+    const times = await card.locator('time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')));
+    expect(times).toHaveLength(3);
+    expect(times.every((t) => t && !Number.isNaN(Date.parse(t)))).toBe(true);
     await screenshot(pa, 'conflict-queue');
     await accessible(pa, 'conflicts');
     await card.getByText('Enter a merged value').click();
@@ -289,6 +306,13 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await expect
       .poll(() => item.getByTestId('refusal-reason').textContent(), { timeout: 15_000 })
       .toMatch(/may not create patients/);
+    // The edit-and-retry form names each field as the registration form does, in the box it calls for.
+    await expect.poll(() => item.getByLabel('MRN', { exact: true }).inputValue()).toMatch(/^P-/);
+    expect(await item.getByLabel('Date of birth').getAttribute('type')).toBe('date');
+    expect(await item.getByLabel('Date of birth').inputValue()).toBe('1970-03-03');
+    expect(await item.getByRole('combobox', { name: 'Gender' }).inputValue()).toBe('female');
+    expect(await item.getByRole('checkbox', { name: 'Reminders by SMS' }).isChecked()).toBe(true);
+    expect(await item.textContent()).not.toMatch(/Mrn|Consent sms|first name/);
     await screenshot(page, 'refused-writes');
     await accessible(page, 'refused writes');
     await item.getByLabel(/^Note/).fill('Registered by mistake under my old role; reception will redo it');
@@ -297,6 +321,56 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await expect
       .poll(() => page.getByRole('button', { name: /refused write/ }).count(), { timeout: 15_000 })
       .toBe(0);
+  });
+
+  it('a refused field is named next to its box; its author corrects it and the server takes it', async () => {
+    await server.createUser('doc2', 'doctor');
+    const records = await station('Records PC', 'admin');
+    const page = await open(records);
+    await signIn(page, 'doc2');
+    records.proxy.cut();
+    await expect
+      .poll(() => page.getByTestId('sync-state').textContent(), { timeout: 10_000 })
+      .toBe('Offline');
+    await page.getByRole('button', { name: 'Register a patient' }).click();
+    await page.getByLabel('First name').fill('Fatou');
+    await page.getByLabel('Last name').fill('Bloodgroup');
+    await page.getByLabel('Date of birth').fill('1982-04-04');
+    await page.getByLabel('Blood group').selectOption('O+');
+    await page.getByRole('button', { name: /^Register/ }).click();
+    await page.getByRole('heading', { name: 'Fatou Bloodgroup', exact: true }).waitFor();
+    // Made a receptionist while the registration waits: a receptionist sets no blood group.
+    await server.database.query(
+      `UPDATE users SET role_id = (SELECT id FROM roles WHERE name = 'receptionist') WHERE username = 'doc2'`,
+    );
+    records.proxy.pass();
+    const refused = page.getByRole('button', { name: /refused write/ });
+    await refused.waitFor({ timeout: 20_000 });
+    await refused.click();
+    const item = page.getByRole('article').first();
+    await expect
+      .poll(() => item.getByTestId('refusal-reason').textContent(), { timeout: 15_000 })
+      .toMatch(/Not allowed: receptionist may not create blood group$/);
+    // The reason, in words, under the box it concerns.
+    const blood = item.getByRole('combobox', { name: 'Blood group' });
+    expect(await blood.inputValue()).toBe('O+');
+    expect(await blood.getAttribute('aria-invalid')).toBe('true');
+    const said = (await blood.getAttribute('aria-describedby'))?.split(' ') ?? [];
+    const described = await Promise.all(said.map((id) => page.locator(`[id="${id}"]`).textContent()));
+    expect(described).toContain('receptionist may not create blood group');
+    await screenshot(page, 'refused-field');
+    await accessible(page, 'refused field');
+    await blood.selectOption('');
+    await item.getByLabel(/^Note/).fill('Blood group to be recorded by the ward');
+    await item.getByRole('button', { name: 'Correct and send again' }).click();
+    await page.getByText('Nothing refused.').waitFor({ timeout: 20_000 });
+    await expect
+      .poll(
+        async () =>
+          await server.database.query(`SELECT blood_group FROM patients WHERE last_name = 'Bloodgroup'`),
+        { timeout: 15_000 },
+      )
+      .toEqual([{ blood_group: null }]);
   });
 
   it('a desk whose disk fills up says so, refuses new work with the reason, and carries on once space is freed', async () => {

@@ -205,6 +205,20 @@ describe('POST /api/sync/mutations', () => {
       ]);
       expect(conflicts[0]?.provisional_value).toBe('+220 7222222');
       expect(conflicts[0]?.status).toBe('open');
+      // Each side's PC, by id and by name, and the HLC of the write the server held (its time).
+      const [local, held, heldWrite] = order === 'a-first' ? [deskB, deskA, a] : [deskA, deskB, b];
+      const [pcs] = await server.database.query<Record<string, unknown>>(
+        `SELECT local_workstation_id::text, local_workstation_name, server_workstation_id::text,
+                server_workstation_name, server_hlc FROM sync_conflicts WHERE row_id = $1`,
+        [m.row_id],
+      );
+      expect(pcs).toEqual({
+        local_workstation_id: local.id,
+        local_workstation_name: local === deskA ? 'Desk A' : 'Desk B',
+        server_workstation_id: held.id,
+        server_workstation_name: held === deskA ? 'Desk A' : 'Desk B',
+        server_hlc: heldWrite.hlc,
+      });
     }
     expect(finals).toEqual(['+220 7222222', '+220 7222222']);
   });
@@ -250,11 +264,22 @@ describe('POST /api/sync/mutations', () => {
       const stored = await row('patients', m.row_id);
       expect(stored?.deleted_at).toBeNull();
       expect(stored?.address).toBe('Basse');
-      const conflicts = await server.database.query<{ kind: string }>(
-        `SELECT kind FROM sync_conflicts WHERE row_id = $1`,
+      const conflicts = await server.database.query<Record<string, unknown>>(
+        `SELECT kind, server_author_id::text, server_workstation_id::text, server_workstation_name, server_hlc
+           FROM sync_conflicts WHERE row_id = $1`,
         [m.row_id],
       );
-      expect(conflicts).toEqual([{ kind: 'delete_update' }]);
+      // The server side is the write that came first: the deletion on desk A, or the change on desk B.
+      const [held, heldWrite] = order === 'delete-first' ? [deskA, del] : [deskB, upd];
+      expect(conflicts).toEqual([
+        {
+          kind: 'delete_update',
+          server_author_id: heldWrite.author_id,
+          server_workstation_id: held.id,
+          server_workstation_name: held === deskA ? 'Desk A' : 'Desk B',
+          server_hlc: heldWrite.hlc,
+        },
+      ]);
     }
   });
 

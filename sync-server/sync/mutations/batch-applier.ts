@@ -665,6 +665,7 @@ export class MutationApplier {
             provisional: wins ? value : current[f],
             serverAuthor: clock?.author_id ?? (current.updated_by as string | null),
             serverHlc: clock?.hlc ?? null,
+            serverWorkstation: clock?.workstation_id ?? null,
           }),
         );
       }
@@ -679,13 +680,16 @@ export class MutationApplier {
     if (deleted && !fields.includes('deleted_at')) {
       // Updated here, deleted elsewhere: keep the row and the update (no silent loss), record it.
       set.deleted_at = null;
+      const deletedBy = current.updated_by as string | null;
+      const deletion = await book.lastWrite(table.name, m.row_id, deletedBy, 'delete');
       conflictIds.push(
         await book.conflict(m, table.name, null, 'delete_update', {
           local: values,
           server: { deleted_at: current.deleted_at },
           provisional: { deleted_at: null },
-          serverAuthor: current.updated_by as string | null,
-          serverHlc: null,
+          serverAuthor: deletedBy,
+          serverHlc: deletion?.hlc ?? null,
+          serverWorkstation: deletion?.workstation_id ?? null,
         }),
       );
     }
@@ -751,12 +755,15 @@ export class MutationApplier {
     if (current.deleted_at) return { id: m.id, outcome: 'applied', version: Number(current.version) };
     if (m.base_version !== undefined && m.base_version !== Number(current.version)) {
       // Deleted here, changed elsewhere: the row stays (the other change is not lost); an admin decides.
+      const changedBy = current.updated_by as string | null;
+      const change = await book.lastWrite(table.name, m.row_id, changedBy, 'change');
       const id = await book.conflict(m, table.name, null, 'delete_update', {
         local: { deleted_at: 'deleted' },
         server: { version: current.version },
         provisional: { deleted_at: null },
-        serverAuthor: current.updated_by as string | null,
-        serverHlc: null,
+        serverAuthor: changedBy,
+        serverHlc: change?.hlc ?? null,
+        serverWorkstation: change?.workstation_id ?? null,
       });
       // Touched so the deleting workstation gets the living row back through its shape.
       const version = await touchRow(tx, table.name, m.row_id);

@@ -8,7 +8,7 @@
  * Records and audit entries are deferred and written in bulk when the batch ends (`flush`): one
  * multi-row insert and one append to the audit chain, however many mutations the batch holds.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Row } from '../../../db/primitives/index.ts';
 import { tableByName } from '../../../db/schema/index.ts';
 import * as s from '../../../db/schema/pg.ts';
@@ -59,19 +59,32 @@ export async function recordedOutcomes(
   return new Map(seen.map((r) => [r.mutation_id, r]));
 }
 
-/** The values a conflict row keeps: both sides, the provisional winner, and the server side's author. */
+/**
+ * The values a conflict row keeps: both sides, the provisional winner, and the write the server side
+ * holds (its author, HLC and PC; null where a server procedure or plain SQL made it).
+ */
 export interface ConflictValues {
   local: unknown;
   server: unknown;
   provisional: unknown;
   serverAuthor: string | null;
   serverHlc: string | null;
+  serverWorkstation: string | null;
+}
+
+/** A write the server applied, as `applied_mutations` remembers it. */
+export interface AppliedWrite {
+  author_id: string | null;
+  workstation_id: string;
+  hlc: string;
 }
 
 /** One batch's bookkeeping: written as it goes (conflicts, clocks, quarantine) or at the end (`flush`). */
 export class BatchBookkeeping {
   private readonly records: (typeof s.applied_mutations.$inferInsert)[] = [];
   private readonly audits: AuditEntry[] = [];
+  /** Workstation names by id, looked up once per batch for the conflicts it records. */
+  private readonly names = new Map<string, string | null>();
 
   constructor(
     private readonly tx: ServerDb,
@@ -193,14 +206,60 @@ export class BatchBookkeeping {
         provisional_value: v.provisional,
         local_author_id: m.author_id,
         local_workstation_id: this.workstationId,
+        local_workstation_name: await this.nameOf(this.workstationId),
         local_device_time: m.device_time,
         local_hlc: m.hlc,
         server_author_id: v.serverAuthor,
         server_hlc: v.serverHlc,
+        server_workstation_id: v.serverWorkstation,
+        server_workstation_name: v.serverWorkstation ? await this.nameOf(v.serverWorkstation) : null,
         mutation_id: m.id,
       })
       .returning({ id: s.sync_conflicts.id });
     return row?.id as string;
+  }
+
+  /** A workstation's name now (null: no such PC). */
+  private async nameOf(id: string): Promise<string | null> {
+    if (!this.names.has(id)) {
+      const [ws] = await this.tx
+        .select({ name: s.workstations.name })
+        .from(s.workstations)
+        .where(eq(s.workstations.id, id));
+      this.names.set(id, ws?.name ?? null);
+    }
+    return this.names.get(id) ?? null;
+  }
+
+  /**
+   * The latest write of `author` to a row that the server applied, deletes or other writes: the
+   * server side of a conflict over a deletion, which sets no field clock. Null when none is
+   * recorded (a server procedure or plain SQL made it, or it is still in this batch's deferred records).
+   */
+  async lastWrite(
+    table: string,
+    rowId: string,
+    author: string | null,
+    op: 'delete' | 'change',
+  ): Promise<AppliedWrite | null> {
+    if (!author) return null;
+    const a = s.applied_mutations;
+    const [w] = await this.tx
+      .select({ author_id: a.author_id, workstation_id: a.workstation_id, hlc: a.hlc })
+      .from(a)
+      .where(
+        and(
+          eq(a.table_name, table),
+          eq(a.row_id, rowId),
+          eq(a.author_id, author),
+          inArray(a.outcome, ['applied', 'merged', 'conflict']),
+          op === 'delete' ? eq(a.operation, 'delete') : inArray(a.operation, ['insert', 'update']),
+        ),
+      )
+      // The last one applied is the one whose effect the row shows.
+      .orderBy(desc(a.created_at), desc(a.hlc))
+      .limit(1);
+    return w ?? null;
   }
 
   /** Which write last set each of `fields` of a row (by HLC). */

@@ -31,7 +31,13 @@ function reissue(w: UnitWriter, q: Row, corrections: Row | undefined): void {
   const table = String(q.table_name);
   const rowId = String(q.row_id);
   if (q.operation === 'insert') {
-    w.insert(table, { ...withoutSystemColumns(m.data ?? {}), ...corrections, id: rowId });
+    // A box emptied on a new record is "not given", as the registration form has it: left out, so
+    // the column's default applies, and a field the author may no longer set is not sent at all.
+    const emptied = new Set(Object.keys(corrections ?? {}).filter((f) => corrections?.[f] === null));
+    const row = Object.entries({ ...withoutSystemColumns(m.data ?? {}), ...corrections }).filter(
+      ([f]) => !emptied.has(f),
+    );
+    w.insert(table, { ...Object.fromEntries(row), id: rowId });
   } else if (q.operation === 'update') {
     const patch: Row = {};
     for (const [f, c] of Object.entries(m.changes ?? {})) patch[f] = c.value;

@@ -2,8 +2,15 @@
 import type { Row } from '../../../../db/primitives/index.ts';
 import type { ConflictView, QuarantineItem } from '../../../common/sync.ts';
 import type { OutboxEntry } from '../../store/outbox.ts';
+import { parseHlc } from '../../sync/hlc.ts';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
+
+/** When a write was made, from its HLC's physical part (null: no HLC, or not one). */
+export function hlcTime(hlc: unknown): string | null {
+  const parts = typeof hlc === 'string' ? parseHlc(hlc) : null;
+  return parts ? new Date(parts.ms).toISOString() : null;
+}
 
 /** A user's name as the screens show it, from their id (null: unknown here, or not readable). */
 export type NameOf = (userId: string | null) => string | null;
@@ -23,6 +30,11 @@ export function conflictView(r: Row, nameOf: NameOf): ConflictView {
     localAuthorName: nameOf(str(r.local_author_id)),
     serverAuthorName: nameOf(str(r.server_author_id)),
     localDeviceTime: str(r.local_device_time),
+    localWorkstationId: str(r.local_workstation_id),
+    localWorkstationName: str(r.local_workstation_name),
+    serverWrittenAt: hlcTime(r.server_hlc),
+    serverWorkstationId: str(r.server_workstation_id),
+    serverWorkstationName: str(r.server_workstation_name),
     status: r.status === 'resolved' ? 'resolved' : 'open',
     resolutionValue: r.resolution_value ?? null,
     resolvedBy: str(r.resolved_by),

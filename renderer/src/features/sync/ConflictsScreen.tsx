@@ -13,22 +13,67 @@ import {
   Stack,
   Text,
   Textarea,
-  TextInput,
   Title,
 } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import type { ConflictView } from '../../../../main/common/index.ts';
 import { hms } from '../../lib/hms.ts';
+import { fieldLabel, inSentence, sentence, tableLabel } from '../../lib/labels.ts';
 import { Problem } from '../../lib/Notice.tsx';
 import { ago } from '../../lib/time.ts';
 import { useTablesVersion } from '../../lib/use-tables-version.ts';
-import { shortId, showValue, words } from './values.ts';
+import { FieldBox } from './FieldBox.tsx';
+import { type Box, boxFor, fromBox, toBox } from './refused-fields.ts';
+import { type ConflictSide, conflictSides, shortId, showValue } from './values.ts';
+
+/** A moment as the wards read it ("4 min ago"), the exact time on hover. */
+function When({ iso }: { iso: string | null }) {
+  if (!iso) return <>not recorded</>;
+  return (
+    <time dateTime={iso} title={new Date(iso).toLocaleString()}>
+      {ago(iso)}
+    </time>
+  );
+}
+
+function Side({ s }: { s: ConflictSide }) {
+  const line = (label: string, value: ReactNode, testId: string) => (
+    <Text size="sm" data-testid={`${s.side}-${testId}`}>
+      <Text span c="dimmed" size="sm">
+        {label}{' '}
+      </Text>
+      {value}
+    </Text>
+  );
+  return (
+    <Paper
+      component="section"
+      aria-label={s.title}
+      bg={s.side === 'local' ? 'blue.0' : 'grape.0'}
+      p="sm"
+      radius="sm"
+    >
+      <Stack gap={4}>
+        <Text size="xs" fw={600} c="dimmed">
+          {s.title}
+        </Text>
+        <Text fw={600} size="lg" data-testid={`${s.side}-value`}>
+          {s.value}
+        </Text>
+        {line('By', s.author, 'author')}
+        {line('On', s.workstation, 'workstation')}
+        {line(sentence(s.when), <When iso={s.at} />, 'time')}
+      </Stack>
+    </Paper>
+  );
+}
 
 function ConflictCard({ c }: { c: ConflictView }) {
   const [choice, setChoice] = useState<'local' | 'server' | 'value'>('server');
-  const [merged, setMerged] = useState(
-    showValue(c.serverValue) === '(empty)' ? '' : showValue(c.serverValue),
-  );
+  // The merged value is typed in the box its column calls for (a yes/no as a checkbox, a list as a select).
+  const found = c.field ? boxFor(c.table, c.field, c.serverValue) : null;
+  const box: Box = !found || found.kind === 'id' ? { kind: 'text', long: false } : found;
+  const [merged, setMerged] = useState<string | boolean>(() => toBox(box, c.serverValue));
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -39,46 +84,33 @@ function ConflictCard({ c }: { c: ConflictView }) {
       id: c.id,
       choice,
       note,
-      ...(choice === 'value' ? { value: merged } : {}),
+      ...(choice === 'value' ? { value: fromBox(box, merged) } : {}),
     });
     setBusy(false);
     if (!r.ok) setProblem(r.error.message);
   };
 
+  const what = c.field ? fieldLabel(c.field, c.table) : 'deleted on one PC, changed on another';
   return (
     <Paper
       withBorder
       p="md"
       component="article"
-      aria-label={`Conflict on ${words(c.table)} ${words(c.field)}`}
+      aria-label={`Conflict on ${inSentence(tableLabel(c.table))}: ${inSentence(what)}`}
     >
       <Stack gap="sm">
-        <Group justify="space-between">
+        <Group justify="space-between" align="baseline">
           <Text fw={700}>
-            {words(c.table)}: {c.kind === 'field' ? words(c.field) : 'deleted on one PC, changed on another'}
+            {tableLabel(c.table)}: {what}
           </Text>
-          <Text size="xs" c="dimmed">
-            record …{shortId(c.rowId)} · raised {ago(c.createdAt)}
+          <Text size="xs" c="dimmed" data-testid="conflict-recorded">
+            record …{shortId(c.rowId)} · recorded by the server <When iso={c.createdAt} />
           </Text>
         </Group>
-        <SimpleGrid cols={2}>
-          <Paper bg="blue.0" p="sm">
-            <Text size="xs" c="dimmed">
-              Sent by {c.localAuthorName ?? `user …${shortId(c.localAuthorId)}`}
-              {c.localDeviceTime ? `, typed ${ago(c.localDeviceTime)}` : ''}
-            </Text>
-            <Text fw={600} data-testid="local-value">
-              {showValue(c.localValue)}
-            </Text>
-          </Paper>
-          <Paper bg="grape.0" p="sm">
-            <Text size="xs" c="dimmed">
-              Already on the server, by {c.serverAuthorName ?? `user …${shortId(c.serverAuthorId)}`}
-            </Text>
-            <Text fw={600} data-testid="server-value">
-              {showValue(c.serverValue)}
-            </Text>
-          </Paper>
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          {conflictSides(c).map((s) => (
+            <Side key={s.side} s={s} />
+          ))}
         </SimpleGrid>
         <Text size="sm">
           Until someone decides, the record shows <b>{showValue(c.provisionalValue)}</b>.
@@ -99,11 +131,7 @@ function ConflictCard({ c }: { c: ConflictView }) {
               ]}
             />
             {choice === 'value' && (
-              <TextInput
-                label="Merged value"
-                value={merged}
-                onChange={(e) => setMerged(e.currentTarget.value)}
-              />
+              <FieldBox label="Merged value" box={box} held={merged} error={undefined} onChange={setMerged} />
             )}
             <Textarea
               label="Why this value"

@@ -3,29 +3,26 @@
  * lost: each is kept with its reason, for its author (or an admin) to correct and send again, or to
  * discard with a note. A refused unit (e.g. a registration with its number) goes back as a whole.
  */
-import {
-  Alert,
-  Badge,
-  Button,
-  Group,
-  Paper,
-  SimpleGrid,
-  Stack,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { QuarantineItem } from '../../../../main/common/index.ts';
 import { hms } from '../../lib/hms.ts';
+import { fieldLabel, inSentence, tableLabel } from '../../lib/labels.ts';
 import { Problem } from '../../lib/Notice.tsx';
 import { ago } from '../../lib/time.ts';
 import { useTablesVersion } from '../../lib/use-tables-version.ts';
 import { useStatus } from '../../stores/status.ts';
-import { shortId, showValue, typedLike, words, writtenValues } from './values.ts';
-
-const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+import { FieldBox } from './FieldBox.tsx';
+import {
+  type Box,
+  boxFor,
+  fromBox,
+  inColumnOrder,
+  reasonByField,
+  reasonInWords,
+  toBox,
+} from './refused-fields.ts';
+import { shortId, writtenValues } from './values.ts';
 
 /** System columns a person never edits. */
 const HIDDEN = new Set([
@@ -40,12 +37,16 @@ const HIDDEN = new Set([
 
 function RefusedWrite({ q }: { q: QuarantineItem }) {
   const written = writtenValues(q.operation, q.payload);
-  const fields = Object.keys(written).filter((k) => !HIDDEN.has(k));
-  const [edits, setEdits] = useState<Record<string, string>>(() =>
-    Object.fromEntries(
-      fields.map((k) => [k, showValue(written[k]) === '(empty)' ? '' : showValue(written[k])]),
-    ),
+  const fields = inColumnOrder(
+    q.table,
+    Object.keys(written).filter((k) => !HIDDEN.has(k)),
   );
+  const boxes = Object.fromEntries(fields.map((k) => [k, boxFor(q.table, k, written[k])]));
+  const original = (k: string) => toBox(boxes[k] as Box, written[k]);
+  const [edits, setEdits] = useState<Record<string, string | boolean>>(() =>
+    Object.fromEntries(fields.map((k) => [k, original(k)])),
+  );
+  const said = reasonByField(q.reason, q.table, fields);
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
@@ -53,8 +54,8 @@ function RefusedWrite({ q }: { q: QuarantineItem }) {
   const retry = async () => {
     const values = Object.fromEntries(
       fields
-        .filter((k) => edits[k] !== (showValue(written[k]) === '(empty)' ? '' : showValue(written[k])))
-        .map((k) => [k, typedLike(written[k], edits[k] ?? '')]),
+        .filter((k) => edits[k] !== original(k))
+        .map((k) => [k, fromBox(boxes[k] as Box, edits[k] ?? '')]),
     );
     const r = await hms.sync.retryQuarantined({
       id: q.id,
@@ -70,13 +71,26 @@ function RefusedWrite({ q }: { q: QuarantineItem }) {
     else setProblem(r.error.message);
   };
 
+  const what = inSentence(tableLabel(q.table));
+  const field = (k: string) => (
+    <FieldBox
+      key={k}
+      label={fieldLabel(k, q.table)}
+      box={boxes[k] as Box}
+      held={edits[k] ?? ''}
+      error={said[k]}
+      onChange={(v) => setEdits((x) => ({ ...x, [k]: v }))}
+    />
+  );
+  // Yes/no fields go together under the boxes, as on the registration form.
+  const checks = fields.filter((k) => boxes[k]?.kind === 'check');
+  const boxed = fields.filter((k) => boxes[k]?.kind !== 'check');
   return (
-    <Paper withBorder p="md" component="article" aria-label={`Refused ${q.operation} of ${words(q.table)}`}>
+    <Paper withBorder p="md" component="article" aria-label={`Refused ${q.operation} of ${what}`}>
       <Stack gap="sm">
         <Group justify="space-between">
           <Text fw={700}>
-            {q.operation === 'insert' ? 'New' : q.operation === 'update' ? 'Change to' : 'Removal of'}{' '}
-            {words(q.table)}{' '}
+            {q.operation === 'insert' ? 'New' : q.operation === 'update' ? 'Change to' : 'Removal of'} {what}{' '}
             {q.status === 'pending_record' && (
               <Badge color="gray" variant="light">
                 record on its way from the server
@@ -88,7 +102,7 @@ function RefusedWrite({ q }: { q: QuarantineItem }) {
           </Text>
         </Group>
         <Alert color="red" variant="light" title="Why the server refused it" data-testid="refusal-reason">
-          {q.reason}
+          {reasonInWords(q.reason, q.table)}
         </Alert>
         {outcome ? (
           <Alert color="teal" role="status">
@@ -96,21 +110,8 @@ function RefusedWrite({ q }: { q: QuarantineItem }) {
           </Alert>
         ) : (
           <>
-            {fields.length > 0 && (
-              <SimpleGrid cols={{ base: 1, sm: 3 }}>
-                {fields.map((k) => (
-                  <TextInput
-                    key={k}
-                    label={sentence(words(k))}
-                    value={edits[k] ?? ''}
-                    onChange={(e) => {
-                      const v = e.currentTarget.value;
-                      setEdits((x) => ({ ...x, [k]: v }));
-                    }}
-                  />
-                ))}
-              </SimpleGrid>
-            )}
+            {boxed.length > 0 && <SimpleGrid cols={{ base: 1, sm: 3 }}>{boxed.map(field)}</SimpleGrid>}
+            {checks.length > 0 && <Group gap="xl">{checks.map(field)}</Group>}
             <Textarea
               label="Note (why it is sent again, or why it is discarded)"
               value={note}
