@@ -1,19 +1,31 @@
 /**
- * (b) Propagation latency: one writer and N readers (reception PCs: they hold every patient), all
- * with live shape streams. For each write, the time from `writes.insert` returning on the writer to
- * the row being readable (`get`) on each reader, seen through `on('change')`. Baselines measured in
- * the same run: an HTTP round trip on loopback (GET /api/health, which also does `select 1`) and a
- * Postgres NOTIFY → LISTEN round trip.
+ * (b) Propagation latency, each workstation in its own process as on real PCs: one writer and N
+ * readers (reception PCs: they hold every patient), all with live shape streams
+ * (bench/live-pc-child.ts). For each write, the time from `writes.insert` returning on the writer to
+ * the row being visible on each reader, and where that time goes, step by step, from timestamps
+ * carried through on one wall clock:
+ *
+ *   1. write returned → its upload request leaves the writer (the uploader's debounce and queue);
+ *   2. upload left → the server's commit, seen by a plain LISTEN client on the change channel;
+ *   3. commit → the long-poll answer carrying it reaches the reader (NOTIFY wake, log read, HTTP);
+ *   4. answer reached the reader → the row visible there (the client's parse and apply, the event).
+ *
+ * Baselines measured in the same run: an HTTP round trip on loopback (GET /api/health, which also
+ * does `select 1`) and a Postgres NOTIFY → LISTEN round trip.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { startWorkstation, type Workstation } from '../main/core/workstation.ts';
 import { CHANGE_CHANNEL } from '../sync-server/platform/triggers.ts';
-import { benchLogger } from './core-log.ts';
 import type { BenchClient } from './http.ts';
+import { type LivePcCommand, type LivePcConfig, type LivePcMessage, wallNow } from './live-pc-protocol.ts';
 import { type Summary, sleep, summarize } from './stats.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 export interface PropagationResult {
   readers: number;
@@ -21,25 +33,19 @@ export interface PropagationResult {
   pairs: number;
   missing: number;
   latency: Summary;
-  /** Write returned → the server's commit NOTIFY seen by a plain LISTEN client (upload + apply). */
-  toServerCommit: Summary;
-  /** Server commit NOTIFY → visible on a reader (long-poll wake, log read, response, apply). */
-  commitToVisible: Summary;
+  /** The four steps of the path (see the header), each over every (write, reader) pair it applies to. */
+  steps: {
+    toUploadSent: Summary;
+    uploadToCommit: Summary;
+    commitToResponse: Summary;
+    responseToVisible: Summary;
+  };
   /** Per reader p99, to spot a slow one. */
   perReaderP99: number[];
   httpBaseline: Summary;
   notifyBaseline: Summary;
   setupMs: number;
 }
-
-let mrn = 0;
-const patient = (i: number) => ({
-  mrn: `P-BENCH-${String(++mrn).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`,
-  first_name: `Bench${i}`,
-  last_name: 'Latency',
-  date_of_birth: '1990-04-12',
-  gender: i % 2 ? 'female' : 'male',
-});
 
 async function httpBaseline(url: string, n: number): Promise<Summary> {
   const out: number[] = [];
@@ -82,6 +88,64 @@ async function notifyBaseline(dbUrl: string, n: number): Promise<Summary> {
   }
 }
 
+/** A live PC in its own process, with its reports as events. */
+class LivePc {
+  readonly child: ChildProcess;
+  private readonly ready: Promise<void>;
+  private error: string | null = null;
+
+  constructor(cfg: LivePcConfig, onMessage: (m: LivePcMessage) => void, log: (line: string) => void) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', resolve(here, 'live-pc-child.ts')], {
+      cwd: resolve(here, '..'),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        TSX_TSCONFIG_PATH: resolve(here, 'tsconfig.run.json'),
+        BENCH_PC: JSON.stringify(cfg),
+      },
+    });
+    createInterface({ input: this.child.stderr as NonNullable<ChildProcess['stderr']> }).on('line', log);
+    this.ready = new Promise((resolveReady, reject) => {
+      this.child.once('close', (code) =>
+        reject(new Error(`live PC exited with ${code}${this.error ? `: ${this.error}` : ''}`)),
+      );
+      createInterface({ input: this.child.stdout as NonNullable<ChildProcess['stdout']> }).on(
+        'line',
+        (line) => {
+          let m: LivePcMessage;
+          try {
+            m = JSON.parse(line) as LivePcMessage;
+          } catch {
+            log(`  [pc] ${line}`);
+            return;
+          }
+          if (m.type === 'ready') resolveReady();
+          else if (m.type === 'error') this.error = m.message;
+          else onMessage(m);
+        },
+      );
+    });
+    this.ready.catch(() => {});
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  send(cmd: LivePcCommand) {
+    this.child.stdin?.write(`${JSON.stringify(cmd)}\n`);
+  }
+
+  async stop() {
+    if (this.child.exitCode !== null) return;
+    const closed = new Promise<void>((r) => this.child.once('close', () => r()));
+    this.send({ type: 'stop' });
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await closed;
+    clearTimeout(timer);
+  }
+}
+
 export async function benchPropagation(opts: {
   client: BenchClient;
   dbUrl: string;
@@ -93,8 +157,14 @@ export async function benchPropagation(opts: {
 }): Promise<PropagationResult> {
   const { client, log } = opts;
   const dir = mkdtempSync(join(tmpdir(), 'hms-bench-b-'));
-  const stations: Workstation[] = [];
+  const pcs: LivePc[] = [];
   const watcher = new pg.Client({ connectionString: opts.dbUrl });
+  // What the processes report, by write.
+  const wrote = new Map<string, { i: number; at: number }>();
+  const wroteWaiters = new Map<number, (id: string) => void>();
+  const uploadSentAt = new Map<string, number>();
+  const seen = new Map<string, { reader: number; at: number; responseAt: number | null }[]>();
+  let allSeen: (() => void) | null = null;
   try {
     const setupStarted = performance.now();
     await client.createUser('bench_reception', 'receptionist');
@@ -104,87 +174,126 @@ export async function benchPropagation(opts: {
         client.createWorkstation(`Bench desk ${i}`, 'reception'),
       ),
     );
-    for (const [i, code] of codes.entries()) {
-      const ws = await startWorkstation({
-        server: client.url,
-        dataDir: join(dir, `ws${i}`),
-        key: `bench-key-${i}`,
-        enrollmentCode: code,
-        log: benchLogger(`  [ws${i}]`, log),
-      });
-      stations.push(ws);
-      const r = await ws.session.login('bench_reception', password);
-      if (!r.ok) throw new Error(`login on ws${i} failed: ${r.error.message}`);
+    for (const [n, code] of codes.entries()) {
+      const reader = n - 1;
+      pcs.push(
+        new LivePc(
+          {
+            role: n === 0 ? 'writer' : 'reader',
+            server: client.url,
+            dataDir: join(dir, `ws${n}`),
+            key: `bench-key-${n}`,
+            code,
+            user: 'bench_reception',
+            password,
+          },
+          (m) => {
+            if (m.type === 'wrote') {
+              wrote.set(m.id, { i: m.i, at: m.at });
+              wroteWaiters.get(m.i)?.(m.id);
+            } else if (m.type === 'upload') {
+              for (const id of m.rowIds) if (!uploadSentAt.has(id)) uploadSentAt.set(id, m.sentAt);
+            } else if (m.type === 'seen') {
+              const list = seen.get(m.id) ?? [];
+              list.push({ reader, at: m.at, responseAt: m.responseAt });
+              seen.set(m.id, list);
+              if ([...wrote.keys()].every((id) => (seen.get(id)?.length ?? 0) >= opts.readers)) allSeen?.();
+            }
+          },
+          (line) => log(line),
+        ),
+      );
+      // Two at a time: twenty processes loading at once on two cores would time their enrolment out.
+      if (pcs.length % 2 === 0) await pcs.at(-1)?.whenReady();
     }
-    await Promise.all(stations.map((ws) => ws.drain(120_000)));
+    await Promise.all(pcs.map((pc) => pc.whenReady()));
     const setupMs = performance.now() - setupStarted;
-    log(`  (b) ${stations.length} workstations live and drained in ${Math.round(setupMs)} ms`);
+    log(
+      `  (b) ${pcs.length} workstations, each in its own process, live and drained in ${Math.round(setupMs)} ms`,
+    );
 
-    const [writer, ...readers] = stations as [Workstation, ...Workstation[]];
     const http = await httpBaseline(client.url, 200);
     const notify = await notifyBaseline(opts.dbUrl, 200);
 
-    // Server commits, seen by a plain LISTEN client on the change channel.
+    // Server commits, seen by a plain LISTEN client on the change channel: each notification's time
+    // goes to the rows the change log gained since the last one (a write's commit, whichever upload
+    // carried it).
     await watcher.connect();
+    const [{ seq: startSeq } = { seq: '0' }] = (
+      await watcher.query<{ seq: string }>('SELECT coalesce(max(seq), 0)::text AS seq FROM change_log')
+    ).rows;
+    let lastSeq = startSeq;
+    const commitAt = new Map<string, number>();
+    let reading = Promise.resolve();
     await watcher.query(`LISTEN ${pg.escapeIdentifier(CHANGE_CHANNEL)}`);
-    const commitAt: number[] = [];
-    const pending = new Map<string, { i: number; t0: number; seen: Set<number> }>();
-    const writeT0: number[] = [];
     watcher.on('notification', (n) => {
       if (n.payload !== 'patients') return;
-      // Writes are spaced ≥ 100 ms apart and each is one upload: the first notification after a write
-      // is its commit.
-      const i = commitAt.length;
-      if (i < writeT0.length) commitAt.push(performance.now());
-    });
-
-    const latencies: number[] = [];
-    const commitToVisible: number[] = [];
-    const perReader: number[][] = readers.map(() => []);
-    let allSeen: (() => void) | null = null;
-    readers.forEach((ws, r) => {
-      ws.on('change', (tables) => {
-        if (!tables.includes('patients')) return;
-        const now = performance.now();
-        for (const [id, p] of pending) {
-          if (p.seen.has(r)) continue;
-          if (!ws.get('patients', id)) continue;
-          p.seen.add(r);
-          const ms = now - p.t0;
-          latencies.push(ms);
-          perReader[r]?.push(ms);
-          const c = commitAt[p.i];
-          if (c !== undefined) commitToVisible.push(now - c);
-          if (p.seen.size === readers.length) {
-            pending.delete(id);
-            if (pending.size === 0) allSeen?.();
-          }
+      const at = wallNow();
+      reading = reading.then(async () => {
+        const { rows } = await watcher.query<{ seq: string; row_id: string }>(
+          `SELECT seq::text AS seq, row_id::text AS row_id FROM change_log WHERE seq > $1 AND table_name = 'patients' ORDER BY seq`,
+          [lastSeq],
+        );
+        for (const r of rows) {
+          if (!commitAt.has(r.row_id)) commitAt.set(r.row_id, at);
+          lastSeq = r.seq;
         }
       });
     });
 
+    const writer = pcs[0] as LivePc;
+    const order: string[] = [];
     for (let i = 0; i < opts.writes; i++) {
-      const r = writer.writes.insert('patients', patient(i));
-      const t0 = performance.now();
-      if (!r.ok) throw new Error(`write ${i} refused: ${r.error.message}`);
-      writeT0.push(t0);
-      pending.set(r.value.id as string, { i, t0, seen: new Set() });
+      const id = await new Promise<string>((r) => {
+        wroteWaiters.set(i, r);
+        writer.send({ type: 'write', i });
+      });
+      wroteWaiters.delete(i);
+      order.push(id);
       await sleep(opts.minIntervalMs + Math.random() * (opts.maxIntervalMs - opts.minIntervalMs));
     }
-    if (pending.size > 0) {
-      await Promise.race([new Promise<void>((res) => (allSeen = res)), sleep(15_000)]);
-    }
+    const everyoneSaw = () => order.every((id) => (seen.get(id)?.length ?? 0) >= opts.readers);
+    if (!everyoneSaw()) await Promise.race([new Promise<void>((r) => (allSeen = r)), sleep(15_000)]);
+
+    const latencies: number[] = [];
+    const perReader: number[][] = Array.from({ length: opts.readers }, () => []);
+    const steps = {
+      toUploadSent: [],
+      uploadToCommit: [],
+      commitToResponse: [],
+      responseToVisible: [],
+    } as Record<keyof PropagationResult['steps'], number[]>;
     let missing = 0;
-    for (const p of pending.values()) missing += readers.length - p.seen.size;
-    const toServerCommit = commitAt.map((c, i) => c - (writeT0[i] as number));
+    await reading;
+    for (const id of order) {
+      const w = wrote.get(id) as { at: number };
+      const sent = uploadSentAt.get(id);
+      const commit = commitAt.get(id);
+      if (sent !== undefined) steps.toUploadSent.push(sent - w.at);
+      if (sent !== undefined && commit !== undefined) steps.uploadToCommit.push(commit - sent);
+      const views = seen.get(id) ?? [];
+      missing += opts.readers - views.length;
+      for (const v of views) {
+        latencies.push(v.at - w.at);
+        perReader[v.reader]?.push(v.at - w.at);
+        if (v.responseAt !== null) {
+          if (commit !== undefined) steps.commitToResponse.push(v.responseAt - commit);
+          steps.responseToVisible.push(v.at - v.responseAt);
+        }
+      }
+    }
     return {
-      readers: readers.length,
+      readers: opts.readers,
       writes: opts.writes,
       pairs: latencies.length,
       missing,
       latency: summarize(latencies),
-      toServerCommit: summarize(toServerCommit),
-      commitToVisible: summarize(commitToVisible),
+      steps: {
+        toUploadSent: summarize(steps.toUploadSent),
+        uploadToCommit: summarize(steps.uploadToCommit),
+        commitToResponse: summarize(steps.commitToResponse),
+        responseToVisible: summarize(steps.responseToVisible),
+      },
       perReaderP99: perReader.map((l) => summarize(l).p99),
       httpBaseline: http,
       notifyBaseline: notify,
@@ -192,7 +301,7 @@ export async function benchPropagation(opts: {
     };
   } finally {
     await watcher.end().catch(() => {});
-    await Promise.all(stations.map((ws) => ws.stop().catch(() => {})));
+    await Promise.all(pcs.map((pc) => pc.stop().catch(() => {})));
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * (d) Patient search as a front desk types it, on a workstation holding the demo hospital: queries of
- * fifteen shapes (name prefixes, full names in either order, misspellings, parts of an MRN, phone
- * fragments, dates of birth, a name with a date of birth), each made from a patient the PC holds,
+ * sixteen shapes (name prefixes, full names in either order, misspellings, parts of an MRN, phone
+ * fragments and ends, dates of birth, a name with a date of birth), each made from a patient the PC holds,
  * drawn with a fixed PRNG seed (the demo seed is deterministic, so every run types the same queries).
  *
  * Each query is timed through the core's public API, `ws.api.patients.search` (the search, the
@@ -118,7 +118,7 @@ const phoneParts = (p: Patient) => {
   return m ? { cc: m[1] as string, local: m[2] as string } : null;
 };
 
-/** The shapes, cycled through in this order: query i has shape i mod 15. */
+/** The shapes, cycled through in this order: query i has shape i mod 16. */
 const SHAPES: { shape: string; make: (p: Patient, rnd: () => number) => string | null }[] = [
   { shape: 'first-name prefix ("fat")', make: (p) => firstWord(p.first_name).slice(0, 3) },
   {
@@ -153,6 +153,11 @@ const SHAPES: { shape: string; make: (p: Patient, rnd: () => number) => string |
       const ph = phoneParts(p);
       return ph && ph.cc === '+220' ? ph.local.slice(0, 4) : null;
     },
+  },
+  {
+    // The end of a number, as a patient reads it out ("...2345"): the substring tier.
+    shape: 'phone end ("2345")',
+    make: (p) => phoneParts(p)?.local.slice(-4) ?? null,
   },
   {
     shape: 'phone with country code ("+220 70")',
