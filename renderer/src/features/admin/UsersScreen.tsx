@@ -21,6 +21,7 @@ import {
 import { useCallback, useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
+import { passwordProblem } from '../../../../db/primitives/password-rules.ts';
 import { ROLE_NAMES, type RoleName } from '../../../../db/schema/accounts.ts';
 import { appContract, type RoleRequestView, type UserView } from '../../../../main/common/index.ts';
 import { showCallError } from '../../lib/form.ts';
@@ -158,11 +159,13 @@ function UserRow({
             w={170}
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
+            // The server's own rule, said before the click rather than refused after it.
+            error={password ? passwordProblem(password, u.username) : null}
           />
           <Button
             size="compact-sm"
             variant="default"
-            disabled={password.length < 8}
+            disabled={!password || passwordProblem(password, u.username) !== null}
             onClick={() => {
               void change({ password }, `password of ${u.username} reset`);
               setPassword('');
@@ -178,9 +181,12 @@ function UserRow({
 
 function RoleRequests({
   version,
+  users,
   onChanged,
 }: {
   version: number;
+  /** Who asked, by name (the request names a user id). */
+  users: UserView[];
   onChanged: (m: string | null, p?: string) => void;
 }) {
   const [requests, setRequests] = useState<RoleRequestView[]>([]);
@@ -202,29 +208,35 @@ function RoleRequests({
       <Title order={2} size="h5" mb="xs">
         Role-change requests
       </Title>
-      {requests.map((q) => (
-        <Group key={q.id} gap="sm" mb="xs">
-          <Text size="sm">
-            …{q.user_id.slice(-8)} asks to become <b>{words(q.requested_role)}</b>: {q.reason}
-          </Text>
-          <TextInput
-            size="xs"
-            aria-label="Review note"
-            placeholder="note"
-            value={notes[q.id] ?? ''}
-            onChange={(e) => {
-              const v = e.currentTarget.value;
-              setNotes((n) => ({ ...n, [q.id]: v }));
-            }}
-          />
-          <Button size="compact-sm" onClick={() => void review(q.id, 'approve')}>
-            Approve
-          </Button>
-          <Button size="compact-sm" variant="default" onClick={() => void review(q.id, 'reject')}>
-            Reject
-          </Button>
-        </Group>
-      ))}
+      {requests.map((q) => {
+        const who = users.find((u) => u.id === q.user_id);
+        return (
+          <Group key={q.id} gap="sm" mb="xs">
+            <Text size="sm">
+              {who
+                ? `${who.first_name} ${who.last_name} (${who.username}, ${words(who.role)})`
+                : `User …${q.user_id.slice(-8)}`}{' '}
+              asks to become <b>{words(q.requested_role)}</b>: {q.reason}
+            </Text>
+            <TextInput
+              size="xs"
+              aria-label="Review note"
+              placeholder="note"
+              value={notes[q.id] ?? ''}
+              onChange={(e) => {
+                const v = e.currentTarget.value;
+                setNotes((n) => ({ ...n, [q.id]: v }));
+              }}
+            />
+            <Button size="compact-sm" onClick={() => void review(q.id, 'approve')}>
+              Approve
+            </Button>
+            <Button size="compact-sm" variant="default" onClick={() => void review(q.id, 'reject')}>
+              Reject
+            </Button>
+          </Group>
+        );
+      })}
     </Paper>
   );
 }
@@ -260,7 +272,7 @@ export function UsersScreen() {
       </Title>
       <Problem text={problem} />
       <Done text={message} />
-      <RoleRequests version={version} onChanged={changed} />
+      <RoleRequests version={version} users={users ?? []} onChanged={changed} />
       <NewUser onCreated={() => setVersion((v) => v + 1)} />
       <TextInput
         label="Find a user"

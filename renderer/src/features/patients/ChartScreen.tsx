@@ -25,6 +25,7 @@ import { useTablesVersion } from '../../lib/use-tables-version.ts';
 import { useNavigation } from '../../stores/navigation.ts';
 import { useSession } from '../../stores/session.ts';
 import { MergeRequest } from './MergeRequest.tsx';
+import { MergeReview } from './MergeReview.tsx';
 import { fullName, GENDER_WORDS } from './words.ts';
 
 const CHART_TABLES = [
@@ -201,6 +202,7 @@ export function ChartScreen({ id }: { id: string }) {
         </Alert>
       )}
       {merging && <MergeRequest patient={p} onClose={() => setMerging(false)} />}
+      {!p.merged_into_id && <MergeReview patient={p} />}
 
       <Paper withBorder p="md" component="section" aria-label="Details">
         <SimpleGrid cols={{ base: 2, md: 4 }}>
