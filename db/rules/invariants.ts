@@ -33,6 +33,8 @@ export interface Verdict {
   assignee: string | null;
   /** For the alert and the task: says what and what to do, without clinical detail. */
   message: string;
+  /** The sentence the workstation refuses with, where this case needs its own (else the rule's). */
+  refusal?: string;
 }
 
 export interface Invariant {
@@ -303,6 +305,12 @@ const billCeiling: Invariant = {
           r.lifecycle === 'void'
             ? `Bill ${str(r.bill_number) ?? '?'} is void but has payments: refund them.`
             : `Bill ${str(r.bill_number) ?? '?'} is paid ${excess} (minor units) beyond its total: refund the difference.`,
+        ...(r.lifecycle === 'void'
+          ? {
+              refusal:
+                'this bill has payments: refund them before voiding it, or take no payment on a void bill',
+            }
+          : {}),
       };
     });
   },

@@ -348,6 +348,11 @@ describe('cross-row rules broken offline on two PCs: accepted, merged, alerted, 
         }),
         taskOn: pc2,
         putRight: (_first, second) => {
+          // Voiding a bill that has payments is refused in words that fit a void, not an overpayment.
+          const voided = pc2.ws.writes.update('bills', bill, { status: 'void' });
+          expect(voided.ok ? 'accepted' : voided.error.message).toMatch(
+            /^this bill has payments: refund them before voiding it/,
+          );
           unwrap(pay(pc2, 300, 'refund', String(second.id)));
         },
       };

@@ -22,7 +22,13 @@ import {
   sameValue,
   type ValidationIssue,
 } from '../../../db/primitives/index.ts';
-import { checkDateRules, type Invariant, stampTransition, subjectsOf } from '../../../db/rules/index.ts';
+import {
+  checkDateRules,
+  type Invariant,
+  stampTransition,
+  subjectsOf,
+  type Verdict,
+} from '../../../db/rules/index.ts';
 import { validateWrite } from '../../../db/validation.ts';
 import type { HybridLogicalClock } from '../sync/hlc.ts';
 import type { Actor } from './actor.ts';
@@ -122,17 +128,21 @@ class InvariantGuard {
     }
   }
 
-  /** The first rule the unit made worse, or null. */
-  worsened(): Invariant | null {
+  /** Why the unit is refused: the first rule it made worse, in its words; null when none. */
+  worsened(): string | null {
     for (const [inv, seen] of this.before) {
-      for (const [k, after] of this.excess(inv, [...seen.keys()])) if (after > (seen.get(k) ?? 0)) return inv;
+      for (const v of this.verdicts(inv, [...seen.keys()]))
+        if (v.excess > (seen.get(v.subject_key) ?? 0)) return v.refusal ?? inv.refusal;
     }
     return null;
   }
 
   private excess(inv: Invariant, keys: readonly string[]): Map<string, number> {
-    const rows = this.queries.all<Row>(inv.query(keys));
-    return new Map(inv.judge(keys, rows).map((v) => [v.subject_key, v.excess]));
+    return new Map(this.verdicts(inv, keys).map((v) => [v.subject_key, v.excess]));
+  }
+
+  private verdicts(inv: Invariant, keys: readonly string[]): Verdict[] {
+    return inv.judge(keys, this.queries.all<Row>(inv.query(keys)));
   }
 }
 
@@ -166,7 +176,7 @@ export class Writes {
         const writer = this.writer(actor, touched, guard);
         const out = fn(writer);
         const broken = guard.worsened();
-        if (broken) refuse('rule', broken.refusal);
+        if (broken) refuse('rule', broken);
         return out;
       })();
       this.opts.storage?.wrote();
