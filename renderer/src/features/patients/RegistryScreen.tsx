@@ -1,7 +1,9 @@
 /**
  * The patient registry: search as you type (MRN, name, phone, national ID, date of birth), the list
  * virtualised so 100 hits scroll like 10, and the keyboard first: arrows move, Enter opens the chart.
- * Answers that arrive out of order are dropped, so the list always matches what is in the box.
+ * Answers that arrive out of order are dropped, so the list always matches what is in the box. The
+ * selection follows the patient, not the row: when sync re-runs the search under a user's arrow keys,
+ * Enter still opens the chart they chose.
  */
 import { Button, Group, Kbd, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -67,10 +69,13 @@ export function RegistryScreen() {
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<PatientHit[]>([]);
   const [more, setMore] = useState(false);
-  const [active, setActive] = useState(0);
+  /** The selected patient's id (the first hit until the user moves). */
+  const [activeId, setActiveId] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [searched, setSearched] = useState('');
   const latest = useRef(0);
+  /** The text the list shows answers for: a new text starts the selection at the top again. */
+  const shownFor = useRef('');
   const version = useTablesVersion(['patients']);
 
   useEffect(() => {
@@ -81,6 +86,7 @@ export function RegistryScreen() {
       setHits([]);
       setMore(false);
       setSearched('');
+      shownFor.current = '';
       return;
     }
     void hms.patients.search({ query: q, limit: PAGE }).then((r) => {
@@ -90,7 +96,8 @@ export function RegistryScreen() {
       setHits(r.value.hits);
       setMore(r.value.more);
       setSearched(q);
-      setActive(0);
+      if (shownFor.current !== q) setActiveId(r.value.hits[0]?.patient.id ?? null);
+      shownFor.current = q;
     });
   }, [query, version]);
 
@@ -110,6 +117,11 @@ export function RegistryScreen() {
     overscan: 8,
   });
 
+  // A chosen patient that a refresh dropped from the list gives way to the first.
+  const active = Math.max(
+    0,
+    hits.findIndex((h) => h.patient.id === activeId),
+  );
   const open = (hit: PatientHit | undefined) => {
     if (hit) go({ name: 'chart', id: hit.patient.id });
   };
@@ -117,7 +129,7 @@ export function RegistryScreen() {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       const next = Math.max(0, Math.min(hits.length - 1, active + (e.key === 'ArrowDown' ? 1 : -1)));
-      setActive(next);
+      setActiveId(hits[next]?.patient.id ?? null);
       rows.scrollToIndex(next);
     } else if (e.key === 'Enter') {
       e.preventDefault();
@@ -174,7 +186,7 @@ export function RegistryScreen() {
               hit={hits[v.index] as PatientHit}
               top={v.start}
               active={v.index === active}
-              onHover={() => v.index !== active && setActive(v.index)}
+              onHover={() => v.index !== active && setActiveId((hits[v.index] as PatientHit).patient.id)}
               onOpen={open}
             />
           ))}

@@ -59,6 +59,12 @@ export function SignInScreen({ lockedBy }: { lockedBy?: string }) {
         setProblem('your password was reset by an administrator: choose a new one of your own');
         return;
       }
+      if (code === 'otp_invalid') {
+        // The password was right: only the code is asked again, and said wrong where it was typed.
+        form.setValue('otp', '');
+        form.setError('otp', { message: (e as Error).message }, { shouldFocus: true });
+        return;
+      }
       if (code === 'weak_password') {
         setProblem(showCallError(e, form.setError, ['newPassword']));
         return;
