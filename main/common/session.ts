@@ -34,5 +34,7 @@ export const session = {
   policy: op(z.strictObject({}), 'public').returns<SessionPolicy>(),
   login: op(Login, 'public').returns<SessionUser>(),
   logout: op(z.strictObject({})).returns<null>(),
+  /** Covers the screen (idle, or a colleague switching in); signing in again uncovers it. */
+  lock: op(z.strictObject({})).returns<null>(),
   current: op(z.strictObject({}), 'public').returns<SessionUser | null>(),
 };

@@ -82,6 +82,7 @@ export type ServerAnswer =
 
 export class Session {
   private user: SessionUser | null = null;
+  private locked = false;
   /** The signed-in user's server session, in memory only: gone at sign-out, at restart, offline. */
   private tokens: { access: string; refresh: string | null } | null = null;
   private readonly failures = new Map<string, { count: number; until: number }>();
@@ -93,6 +94,19 @@ export class Session {
   }
 
   /**
+   * Whether the screen is locked: the user stays signed in here (their writes keep uploading under
+   * their name), but nothing is answered to the screen until someone signs in again. Kept in the
+   * core, not only on the screen, so a reload or a second window cannot step past it.
+   */
+  isLocked(): boolean {
+    return this.locked;
+  }
+
+  lock(): void {
+    if (this.user) this.locked = true;
+  }
+
+  /**
    * Signs the user out here at once; the server is told when it can be reached, so their session
    * there closes (its refresh token is spent). Their authoring grant on this PC stays: a later
    * offline sign-in here must still be able to write (it ends by age, reset or disabling).
@@ -101,6 +115,7 @@ export class Session {
     const had = this.user !== null;
     const tokens = this.tokens;
     this.user = null;
+    this.locked = false;
     this.tokens = null;
     if (had) this.o.onChange?.(null);
     if (tokens) void this.tellServerSignedOut(tokens);
@@ -194,6 +209,7 @@ export class Session {
     }
     this.failures.delete(normalizeLogin(username));
     this.user = user;
+    this.locked = false;
     this.tokens = { access, refresh: typeof body?.refresh === 'string' ? body.refresh : null };
     this.o.onChange?.(user);
     return { ok: true, value: user };
@@ -368,6 +384,7 @@ export class Session {
       offline: true,
     };
     this.user = user;
+    this.locked = false;
     this.tokens = null;
     this.o.onChange?.(user);
     return { ok: true, value: user };

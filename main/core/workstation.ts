@@ -227,7 +227,8 @@ export class Workstation {
     const sequences = this.sequences;
     this.registry = new Registry(
       contract,
-      () => this.session.currentUser(),
+      // A locked screen gets nothing but the public operations (sign in, who may sign in).
+      () => (this.session.isLocked() ? null : this.session.currentUser()),
       this.log.child('registry'),
       this.storage,
     );

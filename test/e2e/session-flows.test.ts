@@ -106,6 +106,13 @@ describe('sessions at a shared workstation, in Chromium', { timeout: 180_000 }, 
     await page.getByRole('heading', { name: 'Screen locked', exact: true }).waitFor();
     expect(await page.getByLabel('User name').inputValue()).toBe('nurse.ida');
     expect(await page.locator('body').innerText()).not.toContain('Switchcase');
+    // The lock is the core's, not only this window's: a second window at this PC (or a reload) gets
+    // the sign-in, and the core answers nothing but the public operations.
+    const other = await open(ward);
+    await other.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    expect(await other.getByRole('combobox', { name: /Find a patient/ }).count()).toBe(0);
+    expect(await other.locator('body').innerText()).not.toContain('Switchcase');
+    await other.context().close();
 
     // Ben switches in over it, without closing the app; the server is still away.
     await page.getByLabel('User name').fill('nurse.ben');

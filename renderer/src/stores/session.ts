@@ -53,7 +53,10 @@ export const useSession = create<SessionStore>((set, get) => ({
   },
 
   lock() {
-    if (get().phase === 'ready') set({ locked: true });
+    if (get().phase !== 'ready') return;
+    set({ locked: true });
+    // The core holds the lock too: a reload or a second window shows the sign-in, not the work.
+    void hms.session.lock();
   },
 
   async signOut() {

@@ -64,7 +64,7 @@ describe('patients', () => {
       }),
     );
     const noop = () => ok(null) as never;
-    registry.register('session', { policy: noop, login: noop, logout: noop, current: noop });
+    registry.register('session', { policy: noop, login: noop, logout: noop, lock: noop, current: noop });
     registry.register('sync', {
       status: noop,
       syncNow: noop,

@@ -25,6 +25,10 @@ export function sessionHandlers(core: {
       core.session.logout();
       return ok(null);
     },
+    lock: () => {
+      core.session.lock();
+      return ok(null);
+    },
     current: (_args, ctx) => ok(ctx.user),
   };
 }
