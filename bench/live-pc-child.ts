@@ -11,7 +11,7 @@
  *   arrival time of the latest shape response of `patients` before it (the long-poll answer that
  *   brought it).
  */
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { openLocalDatabase } from '../main/core/store/local-db.ts';
 import { startWorkstation } from '../main/core/workstation.ts';
@@ -23,6 +23,7 @@ import {
   type LivePcMessage,
   wallNow,
 } from './live-pc-protocol.ts';
+import { CpuProfiler } from './profile.ts';
 
 const send = (m: LivePcMessage) => process.stdout.write(`${JSON.stringify(m)}\n`);
 
@@ -59,19 +60,30 @@ async function main() {
     // A second connection finds the bench's new rows (the core hands out no SQL handle); it sees
     // each commit by the time the core's `change` event fires.
     const watch = openLocalDatabase({ path: join(cfg.dataDir, 'workstation.db'), key: cfg.key });
+    // New rows only (rowid order: the apply's INSERT OR REPLACE gives a row a new, higher rowid), so
+    // the bench's own reading stays a few index steps per event, not a scan of every patient.
     const known = new Set<string>();
-    const bench = watch.sqlite.prepare(`SELECT id FROM patients WHERE mrn LIKE '${BENCH_MRN_PREFIX}%'`);
-    for (const r of bench.all() as { id: string }[]) known.add(r.id);
+    let lastRowid = 0;
+    const fresh = watch.sqlite.prepare(
+      `SELECT rowid AS r, id, mrn FROM patients WHERE rowid > ? ORDER BY rowid`,
+    );
+    const readFresh = () => {
+      const rows = fresh.all(lastRowid) as { r: number; id: string; mrn: string }[];
+      for (const row of rows) lastRowid = Math.max(lastRowid, row.r);
+      return rows.filter((row) => row.mrn.startsWith(BENCH_MRN_PREFIX) && !known.has(row.id));
+    };
+    for (const r of readFresh()) known.add(r.id);
     ws.on('change', (tables) => {
       if (!tables.includes('patients')) return;
       const at = wallNow();
-      for (const r of bench.all() as { id: string }[]) {
-        if (known.has(r.id)) continue;
+      for (const r of readFresh()) {
         known.add(r.id);
         send({ type: 'seen', id: r.id, at, responseAt: lastPatientsResponseAt });
       }
     });
   }
+  const profiler = cfg.profileFile ? new CpuProfiler(dirname(cfg.profileFile)) : null;
+  await profiler?.start();
   send({ type: 'ready' });
 
   let mrn = 0;
@@ -89,6 +101,7 @@ async function main() {
     if (!r.ok) throw new Error(`write ${cmd.i} refused: ${r.error.message}`);
     send({ type: 'wrote', i: cmd.i, id: String(r.value.id), at });
   }
+  if (profiler && cfg.profileFile) await profiler.stop(basename(cfg.profileFile, '.cpuprofile'));
   await ws.stop();
 }
 

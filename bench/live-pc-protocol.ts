@@ -7,6 +7,8 @@ export interface LivePcConfig {
   code: string;
   user: string;
   password: string;
+  /** CPU-profile the writes phase (from ready to stop) into this file. */
+  profileFile?: string;
 }
 
 export type LivePcMessage =

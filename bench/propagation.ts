@@ -154,6 +154,8 @@ export async function benchPropagation(opts: {
   minIntervalMs: number;
   maxIntervalMs: number;
   log: (line: string) => void;
+  /** Profile the writer and the first reader into this directory (`writer.cpuprofile`, `reader.cpuprofile`). */
+  profileDir?: string;
 }): Promise<PropagationResult> {
   const { client, log } = opts;
   const dir = mkdtempSync(join(tmpdir(), 'hms-bench-b-'));
@@ -186,6 +188,9 @@ export async function benchPropagation(opts: {
             code,
             user: 'bench_reception',
             password,
+            ...(opts.profileDir && n <= 1
+              ? { profileFile: join(opts.profileDir, n === 0 ? 'writer.cpuprofile' : 'reader.cpuprofile') }
+              : {}),
           },
           (m) => {
             if (m.type === 'wrote') {

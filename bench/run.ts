@@ -26,7 +26,7 @@
  * the time goes ((e) then counts the profiler too).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -398,8 +398,14 @@ async function partBC() {
           minIntervalMs: 100,
           maxIntervalMs: 200,
           log,
+          ...(opts.profile ? { profileDir: profDir } : {}),
         });
         report.propagation = b;
+        if (opts.profile)
+          for (const who of ['writer', 'reader']) {
+            const f = join(profDir, `${who}.cpuprofile`);
+            if (existsSync(f)) profiles[`workstation-b-${who}`] = summarizeProfile(f);
+          }
         lines.push({
           figure: `(b) write → visible on ${b.readers} live PCs, p50 (${b.pairs} pairs, ${b.missing} missing)`,
           value: `${fmt(b.latency.p50, 1)} ms`,

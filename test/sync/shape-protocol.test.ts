@@ -164,6 +164,54 @@ describe.each([
     expect(res.status).toBe(409);
   });
 
+  it('holds a live request through commits that bring its PC nothing, and answers the one that does', async () => {
+    const [mine] = await insertWard('H1');
+    const [other] = await insertWard('H2');
+    const ward = await server.enrol({ name: 'Ward H1 PC', kind: 'ward', ward_id: mine?.id as string });
+    const [patient] = await server.database.query<{ id: string }>(
+      `INSERT INTO patients (mrn, first_name, last_name, date_of_birth, gender, ward_id)
+       VALUES ('P-HOLD-1', 'Awa', 'Held', '1970-01-01', 'female', $1) RETURNING id`,
+      [mine?.id],
+    );
+    const get = (query: string) =>
+      fetch(`${server.url}/v1/shape?table=allergies&${query}`, {
+        headers: { authorization: `Bearer ${ward.token}` },
+      });
+    // Snapshot, then catch up to the head: the position a live PC holds.
+    let res = await get('offset=-1');
+    await res.text();
+    let handle = res.headers.get('electric-handle') as string;
+    let offset = res.headers.get('electric-offset') as string;
+    expect(res.status).toBe(200);
+    while (!res.headers.has('electric-up-to-date')) {
+      res = await get(`handle=${handle}&offset=${offset}`);
+      await res.text();
+      handle = res.headers.get('electric-handle') ?? handle;
+      offset = res.headers.get('electric-offset') ?? offset;
+    }
+    let answeredAt: number | null = null;
+    const live = get(`handle=${handle}&offset=${offset}&live=true`).then(async (r) => {
+      answeredAt = Date.now();
+      return { status: r.status, body: await r.text() };
+    });
+    // A patient admitted to another ward wakes this PC's allergies poll (a patient's allergies follow
+    // their ward) but brings it nothing: the request stays held instead of answering empty.
+    await server.database.query(
+      `INSERT INTO patients (mrn, first_name, last_name, date_of_birth, gender, ward_id)
+       VALUES ('P-HOLD-2', 'Kaddy', 'Elsewhere', '1971-01-01', 'female', $1)`,
+      [other?.id],
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    expect(answeredAt).toBeNull();
+    const [allergy] = await server.database.query<{ id: string }>(
+      `INSERT INTO allergies (patient_id, allergen, severity) VALUES ($1, 'Penicillin', 'severe') RETURNING id`,
+      [patient?.id],
+    );
+    const answer = await live;
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain(allergy?.id);
+  });
+
   // A restart needs a database that outlives the server process: the real Postgres one.
   if (!embedded)
     it('resumes from a saved handle and offset after a server restart, without a snapshot', async () => {

@@ -106,6 +106,16 @@ describe('shape applier', () => {
     expect(position()?.offset).toBe('1_0');
   });
 
+  it('leaves the connection as durable as before for local writes, whether a batch lands or fails', () => {
+    const synchronous = () => t.local.sqlite.pragma('synchronous', { simple: true });
+    expect(synchronous()).toBe(2); // FULL: a local write's commit waits for the disk
+    const a = serverRow();
+    applier.apply([ins(a), upToDate], 'h1', '1_0');
+    expect(synchronous()).toBe(2);
+    expect(() => applier.apply([upd({ id: a.id, gender: 'nonsense' })], 'h1', '2_0')).toThrow();
+    expect(synchronous()).toBe(2);
+  });
+
   it('an update for an absent row is upserted when complete, skipped when not', () => {
     const a = serverRow();
     applier.apply([upd(a)], 'h', '1_0');

@@ -76,9 +76,11 @@ export class LogReader {
       new_in: boolean;
       old_in: boolean;
       m: string | null;
+      floor: string | null;
     }>(
       `SELECT cl.seq::text AS seq, cl.tx_id::text AS tx_id, cl.row_id::text AS row_id, f.new_in, f.old_in,
-           CASE WHEN f.new_in THEN ${changeMessageSql(table, 'n', operation, view)} END AS m
+           CASE WHEN f.new_in THEN ${changeMessageSql(table, 'n', operation, view)} END AS m,
+           (SELECT value FROM sync_counters WHERE key = 'floor') AS floor
          FROM change_log cl
          LEFT JOIN LATERAL jsonb_populate_record(NULL::${t}, cl.new_row) n ON true
          LEFT JOIN LATERAL jsonb_populate_record(NULL::${t}, cl.old_row) o ON true
@@ -139,11 +141,16 @@ export class LogReader {
       }
     }
     out.sort((a, b) => a.seq - b.seq);
-    // The service's floor is cached until the compaction's notification arrives; read it again after
-    // the page. A compaction moves the floor and deletes in one statement, so a floor still at or
-    // below `afterSeq` now means nothing this page needed was gone while it was read.
-    const [floor] = await q<{ value: string }>(`SELECT value FROM sync_counters WHERE key = 'floor'`);
-    const compacted = Number(floor?.value ?? 0) > afterSeq;
+    // The service's floor is cached until the compaction's notification arrives, so each page checks
+    // it. A compaction moves the floor and deletes in one statement: the floor read in the same
+    // statement as the page's rows (one snapshot) at or below `afterSeq` means nothing the page
+    // needed was gone. An empty page, or one that read dependency rows in later statements, reads
+    // it again after them.
+    const floor =
+      own.length > 0 && (rule.dependsOn ?? []).length === 0
+        ? own[0]?.floor
+        : (await q<{ value: string }>(`SELECT value FROM sync_counters WHERE key = 'floor'`))[0]?.value;
+    const compacted = Number(floor ?? 0) > afterSeq;
     return { messages: out.map((o) => o.m), lastSeq, upToDate, compacted };
   }
 }

@@ -8,9 +8,12 @@ import type { Database } from '../../platform/database.ts';
 import { CHANGE_CHANNEL } from '../../platform/triggers.ts';
 import { currentSeq, type LogPosition, logPosition } from '../change-log.ts';
 
+/** Why a held request woke. */
+export type Wake = 'change' | 'everything' | 'timeout';
+
 export class LongPoll {
   /** Live requests waiting for a commit, by table name. */
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Map<string, Set<(why: Wake) => void>>();
   private unlisten: (() => Promise<void>) | undefined;
   /** Set while the server shuts down: live requests answer at once instead of holding. */
   private stopping = false;
@@ -30,7 +33,7 @@ export class LongPoll {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const set of this.waiters.values()) for (const w of set) w();
+    for (const set of this.waiters.values()) for (const w of set) w('everything');
     this.waiters.clear();
     await this.unlisten?.();
   }
@@ -79,26 +82,31 @@ export class LongPoll {
     const wakeAll = table === '*';
     for (const [t, set] of this.waiters) {
       if (!wakeAll && t !== table) continue;
-      for (const w of set) w();
+      for (const w of set) w(wakeAll ? 'everything' : 'change');
       set.clear();
     }
   }
 
-  /** Resolves on the next commit touching one of `tables`, or after `ms`. */
+  /**
+   * Resolves on the next commit touching one of `tables` (`change`: the head is fresh, read at the
+   * notification), on a `*` notification or shutdown (`everything`: scopes, epoch or floor may have
+   * moved), or after `ms` or on cancel (`timeout`).
+   */
   waitFor(
     tables: string[],
     ms: number,
     signal?: AbortSignal,
-  ): { promise: Promise<void>; cancel: () => void } {
-    let done!: () => void;
-    const promise = new Promise<void>((resolve) => {
-      done = resolve;
+  ): { promise: Promise<Wake>; cancel: () => void } {
+    let settle!: (why: Wake) => void;
+    const promise = new Promise<Wake>((resolve) => {
+      settle = resolve;
     });
-    const timer = setTimeout(() => done(), ms);
+    const done = (why: Wake) => settle(why);
+    const timer = setTimeout(() => settle('timeout'), ms);
     const cancel = () => {
       clearTimeout(timer);
       for (const t of tables) this.waiters.get(t)?.delete(done);
-      done();
+      settle('timeout');
     };
     for (const t of tables) {
       let set = this.waiters.get(t);
@@ -109,6 +117,12 @@ export class LongPoll {
       set.add(done);
     }
     signal?.addEventListener('abort', cancel, { once: true });
-    return { promise: promise.then(cancel), cancel };
+    return {
+      promise: promise.then((why) => {
+        cancel();
+        return why;
+      }),
+      cancel,
+    };
   }
 }

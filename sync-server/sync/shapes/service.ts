@@ -83,19 +83,30 @@ export class ShapeService {
     const deps = (rule.dependsOn ?? []).map((d) => d.table);
     const watched = [table.name, ...deps];
     // Register before reading, so a commit between the read and the wait still wakes us.
-    const wait =
+    const deadline = Date.now() + LIVE_TIMEOUT_MS;
+    let wait =
       req.live && this.poll.holding ? this.poll.waitFor(watched, LIVE_TIMEOUT_MS, signal) : undefined;
     try {
       // A live request trusts the notified head (a commit not yet notified will wake it); a catch-up
       // request asks the database, so "up to date" is never older than the request.
       const head = wait ? this.poll.head : await currentSeq(this.database.query.bind(this.database));
       let page = await this.log.read(ws, table, rule, scope, offset.seq, head);
-      if (page.messages.length === 0 && wait) {
-        await wait.promise;
+      while (page.messages.length === 0 && wait) {
+        const why = await wait.promise;
         if (signal?.aborted) throw new HttpError(499, 'aborted', 'client went away');
-        // Woken by a notification (head already fresh) or by the timeout: refresh the head anyway,
-        // shared by every waiter, so a lost notification delays a change by one poll, not forever.
-        await this.poll.refreshHead();
+        const remaining = deadline - Date.now();
+        if (why !== 'change' || remaining <= 0) {
+          // The poll's time is up, or everything may have moved (a re-scope, a compaction): answer,
+          // and the PC's next request finds out. Read the head again (shared by every waiter), so
+          // a lost notification delays a change by one poll, not forever.
+          if (why === 'timeout') await this.poll.refreshHead();
+          wait = undefined;
+        } else {
+          // A commit touched a watched table (its head read just before the wake). If none of it is
+          // this PC's, keep holding: an empty answer would only make every PC of the hospital parse,
+          // store and ask again for nothing.
+          wait = this.poll.waitFor(watched, remaining, signal);
+        }
         page = await this.log.read(ws, table, rule, scope, offset.seq, this.poll.head);
       }
       if (page.compacted) return mustRefetch(scope, pos.epoch);
