@@ -264,8 +264,10 @@ describe('cross-row rules broken offline on two PCs: accepted, merged, alerted, 
         pc1,
         pc2,
         table: 'stock_movements',
+        // Each table has its own stream: the batch itself must be here as well as its movement.
         ready: (s) =>
-          localRows(s, 'SELECT 1 FROM stock_movements WHERE stock_batch_id = ?', batch).length === 1,
+          localRows(s, 'SELECT 1 FROM stock_movements WHERE stock_batch_id = ?', batch).length === 1 &&
+          localRows(s, 'SELECT 1 FROM stock_batches WHERE id = ?', batch).length === 1,
         // Each takes the batch's last 5; PC 1 then takes one more of its (now empty) batch.
         write: (n) => (n === 1 ? take(pc1, -5) : n === 2 ? take(pc2, -5) : take(pc1, -1)),
         alert: () => ({
@@ -334,7 +336,9 @@ describe('cross-row rules broken offline on two PCs: accepted, merged, alerted, 
         pc1,
         pc2,
         table: 'payments',
-        ready: (s) => localRows(s, 'SELECT 1 FROM bill_items WHERE bill_id = ?', bill).length === 1,
+        ready: (s) =>
+          localRows(s, 'SELECT 1 FROM bill_items WHERE bill_id = ?', bill).length === 1 &&
+          localRows(s, 'SELECT 1 FROM bills WHERE id = ?', bill).length === 1,
         // The bill is 1000: 600 and 700 each fit alone; 600 again on PC 1 does not.
         write: (n) => (n === 1 ? pay(pc1, 600) : n === 2 ? pay(pc2, 700, 'card') : pay(pc1, 600)),
         alert: () => ({

@@ -5,6 +5,8 @@
  *   third write the server refuses: all three quarantined with the reason, none on the server, all
  *   undone on the workstation together and shown in its quarantine list;
  * - a status move no workstation would make (a tampered client) is quarantined by the server;
+ * - date rules are held on the server by the device time of the write (a booking made offline for
+ *   the next day lands days later; a future birth date is quarantined);
  * - two ward PCs cut off admit two patients into the same bed: both admissions land, and the ward
  *   gets one alert and one task (nothing is lost, nothing silently rejected); when one patient moves
  *   bed, the alert closes with its task;
@@ -193,6 +195,79 @@ describe('units of work and cross-row rules through the server', () => {
     ]);
   });
 
+  it('holds date rules on the server by the device time of the write: a booking made offline lands late, a future birth date does not', async () => {
+    const desk = await station({ name: 'Desk D', kind: 'admin', user: 'admin' });
+    const author = desk.ws.session.currentUser()?.id as string;
+    const doctor = (
+      await server.database.query<{ id: string }>(`SELECT id FROM users WHERE username = 'doc1'`)
+    )[0]?.id as string;
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString();
+    // Written straight into the outbox, as a client that skipped its own checks (or whose clock said
+    // another day) would send it: the server judges what arrives.
+    const send = (table: string, data: Record<string, unknown>, deviceTime: string) => {
+      const id = uuidv7();
+      const rowId = uuidv7();
+      desk.sqlite
+        .prepare(
+          `INSERT INTO outbox (id, created_at, seq, tx_id, table_name, row_id, operation, payload,
+             author_id, hlc, device_time, status)
+           VALUES (?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM outbox), ?, ?, ?, 'insert', ?, ?, ?, ?, 'pending')`,
+        )
+        .run(
+          id,
+          deviceTime,
+          id,
+          table,
+          rowId,
+          JSON.stringify({ id: rowId, ...data }),
+          author,
+          desk.ws.hlc.now(),
+          deviceTime,
+        );
+      return { id, rowId };
+    };
+    const [p] = await server.database.query<{ id: string }>(
+      `INSERT INTO patients (mrn, first_name, last_name, date_of_birth, gender)
+       VALUES ('P-DATE-1', 'Lamin', 'Darboe', '1960-01-01', 'male') RETURNING id`,
+    );
+    const unborn = send(
+      'patients',
+      {
+        mrn: 'P-DATE-2',
+        first_name: 'Not',
+        last_name: 'Yet',
+        date_of_birth: day(30).slice(0, 10),
+        gender: 'female',
+      },
+      day(0),
+    );
+    // Booked three days ago (on the device) for two days ago: in the past now, not when it was made.
+    const late = send(
+      'appointments',
+      { patient_id: p?.id, doctor_id: doctor, date: day(-2).slice(0, 10), time: '09:00' },
+      day(-3),
+    );
+    // Booked now for three days ago: refused.
+    const past = send(
+      'appointments',
+      { patient_id: p?.id, doctor_id: doctor, date: day(-3).slice(0, 10), time: '10:00' },
+      day(0),
+    );
+    await desk.ws.drain();
+    const reasons = await server.database.query<{ mutation_id: string; reason: string }>(
+      `SELECT mutation_id::text AS mutation_id, reason FROM quarantined_mutations WHERE mutation_id = ANY($1::uuid[])`,
+      [[unborn.id, late.id, past.id]],
+    );
+    const reasonOf = (id: string) => reasons.find((r) => r.mutation_id === id)?.reason;
+    expect(reasonOf(unborn.id)).toMatch(/date_of_birth cannot be in the future/);
+    expect(reasonOf(past.id)).toMatch(/an appointment cannot be booked or moved into the past/);
+    expect(reasonOf(late.id)).toBeUndefined();
+    expect(await server.database.query(`SELECT time FROM appointments WHERE id = $1`, [late.rowId])).toEqual([
+      { time: '09:00' },
+    ]);
+    expect(await server.database.query(`SELECT 1 FROM patients WHERE id = $1`, [unborn.rowId])).toEqual([]);
+  });
+
   it('lands both admissions into one bed made offline on two PCs, and raises one alert and one task for the ward', async () => {
     const pc1 = await station({ name: 'Ward A PC 1', kind: 'ward', ward_id: ward, user: 'nurse1' });
     const pc2 = await station({ name: 'Ward A PC 2', kind: 'ward', ward_id: ward, user: 'nurse2' });
@@ -307,10 +382,13 @@ describe('units of work and cross-row rules through the server', () => {
       [yesterday],
     );
     const item = stock?.item as string;
+    // Each table has its own stream: the movements can arrive before the batches they belong to.
     await eventually(
       () =>
-        localRows(pharmacy, 'SELECT 1 FROM stock_movements WHERE medication_item_id = ?', item).length === 2,
-      'both batches on the PC',
+        localRows(pharmacy, 'SELECT 1 FROM stock_movements WHERE medication_item_id = ?', item).length ===
+          2 &&
+        localRows(pharmacy, 'SELECT 1 FROM stock_batches WHERE medication_item_id = ?', item).length === 2,
+      'both batches and their stock on the PC',
     );
     const dispense = (batch: string) =>
       pharmacy.ws.writes.insert('stock_movements', {
