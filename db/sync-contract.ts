@@ -69,6 +69,12 @@ export const MutationBatchSchema = z.strictObject({
   /** Authoring grants by user id: each author's proof, issued at that user's last online login here. */
   grants: z.record(z.uuid(), z.string().min(16).max(200)),
   /**
+   * The last mutation of the batch this PC sent before this one and has not yet had answered
+   * (batches are pipelined): the server applies this batch only once that one is applied, and
+   * answers 409 `out_of_order` if it never comes.
+   */
+  after: z.uuid().optional(),
+  /**
    * Each mutation is checked on its own (`MutationSchema`): one malformed mutation is quarantined
    * with its reason (with the rest of its unit) instead of failing the batch, so it cannot block the
    * outbox behind it. Only an entry without a usable id fails the whole batch (the client could not

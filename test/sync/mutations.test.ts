@@ -123,6 +123,65 @@ describe('POST /api/sync/mutations', () => {
     expect(audit).toEqual([{ action: 'create', user_id: receptionist }]);
   });
 
+  it('applies a pipelined batch only after the batch before it, whichever arrives first', async () => {
+    const postAfter = (mutations: Mutation[], after?: string) =>
+      fetch(`${server.url}/api/sync/mutations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${deskA.token}` },
+        body: JSON.stringify({
+          schema_version: SYNC_SCHEMA_VERSION,
+          grants: deskA.grants,
+          mutations,
+          ...(after ? { after } : {}),
+        }),
+      });
+    // The first batch registers a patient; the second, sent right behind it on another connection,
+    // changes that patient. The second arrives first.
+    const first = insertPatient(receptionist, 'P-PIPE-1');
+    const second = update(
+      receptionist,
+      'patients',
+      first.row_id,
+      { phone: { base: null, value: '+220 7000001' } },
+      1,
+      Date.now() + 1,
+      'a',
+    );
+    const secondAnswer = postAfter([second], first.id);
+    await new Promise((r) => setTimeout(r, 150));
+    const firstAnswer = await postAfter([first]);
+    expect(firstAnswer.status).toBe(200);
+    const answered = await secondAnswer;
+    expect(answered.status).toBe(200);
+    const results = ((await answered.json()) as { results: { outcome: string }[] }).results;
+    expect(results.map((r) => r.outcome)).toEqual(['applied']);
+    expect(await row('patients', first.row_id)).toMatchObject({ phone: '+220 7000001', version: 2 });
+    // In the log, the insert comes before the update.
+    const log = await server.database.query<{ operation: string }>(
+      `SELECT operation FROM change_log WHERE row_id = $1 ORDER BY seq`,
+      [first.row_id],
+    );
+    expect(log.map((l) => l.operation)).toEqual(['insert', 'update']);
+  });
+
+  it('answers 409 out_of_order, applying nothing, when the batch before never arrives', async () => {
+    const lost = uuidv7();
+    const orphan = insertPatient(receptionist, 'P-PIPE-2');
+    const res = await fetch(`${server.url}/api/sync/mutations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${deskA.token}` },
+      body: JSON.stringify({
+        schema_version: SYNC_SCHEMA_VERSION,
+        grants: deskA.grants,
+        mutations: [orphan],
+        after: lost,
+      }),
+    });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toBe('out_of_order');
+    expect(await row('patients', orphan.row_id)).toBeUndefined();
+  }, 15_000);
+
   it('merges concurrent changes to different fields without a conflict', async () => {
     const m = insertPatient(receptionist, 'P-A-0002');
     await post(deskA, [m]);

@@ -61,7 +61,7 @@ export class Outbox {
   private readonly anyPendingForTableStmt: Database.Statement<[string], { n: number }>;
   private readonly pendingCountStmt: Database.Statement<[], { n: number; oldest: string | null }>;
   private readonly pendingForRowStmt: Database.Statement<[string, string], { n: number }>;
-  private readonly headStmt: Database.Statement<[number], OutboxEntry>;
+  private readonly headStmt: Database.Statement<[number, number], OutboxEntry>;
   private readonly txStmt: Database.Statement<[string], OutboxEntry>;
   private readonly entryStmt: Database.Statement<[string], OutboxEntry>;
   private readonly ackStmt: Database.Statement<[string, string | null, string, string]>;
@@ -89,7 +89,9 @@ export class Outbox {
     this.pendingForRowStmt = sqlite.prepare(
       `SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND table_name = ? AND row_id = ?`,
     );
-    this.headStmt = sqlite.prepare(`SELECT * FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?`);
+    this.headStmt = sqlite.prepare(
+      `SELECT * FROM outbox WHERE status = 'pending' AND seq > ? ORDER BY seq LIMIT ?`,
+    );
     this.txStmt = sqlite.prepare(`SELECT * FROM outbox WHERE tx_id = ? ORDER BY seq`);
     this.entryStmt = sqlite.prepare(`SELECT * FROM outbox WHERE id = ?`);
     this.ackStmt = sqlite.prepare(
@@ -160,8 +162,8 @@ export class Outbox {
    * the server applies a unit all or none, so it must see the whole unit in one batch. A unit larger
    * than `max` is sent alone, whole.
    */
-  nextBatch(max: number): OutboxEntry[] {
-    const head = this.headStmt.all(max + 1);
+  nextBatch(max: number, afterSeq = 0): OutboxEntry[] {
+    const head = this.headStmt.all(afterSeq, max + 1);
     if (head.length <= max) return head;
     const last = head[max - 1] as OutboxEntry;
     const next = head[max] as OutboxEntry;

@@ -156,6 +156,53 @@ describe('uploader', () => {
     expect(events.find((e) => e.type === 'acked')).toMatchObject({ reverted: ['patients'] });
   });
 
+  it('keeps up to eight batches on the wire, each naming the last write of the one before, and settles them in order', async () => {
+    const { writes } = makeWrites(t, doctor);
+    for (let i = 0; i < 20; i++) writes.insert('patients', patient());
+    const applied: string[] = [];
+    const server = fakeServer(async (b) => {
+      await new Promise((r) => setTimeout(r, 20));
+      applied.push(...b.mutations.map((m) => m.id));
+      return applyAll(b);
+    });
+    const up = make(server.fetchFn, [], 2);
+    await up.runNow();
+    expect(entries().every((e) => e.status === 'acked')).toBe(true);
+    expect(server.maxInFlight()).toBe(8);
+    expect(server.batches).toHaveLength(10);
+    // The first batch of the pass follows nothing; every later one names its predecessor's last write.
+    expect(server.batches[0]?.after).toBeUndefined();
+    for (let k = 1; k < server.batches.length; k++)
+      expect(server.batches[k]?.after).toBe(server.batches[k - 1]?.mutations.at(-1)?.id);
+    expect(applied).toEqual(entries().map((e) => e.id));
+    await up.stop();
+  });
+
+  it('abandons the batches behind a head that failed; they go again, in order, from the oldest write', async () => {
+    const { writes } = makeWrites(t, doctor);
+    for (let i = 0; i < 8; i++) writes.insert('patients', patient());
+    let first = true;
+    const server = fakeServer(async (b) => {
+      await new Promise((r) => setTimeout(r, 10));
+      if (first) {
+        first = false;
+        throw new TypeError('fetch failed');
+      }
+      return applyAll(b);
+    });
+    const up = make(server.fetchFn, [], 2);
+    up.start();
+    const deadline = Date.now() + 5_000;
+    while (entries().some((e) => e.status === 'pending') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(entries().every((e) => e.status === 'acked')).toBe(true);
+    // After the failure, the next pass starts again from the oldest write, with nothing before it.
+    const restart = server.batches.findIndex((b, k) => k > 0 && b.after === undefined);
+    expect(restart).toBeGreaterThan(0);
+    expect(server.batches[restart]?.mutations[0]?.id).toBe(entries()[0]?.id);
+    await up.stop();
+  });
+
   it('a results list missing some mutations leaves those pending for the next pass', async () => {
     const { writes } = makeWrites(t, doctor);
     writes.insert('patients', patient());

@@ -1,6 +1,7 @@
 /**
  * Write path: drains the outbox to `POST /api/sync/mutations` in seq order, in batches of whole
- * units of work, with the authors' grants. One upload in flight at most; kicked (debounced) after
+ * units of work, with the authors' grants. One pass at a time, with up to eight batches of it on
+ * the wire (the server keeps their order); kicked (debounced) after
  * each local write and periodically; retried with jittered back-off suited to a LAN; every request
  * has a timeout so a blackholed network is noticed. A retried batch is harmless: the server dedups
  * by mutation id. A unit the server quarantined is reverted here as a whole, last write first.
@@ -54,6 +55,17 @@ export const UPLOAD_BACKOFF = { initialDelay: 250, maxDelay: 3_000 } as const;
 const DEBOUNCE_MS = 0;
 /** Applied and merged entries are kept a day (diagnostics), then pruned; refused ones stay. */
 const KEEP_ACKED_MS = 86_400_000;
+
+/**
+ * Batches on the wire at once from one PC: enough to cover a slow link's round trip (at 300 ms each
+ * way, eight batches of 200 keep the server busy), few enough that a refused head wastes little.
+ */
+const PIPELINE_DEPTH = 8;
+
+/** What came back for one batch: no answer at all, or an HTTP answer (its body, if readable). */
+type Answer =
+  | { kind: 'network'; message: string }
+  | { kind: 'http'; status: number; body: unknown; unreadable: string | null };
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -181,14 +193,13 @@ export class Uploader {
     try {
       this.maybePrune();
       while (!this.stopped && !this.blocked) {
-        const entries = this.o.outbox.nextBatch(this.batchSize);
-        if (entries.length === 0) return;
-        const outcome = await this.upload(entries);
+        const outcome = await this.pipeline();
+        if (outcome === 'drained' || outcome === 'stop') return;
         if (outcome === 'retry') {
           this.scheduleRetry();
           return;
         }
-        if (outcome === 'stop') return;
+        // 'again': the batch size changed or a batch came before its predecessor: from the head.
       }
     } catch (e) {
       const fault = this.o.storage?.report(e);
@@ -210,7 +221,46 @@ export class Uploader {
     }, delay);
   }
 
-  private async upload(entries: OutboxEntry[]): Promise<'continue' | 'retry' | 'stop'> {
+  /**
+   * Sends batches back to back, up to PIPELINE_DEPTH on the wire, so a backlog's rate is bound by
+   * the server rather than by round trips; each batch names the last mutation of the one before it
+   * (`after`) and the server applies it only once that one is applied, so the order is the outbox's.
+   * Answers are settled in order; a head that fails ends the pipeline.
+   */
+  private async pipeline(): Promise<'drained' | 'again' | 'retry' | 'stop'> {
+    const abandon = new AbortController();
+    const onWire: { entries: OutboxEntry[]; answer: Promise<Answer> }[] = [];
+    let lastSeq = 0;
+    try {
+      for (;;) {
+        while (onWire.length < PIPELINE_DEPTH && !this.stopped && !this.blocked) {
+          const entries = this.o.outbox.nextBatch(this.batchSize, lastSeq);
+          if (entries.length === 0) break;
+          const mutations = this.mutationsOf(entries);
+          if (!mutations) {
+            if (onWire.length === 0) return 'retry';
+            break;
+          }
+          lastSeq = (entries[entries.length - 1] as OutboxEntry).seq;
+          const after = onWire.at(-1)?.entries.at(-1)?.id;
+          onWire.push({ entries, answer: this.send(entries, mutations, after, abandon.signal) });
+        }
+        const head = onWire.shift();
+        if (!head) return 'drained';
+        const outcome = this.settle(head.entries, await head.answer);
+        if (outcome !== 'continue') return outcome;
+      }
+    } finally {
+      // What is still on the wire behind a failed head is abandoned: its entries stay pending and go
+      // again (the server dedups a re-sent mutation; a batch waiting for its predecessor stops when
+      // its client hangs up).
+      abandon.abort();
+      await Promise.allSettled(onWire.map((f) => f.answer));
+    }
+  }
+
+  /** The entries as mutations; null (reported) when one cannot be read. */
+  private mutationsOf(entries: readonly OutboxEntry[]): Mutation[] | null {
     const mutations: Mutation[] = [];
     for (const e of entries) {
       try {
@@ -219,13 +269,24 @@ export class Uploader {
         // An unreadable payload cannot happen through `Writes`; leave it pending and report.
         this.lastError = `outbox entry ${e.seq} has an unreadable payload`;
         this.emit({ type: 'error', message: this.lastError });
-        return 'retry';
+        return null;
       }
     }
+    return mutations;
+  }
+
+  /** One batch on the wire; never throws (a network failure is an answer too). */
+  private async send(
+    entries: readonly OutboxEntry[],
+    mutations: Mutation[],
+    after: string | undefined,
+    abandon: AbortSignal,
+  ): Promise<Answer> {
     const batch: MutationBatch = {
       schema_version: SYNC_SCHEMA_VERSION,
       grants: this.grants(entries),
       mutations,
+      ...(after ? { after } : {}),
     };
     let res: Response;
     try {
@@ -233,47 +294,66 @@ export class Uploader {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${this.o.token}` },
         body: JSON.stringify(batch),
-        signal: AbortSignal.timeout(this.o.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), abandon]),
       });
     } catch (e) {
-      this.lastError = `upload failed: ${e instanceof Error ? e.message : String(e)}`;
+      return { kind: 'network', message: e instanceof Error ? e.message : String(e) };
+    }
+    try {
+      const text = await res.text();
+      return {
+        kind: 'http',
+        status: res.status,
+        body: text ? (JSON.parse(text) as unknown) : null,
+        unreadable: null,
+      };
+    } catch (e) {
+      return {
+        kind: 'http',
+        status: res.status,
+        body: null,
+        unreadable: e instanceof Error ? e.message : String(e),
+      };
+    }
+  }
+
+  /** What a batch's answer means for the outbox and for the pipeline. */
+  private settle(entries: OutboxEntry[], answer: Answer): 'continue' | 'again' | 'retry' | 'stop' {
+    if (answer.kind === 'network') {
+      this.lastError = `upload failed: ${answer.message}`;
       this.emit({ type: 'offline', message: this.lastError });
       return 'retry';
     }
-    let body: unknown = null;
-    try {
-      const text = await res.text();
-      body = text ? (JSON.parse(text) as unknown) : null;
-    } catch (e) {
-      if (res.ok) {
-        this.lastError = `upload answer unreadable: ${e instanceof Error ? e.message : String(e)}`;
-        this.emit({ type: 'offline', message: this.lastError });
-        return 'retry';
-      }
+    const { status, body } = answer;
+    if (answer.unreadable && status >= 200 && status < 300) {
+      this.lastError = `upload answer unreadable: ${answer.unreadable}`;
+      this.emit({ type: 'offline', message: this.lastError });
+      return 'retry';
     }
     const errCode = errorBodyOf(body)?.error;
-    if (res.status === 401) {
+    if (status === 401) {
       this.blocked = 'revoked';
       this.emit({ type: 'revoked' });
       return 'stop';
     }
-    if (res.status === 409 && errCode === 'schema_version') {
+    if (status === 409 && errCode === 'schema_version') {
       this.blocked = 'update_required';
       this.emit({ type: 'update_required' });
       return 'stop';
     }
-    if (res.status === 413 && this.batchSize > 1) {
+    // Its predecessor never arrived (its request was lost): start again from the head.
+    if (status === 409 && errCode === 'out_of_order') return 'again';
+    if (status === 413 && this.batchSize > 1) {
       this.batchSize = Math.max(1, Math.floor(this.batchSize / 2));
-      return 'continue';
+      return 'again';
     }
-    if (!res.ok) {
+    if (status < 200 || status >= 300) {
       this.emit({ type: 'online' });
-      this.lastError = `upload refused: HTTP ${res.status}${errCode ? ` (${String(errCode)})` : ''}`;
-      this.o.log?.warn('upload refused', { status: res.status, error: String(errCode ?? '') });
+      this.lastError = `upload refused: HTTP ${status}${errCode ? ` (${String(errCode)})` : ''}`;
+      this.o.log?.warn('upload refused', { status, error: String(errCode ?? '') });
       this.emit({ type: 'error', message: this.lastError });
       // A 400 names no mutation: smaller batches isolate the one the server will not take.
-      if (res.status === 400 && this.batchSize > 1)
-        this.batchSize = Math.max(1, Math.floor(this.batchSize / 4));
+      if (status === 400 && this.batchSize > 1) this.batchSize = Math.max(1, Math.floor(this.batchSize / 4));
       return 'retry';
     }
     const parsed = MutationResultsSchema.safeParse(body);
@@ -294,7 +374,9 @@ export class Uploader {
     this.lastError = null;
     this.batchSize = Math.min(this.o.batchSize, this.batchSize * 2);
     this.emit({ type: 'acked', ...acked });
-    return 'continue';
+    // Writes the answer left out stay pending: the batches behind were cut after them, so go again
+    // from the oldest.
+    return acked.count < entries.length ? 'again' : 'continue';
   }
 
   private grants(entries: readonly OutboxEntry[]): Record<string, string> {

@@ -8,6 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import * as s from '../../../db/schema/pg.ts';
 import { MutationBatchSchema, type MutationResult, SYNC_SCHEMA_VERSION } from '../../../db/sync-contract.ts';
 import { HttpError, parseBody } from '../../http/errors.ts';
+import type { Database } from '../../platform/database.ts';
 import { Gate } from '../../platform/gate.ts';
 import { requireWorkstation } from '../workstations/device-auth.ts';
 import { MutationApplier } from './batch-applier.ts';
@@ -34,10 +35,56 @@ function waitedOut(err: unknown): boolean {
   return false;
 }
 
+/** How long a pipelined batch waits for the batch before it (which is normally just ahead in line). */
+const PREDECESSOR_WAIT_MS = 5_000;
+
+/**
+ * Pipelined batches waiting for the batch before them, by that batch's last mutation id: woken the
+ * moment it commits on this server; polled too, so a predecessor applied by another server instance
+ * is seen as well.
+ */
+class Predecessors {
+  private readonly waiting = new Map<string, Set<() => void>>();
+
+  /** Whether mutation `id` is applied, waiting up to PREDECESSOR_WAIT_MS for it. */
+  async applied(database: Database, id: string, signal: AbortSignal): Promise<boolean> {
+    const deadline = Date.now() + PREDECESSOR_WAIT_MS;
+    for (let pause = 5; !signal.aborted; pause = Math.min(100, pause * 2)) {
+      const rows = await database.query('SELECT 1 FROM applied_mutations WHERE mutation_id = $1', [id]);
+      if (rows.length > 0) return true;
+      if (Date.now() >= deadline) return false;
+      await this.wakeOrSleep(id, Math.min(pause, deadline - Date.now()));
+    }
+    return false;
+  }
+
+  /** A batch ending in mutation `id` committed here. */
+  committed(id: string) {
+    for (const wake of this.waiting.get(id) ?? []) wake();
+    this.waiting.delete(id);
+  }
+
+  private wakeOrSleep(id: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const set = this.waiting.get(id) ?? new Set<() => void>();
+      this.waiting.set(id, set);
+      const done = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (set.size === 0 && this.waiting.get(id) === set) this.waiting.delete(id);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      set.add(done);
+    });
+  }
+}
+
 export const mutationRoutes: FastifyPluginAsync = async (app) => {
   const { database, now } = app.hms;
   const applier = new MutationApplier(database.db, now);
   const uploads = new Gate(UPLOAD_SLOTS);
+  const predecessors = new Predecessors();
 
   app.post(
     '/api/sync/mutations',
@@ -73,6 +120,16 @@ export const mutationRoutes: FastifyPluginAsync = async (app) => {
           void database.query('SELECT pg_cancel_backend($1)', [backend]).catch(() => {});
       };
       client.signal.addEventListener('abort', cancel, { once: true });
+      // A pipelined batch goes after the one before it: wait (outside the slots, holding nothing)
+      // until that one is applied.
+      if (batch.after && !(await predecessors.applied(database, batch.after, client.signal))) {
+        if (client.signal.aborted) throw new HttpError(499, 'client_gone', null);
+        throw new HttpError(
+          409,
+          'out_of_order',
+          'the batch sent before this one has not arrived: send again from the oldest write',
+        );
+      }
       const leave = await uploads.enter(UPLOAD_QUEUE_WAIT_MS, client.signal);
       if (!leave) throw busy();
       let results: MutationResult[] | null = null;
@@ -106,6 +163,8 @@ export const mutationRoutes: FastifyPluginAsync = async (app) => {
         .update(s.workstations)
         .set({ last_seen_at: now().toISOString(), schema_version: batch.schema_version })
         .where(eq(s.workstations.id, ws.id));
+      const last = batch.mutations.at(-1)?.id;
+      if (last) predecessors.committed(last);
       return { results };
     },
   );
