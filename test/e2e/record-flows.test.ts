@@ -8,7 +8,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AppStation, startAppStation } from '../support/app-station.ts';
-import { launchChromium, screenshot } from '../support/browser.ts';
+import { expectAccessible, launchChromium, screenshot } from '../support/browser.ts';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
 
 const passwordOf = (user: string) => (user === 'admin' ? ADMIN_PASSWORD : `password-${user}`);
@@ -140,6 +140,7 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
       .getByLabel('Why are these the same person?')
       .fill('Same woman: registered again at her second visit with her new phone');
     await screenshot(pr, 'merge-request-dialog');
+    await expectAccessible(pr, 'merge-request-dialog');
     await dialog.getByRole('button', { name: 'Request the merge' }).click();
     await expect
       .poll(() => dialog.getByRole('status').textContent())
@@ -182,6 +183,7 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
     expect(await request.textContent()).toContain('This record is to be merged into another');
     await request.getByLabel('Review note').fill('Checked her ID card at the desk');
     await screenshot(pa, 'merge-review');
+    await expectAccessible(pa, 'merge-review');
     await request.getByRole('button', { name: 'Complete the merge' }).click();
     await expect.poll(() => pa.getByRole('status').filter({ hasText: 'Merge completed' }).count()).toBe(1);
 
@@ -301,6 +303,7 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
     await retried.getByLabel(/^phone$/i).fill('+220 7050099');
     await retried.getByLabel(/^Note/).fill('My role is back; the phone was wrong too');
     await screenshot(page, 'refused-write-corrected');
+    await expectAccessible(page, 'refused-write-corrected');
     await retried.getByRole('button', { name: /send again/i }).click();
     await expect
       .poll(async () => (await landed()).filter((p) => p.first_name === 'Retried'), { timeout: 30_000 })
@@ -448,5 +451,6 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
       ]),
     );
     await screenshot(pa, 'users-screen-after');
+    await expectAccessible(pa, 'users-screen-after');
   });
 });

@@ -8,7 +8,7 @@ import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AppStation, startAppStation } from '../support/app-station.ts';
-import { launchChromium, screenshot } from '../support/browser.ts';
+import { expectAccessible, launchChromium, screenshot } from '../support/browser.ts';
 import { unwrap } from '../support/result.ts';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -180,6 +180,7 @@ describe('sessions at a shared workstation, in Chromium', { timeout: 180_000 }, 
     expect(await page.getByRole('combobox', { name: /Find a patient/ }).count()).toBe(0);
     expect(clinic.host.core?.session.currentUser()).toBeNull();
     await screenshot(page, 'sign-in-totp-wrong');
+    await expectAccessible(page, 'sign-in-totp-wrong');
 
     // The confirmation took this step's code: the next step's is the one an app would show next.
     await code.fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
@@ -310,6 +311,7 @@ describe('sessions at a shared workstation, in Chromium', { timeout: 180_000 }, 
     expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
     expect(await page.getByLabel('User name').inputValue()).toBe('nurse.ida');
     await screenshot(page, 'lock-screen');
+    await expectAccessible(page, 'lock-screen');
 
     // A wrong password does not open it.
     await page.getByLabel('Password', { exact: true }).fill('not-her-password');

@@ -5,11 +5,10 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AppStation, startAppStation } from '../support/app-station.ts';
-import { launchChromium, screenshot } from '../support/browser.ts';
+import { expectAccessible, launchChromium, screenshot } from '../support/browser.ts';
 import { fillDisk, mountTmpfs } from '../support/disk.ts';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -75,23 +74,12 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: /^Register/ }).click();
   }
 
-  async function accessible(page: Page, screen: string) {
-    const scan = await new AxeBuilder({ page }).analyze();
-    const bad = scan.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(
-      bad.map(
-        (v) =>
-          `${screen}: ${v.id} ${v.help}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.any[0]?.message ?? ''}`).join(' | ')}`,
-      ),
-    ).toEqual([]);
-  }
-
   it('first run: a new PC is enrolled from its setup screen, then asks for a sign-in', async () => {
     const fresh = await startAppStation(server, { name: 'New PC', kind: 'reception', enrol: false });
     stations.push(fresh);
     const page = await open(fresh);
     await page.getByRole('heading', { name: 'Set up this workstation', exact: true }).waitFor();
-    await accessible(page, 'enrolment');
+    await expectAccessible(page, 'enrolment');
     // A wrong code is refused in words, and the PC stays un-enrolled.
     await page.getByLabel('Sync server address').fill(fresh.serverUrl);
     await page.getByLabel('Enrolment code').fill('WRONG-CODE');
@@ -110,7 +98,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     stations.push(locked);
     const page = await open(locked);
     await page.getByRole('heading', { name: "Choose this PC's passphrase", exact: true }).waitFor();
-    await accessible(page, 'passphrase');
+    await expectAccessible(page, 'passphrase');
     await page.getByLabel('Passphrase', { exact: true }).fill('ward b night shift 2026');
     await page.getByLabel('The same passphrase again').fill('ward b night shift 2025');
     await page.getByRole('button', { name: 'Set the passphrase' }).click();
@@ -130,7 +118,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     const [p1, p2] = [await open(desk1), await open(desk2)];
     await p1.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
     await screenshot(p1, 'sign-in');
-    await accessible(p1, 'sign-in');
+    await expectAccessible(p1, 'sign-in');
 
     // A wrong password is said in words next to the form, and nothing else changes.
     await p1.getByLabel('User name').fill('rec1');
@@ -151,7 +139,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
       )?.split(' ')[0] ?? '';
     expect(mrn).toMatch(/^P-[A-Z0-9]+-\d{6}$/);
     await screenshot(p1, 'chart-receptionist');
-    await accessible(p1, 'chart');
+    await expectAccessible(p1, 'chart');
 
     // On the other desk, search as you type finds her once sync brings her in.
     const search = p2.getByRole('combobox', { name: /Find a patient/ });
@@ -160,7 +148,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await expect.poll(() => p2.getByRole('option').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await expect.poll(() => p2.getByRole('option').first().textContent()).toContain('Isatou Touray');
     await screenshot(p2, 'registry-search');
-    await accessible(p2, 'registry');
+    await expectAccessible(p2, 'registry');
     // By phone fragment too, and Enter opens the chart.
     await search.fill('7012345');
     await expect.poll(() => p2.getByRole('option').first().textContent()).toContain(mrn);
@@ -174,7 +162,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await dupes.waitFor();
     expect(await dupes.textContent()).toContain('same name and date of birth');
     await screenshot(p2, 'register-duplicates');
-    await accessible(p2, 'register');
+    await expectAccessible(p2, 'register');
   });
 
   it('offline: both desks keep registering and editing, the status bar says so, and they converge; an admin settles the conflict', async () => {
@@ -266,7 +254,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     expect(times).toHaveLength(3);
     expect(times.every((t) => t && !Number.isNaN(Date.parse(t)))).toBe(true);
     await screenshot(pa, 'conflict-queue');
-    await accessible(pa, 'conflicts');
+    await expectAccessible(pa, 'conflicts');
     await card.getByText('Enter a merged value').click();
     await card.getByRole('textbox', { name: 'Merged value' }).fill('+220 7333333');
     await card.getByLabel('Why this value').fill('Called the patient: new number');
@@ -314,7 +302,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     expect(await item.getByRole('checkbox', { name: 'Reminders by SMS' }).isChecked()).toBe(true);
     expect(await item.textContent()).not.toMatch(/Mrn|Consent sms|first name/);
     await screenshot(page, 'refused-writes');
-    await accessible(page, 'refused writes');
+    await expectAccessible(page, 'refused writes');
     await item.getByLabel(/^Note/).fill('Registered by mistake under my old role; reception will redo it');
     await item.getByRole('button', { name: 'Discard' }).click();
     await page.getByText('Nothing refused.').waitFor({ timeout: 15_000 });
@@ -359,7 +347,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     const described = await Promise.all(said.map((id) => page.locator(`[id="${id}"]`).textContent()));
     expect(described).toContain('receptionist may not create blood group');
     await screenshot(page, 'refused-field');
-    await accessible(page, 'refused field');
+    await expectAccessible(page, 'refused field');
     await blood.selectOption('');
     await item.getByLabel(/^Note/).fill('Blood group to be recorded by the ward');
     await item.getByRole('button', { name: 'Correct and send again' }).click();
@@ -461,7 +449,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText(/most common passwords/).waitFor();
     await screenshot(page, 'password-reset');
-    await accessible(page, 'password reset');
+    await expectAccessible(page, 'password reset');
     await page.getByLabel('New password', { exact: true }).fill('a quiet harbour at dawn');
     await page.getByLabel('New password again').fill('a quiet harbour at dawn');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -487,7 +475,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await page.getByText('Created clerk9.').waitFor();
     await expect.poll(() => page.getByRole('table', { name: 'Users' }).textContent()).toContain('clerk9');
     await screenshot(page, 'admin-users');
-    await accessible(page, 'users');
+    await expectAccessible(page, 'users');
     expect(await server.login('clerk9', 'clerk9-first-password')).toBeTruthy();
 
     await page.getByRole('button', { name: 'Workstations', exact: true }).click();
@@ -496,7 +484,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     const code = (await page.getByTestId('enrolment-code').textContent()) ?? '';
     expect(code.length).toBeGreaterThan(5);
     await screenshot(page, 'admin-workstations');
-    await accessible(page, 'workstations');
+    await expectAccessible(page, 'workstations');
     // The code enrols a brand-new PC from its set-up screen, and the new user signs in there.
     const fresh = await startAppStation(server, { name: 'unused', kind: 'reception', enrol: false });
     stations.push(fresh);
@@ -532,7 +520,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
       .poll(() => page.getByRole('table', { name: 'Audit trail' }).textContent())
       .toContain('created user clerk9');
     await screenshot(page, 'admin-audit');
-    await accessible(page, 'audit');
+    await expectAccessible(page, 'audit');
     await page.getByText('Sign-in activity').click();
     await page.getByLabel('User name').fill('clerk9');
     await expect

@@ -5,7 +5,9 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export function chromiumPath(): string {
   const candidates = [process.env.HMS_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -44,4 +46,16 @@ export const SCREENSHOTS = resolve('test-results/screens');
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** An axe-core scan of what `page` shows: no serious or critical finding, each named if there is one. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const scan = await new AxeBuilder({ page }).analyze();
+  const bad = scan.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    bad.map(
+      (v) =>
+        `${screen}: ${v.id} ${v.help}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.any[0]?.message ?? ''}`).join(' | ')}`,
+    ),
+  ).toEqual([]);
 }

@@ -42,7 +42,7 @@ function Request(props: {
   };
 
   return (
-    <Alert color="yellow" title="Merge requested" role="region" aria-label="Merge request">
+    <Alert color="blue" title="Merge requested" role="region" aria-label="Merge request">
       <Text size="sm">
         {stays
           ? 'Another record of this person is to be merged into this one, which stays.'
