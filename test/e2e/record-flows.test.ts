@@ -5,76 +5,16 @@
  * and the admin's Users screen (create, role, disable, password reset, a role-change request).
  * Each effect is checked where it lands (Postgres) and where people see it (the screens).
  */
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type AppStation, startAppStation } from '../support/app-station.ts';
-import { expectAccessible, launchChromium, screenshot } from '../support/browser.ts';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
-
-const passwordOf = (user: string) => (user === 'admin' ? ADMIN_PASSWORD : `password-${user}`);
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { appInChromium, passwordOf, register, signIn, typeCredentials } from '../support/app-e2e.ts';
+import { expectAccessible, screenshot } from '../support/browser.ts';
 
 describe('record flows in Chromium', { timeout: 180_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  const stations: AppStation[] = [];
-  const pages: Page[] = [];
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+  const app = appInChromium(async (server) => {
     await server.createUser('rec1', 'receptionist');
-  }, 120_000);
-  afterAll(async () => {
-    for (const p of pages)
-      await p
-        .context()
-        .close()
-        .catch(() => {});
-    await browser?.close();
-    for (const s of stations) await s.close();
-    await server?.close();
   });
-
-  // What each page showed when a scenario failed, to see why.
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    for (const [i, p] of pages.entries())
-      if (!p.isClosed()) await screenshot(p, `failed-${ctx.task.name.slice(0, 30)}-${i}`);
-  });
-
-  async function open(station: AppStation): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    pages.push(page);
-    await page.goto(station.ui.url);
-    return page;
-  }
-
-  async function typeCredentials(page: Page, user: string, password = passwordOf(user)) {
-    await page.getByLabel('User name').fill(user);
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-
-  async function signIn(page: Page, user: string) {
-    await typeCredentials(page, user);
-    await page.getByRole('combobox', { name: /Find a patient/ }).waitFor();
-  }
-
-  async function station(name: string, kind: string) {
-    const s = await startAppStation(server, { name, kind });
-    stations.push(s);
-    await s.host.core?.drain();
-    return s;
-  }
-
-  async function register(page: Page, p: { first: string; last: string; born: string; phone?: string }) {
-    await page.getByRole('button', { name: 'Register a patient' }).click();
-    await page.getByLabel('First name').fill(p.first);
-    await page.getByLabel('Last name').fill(p.last);
-    await page.getByLabel('Date of birth').fill(p.born);
-    if (p.phone) await page.getByLabel('Phone', { exact: true }).fill(p.phone);
-    await page.getByRole('button', { name: /^Register/ }).click();
-  }
+  const { open, station } = app;
 
   async function allSent(page: Page) {
     await expect
@@ -90,7 +30,7 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
   }
 
   it('two records of one person: the desk asks for a merge, an admin completes it, the server re-points and the desk finds one record', async () => {
-    await server.createUser('doc9', 'doctor');
+    await app.server.createUser('doc9', 'doctor');
     const desk = await station('Merge desk', 'reception');
     const adminPc = await station('Merge admin desk', 'admin');
     const [pr, pa] = [await open(desk), await open(adminPc)];
@@ -106,16 +46,16 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
     await pr.getByRole('button', { name: 'Register as a new patient' }).click();
     await pr.getByRole('heading', { name: 'Fatoumata Bojang', exact: true }).waitFor();
     await allSent(pr);
-    const records = await server.database.query<{ id: string; mrn: string; phone: string }>(
+    const records = await app.server.database.query<{ id: string; mrn: string; phone: string }>(
       `SELECT id::text AS id, mrn, phone FROM patients WHERE last_name = 'Bojang' ORDER BY phone`,
     );
     expect(records.map((r) => r.phone)).toEqual(['+220 7040001', '+220 7040002']);
     const [keep, lose] = records as [(typeof records)[0], (typeof records)[0]];
     // A visit was booked on the second record: the merge must move it.
-    const [doctor] = await server.database.query<{ id: string }>(
+    const [doctor] = await app.server.database.query<{ id: string }>(
       `SELECT id::text AS id FROM users WHERE username = 'doc9'`,
     );
-    const [appointment] = await server.database.query<{ id: string }>(
+    const [appointment] = await app.server.database.query<{ id: string }>(
       `INSERT INTO appointments (patient_id, doctor_id, date, time, reason)
        VALUES ($1, $2, '2026-03-02', '09:30', 'follow-up') RETURNING id::text AS id`,
       [lose.id, doctor?.id],
@@ -150,7 +90,7 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
     // Until an admin acts, the chart says the merge waits, and nothing has moved.
     await pr.getByRole('region', { name: 'Merge request' }).waitFor({ timeout: 15_000 });
     await allSent(pr);
-    const [requested] = await server.database.query<{
+    const [requested] = await app.server.database.query<{
       id: string;
       survivor_id: string;
       merged_id: string;
@@ -166,7 +106,7 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
       status: 'requested',
       reason: 'Same woman: registered again at her second visit with her new phone',
     });
-    const untouched = await server.database.query<{ merged_into_id: string | null }>(
+    const untouched = await app.server.database.query<{ merged_into_id: string | null }>(
       `SELECT merged_into_id::text AS merged_into_id FROM patients WHERE id = $1`,
       [lose.id],
     );
@@ -192,7 +132,7 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
       .poll(
         async () =>
           (
-            await server.database.query<{ merged_into_id: string | null }>(
+            await app.server.database.query<{ merged_into_id: string | null }>(
               `SELECT merged_into_id::text AS merged_into_id FROM patients WHERE id = $1`,
               [lose.id],
             )
@@ -200,17 +140,21 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
         { timeout: 30_000 },
       )
       .toBe(keep.id);
-    const [survivor] = await server.database.query<{ merged_into_id: string | null }>(
+    const [survivor] = await app.server.database.query<{ merged_into_id: string | null }>(
       `SELECT merged_into_id::text AS merged_into_id FROM patients WHERE id = $1`,
       [keep.id],
     );
     expect(survivor?.merged_into_id).toBeNull();
-    const [moved] = await server.database.query<{ patient_id: string }>(
+    const [moved] = await app.server.database.query<{ patient_id: string }>(
       `SELECT patient_id::text AS patient_id FROM appointments WHERE id = $1`,
       [appointment?.id],
     );
     expect(moved?.patient_id).toBe(keep.id);
-    const [merge] = await server.database.query<{ status: string; review_note: string | null; by: string }>(
+    const [merge] = await app.server.database.query<{
+      status: string;
+      review_note: string | null;
+      by: string;
+    }>(
       `SELECT m.status, m.review_note, u.username AS by FROM patient_merges m JOIN users u ON u.id = m.reviewed_by
        WHERE m.id = $1`,
       [requested?.id],
@@ -220,7 +164,7 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
       review_note: 'Checked her ID card at the desk',
       by: 'admin',
     });
-    const audit = await server.database.query<{ object_id: string; details: Record<string, unknown> }>(
+    const audit = await app.server.database.query<{ object_id: string; details: Record<string, unknown> }>(
       `SELECT a.object_id, a.details FROM audit_log a JOIN users u ON u.id = a.user_id
        WHERE a.action = 'merge' AND a.object_type = 'patients' AND u.username = 'admin'`,
     );
@@ -249,7 +193,7 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
   }
 
   it('refused writes: the author corrects one and sends it again (it lands as corrected) and discards another with a note', async () => {
-    const docId = await server.createUser('doc2', 'doctor');
+    const docId = await app.server.createUser('doc2', 'doctor');
     const clinic = await station('Clinic 2', 'reception');
     const page = await open(clinic);
     await signIn(page, 'doc2');
@@ -263,7 +207,7 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
     await register(page, { first: 'Discarded', last: 'Kujabi', born: '1973-07-07' });
     await page.getByRole('heading', { name: 'Discarded Kujabi', exact: true }).waitFor();
     // Demoted while both registrations wait in the outbox: the server refuses them.
-    await server.database.query(
+    await app.server.database.query(
       `UPDATE users SET role_id = (SELECT id FROM roles WHERE name = 'lab_technician') WHERE username = 'doc2'`,
     );
     clinic.proxy.pass();
@@ -278,12 +222,12 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
         .toMatch(/may not create patients/);
     expect(await page.getByRole('article').first().textContent()).toMatch(/by doc2 Test/);
     const landed = () =>
-      server.database.query<{ first_name: string; phone: string | null }>(
+      app.server.database.query<{ first_name: string; phone: string | null }>(
         `SELECT first_name, phone FROM patients WHERE last_name = 'Kujabi' ORDER BY first_name`,
       );
     expect(await landed()).toEqual([]);
     const quarantined = () =>
-      server.database.query<{
+      app.server.database.query<{
         first_name: string;
         status: string;
         review_note: string | null;
@@ -299,7 +243,7 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
     ]);
 
     // Her role is given back; she corrects the phone on one and sends it again.
-    await server.admin('PATCH', `/api/users/${docId}`, { role: 'doctor' });
+    await app.server.admin('PATCH', `/api/users/${docId}`, { role: 'doctor' });
     await retried.getByLabel(/^phone$/i).fill('+220 7050099');
     await retried.getByLabel(/^Note/).fill('My role is back; the phone was wrong too');
     await screenshot(page, 'refused-write-corrected');
@@ -336,9 +280,9 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
   });
 
   it("the admin's Users screen: create, change a role, disable (who then cannot sign in), reset a password (changed at next sign-in), approve a role request", async () => {
-    await server.createUser('rec7', 'receptionist');
-    await server.createUser('rec8', 'receptionist');
-    await server.createUser('rec9', 'receptionist');
+    await app.server.createUser('rec7', 'receptionist');
+    await app.server.createUser('rec8', 'receptionist');
+    await app.server.createUser('rec9', 'receptionist');
     const adminPc = await station('Users admin desk', 'admin');
     const desk = await station('Users desk', 'reception');
     const [pa, pd] = [await open(adminPc), await open(desk)];
@@ -347,8 +291,8 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
     await pd.getByRole('button', { name: 'Sign out' }).click();
     await pd.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
     // rec9 asks to become a nurse (as the user, through the server's API: no screen for it yet).
-    const rec9 = await server.login('rec9', passwordOf('rec9'));
-    const asked = await fetch(`${server.url}/api/role-change-requests`, {
+    const rec9 = await app.server.login('rec9', passwordOf('rec9'));
+    const asked = await fetch(`${app.server.url}/api/role-change-requests`, {
       method: 'POST',
       headers: { authorization: `Bearer ${rec9}`, 'content-type': 'application/json' },
       body: JSON.stringify({ role: 'nurse', reason: 'Qualified as a nurse in June' }),
@@ -362,7 +306,7 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
     const said = (text: string) => pa.getByRole('status').filter({ hasText: text }).waitFor();
     const userRow = async (username: string) =>
       (
-        await server.database.query<{ role: string; is_active: boolean; must_change: boolean | null }>(
+        await app.server.database.query<{ role: string; is_active: boolean; must_change: boolean | null }>(
           `SELECT r.name AS role, u.is_active, c.must_change_password AS must_change
            FROM users u JOIN roles r ON r.id = u.role_id LEFT JOIN user_credentials c ON c.user_id = u.id
            WHERE u.username = $1`,
@@ -407,14 +351,14 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
     await row('rec8').getByRole('button', { name: 'Reset password' }).click();
     await said('password of rec8 reset');
     expect((await userRow('rec8'))?.must_change).toBe(true);
-    await expect(server.login('rec8', passwordOf('rec8'))).rejects.toThrow(/401/);
+    await expect(app.server.login('rec8', passwordOf('rec8'))).rejects.toThrow(/401/);
     await typeCredentials(pd, 'rec8', 'handed over at the desk 8');
     await pd.getByLabel('New password', { exact: true }).fill('a long walk by the river');
     await pd.getByLabel('New password again').fill('a long walk by the river');
     await pd.getByRole('button', { name: 'Sign in' }).click();
     await pd.getByRole('combobox', { name: /Find a patient/ }).waitFor({ timeout: 15_000 });
     expect((await userRow('rec8'))?.must_change).toBe(false);
-    expect(await server.login('rec8', 'a long walk by the river')).toBeTruthy();
+    expect(await app.server.login('rec8', 'a long walk by the river')).toBeTruthy();
 
     // rec9's request is listed by name, with its reason; the admin approves it with a note.
     await pa.getByRole('button', { name: 'Workstations', exact: true }).click();
@@ -432,12 +376,12 @@ describe('record flows in Chromium', { timeout: 180_000 }, () => {
       .poll(() => row('rec9').getByRole('combobox', { name: 'Role of rec9' }).inputValue())
       .toBe('nurse');
     expect((await userRow('rec9'))?.role).toBe('nurse');
-    const [approved] = await server.database.query<{ status: string; review_notes: string; by: string }>(
+    const [approved] = await app.server.database.query<{ status: string; review_notes: string; by: string }>(
       `SELECT q.status, q.review_notes, u.username AS by FROM role_change_requests q
        JOIN users u ON u.id = q.reviewed_by`,
     );
     expect(approved).toEqual({ status: 'approved', review_notes: 'Certificate seen', by: 'admin' });
-    const audit = await server.database.query<{ description: string }>(
+    const audit = await app.server.database.query<{ description: string }>(
       `SELECT description FROM audit_log WHERE object_type IN ('users', 'role_change_requests')
        AND user_id = (SELECT id FROM users WHERE username = 'admin') ORDER BY seq`,
     );

@@ -5,83 +5,23 @@
  * The lock screen and the code step are saved under test-results/screens/.
  */
 import { generate } from 'otplib';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type AppStation, startAppStation } from '../support/app-station.ts';
-import { expectAccessible, launchChromium, screenshot } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { appInChromium, passwordOf, registerAndOpen, signIn } from '../support/app-e2e.ts';
+import { expectAccessible, screenshot } from '../support/browser.ts';
 import { unwrap } from '../support/result.ts';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
-
-const passwordOf = (user: string) => (user === 'admin' ? ADMIN_PASSWORD : `password-${user}`);
 
 describe('sessions at a shared workstation, in Chromium', { timeout: 180_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  const stations: AppStation[] = [];
-  const pages: Page[] = [];
   const ids: Record<string, string> = {};
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+  const app = appInChromium(async (server) => {
     for (const user of ['nurse.ida', 'nurse.ben', 'clerk.kay'])
       ids[user] = await server.createUser(user, 'receptionist');
     ids['dr.otp'] = await server.createUser('dr.otp', 'doctor');
-  }, 120_000);
-  afterAll(async () => {
-    for (const p of pages)
-      await p
-        .context()
-        .close()
-        .catch(() => {});
-    await browser?.close();
-    for (const s of stations) await s.close();
-    await server?.close();
   });
-
-  // What each page showed when a scenario failed, to see why.
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    for (const [i, p] of pages.entries())
-      if (!p.isClosed()) await screenshot(p, `failed-${ctx.task.name.slice(0, 30)}-${i}`);
-  });
-
-  /** `fakeClock`: the page's timers run on Playwright's clock, so a test can jump over idle minutes. */
-  async function open(station: AppStation, fakeClock = false): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    pages.push(page);
-    if (fakeClock) await page.clock.install();
-    await page.goto(station.ui.url);
-    return page;
-  }
-
-  async function signIn(page: Page, user: string) {
-    await page.getByLabel('User name').fill(user);
-    await page.getByLabel('Password', { exact: true }).fill(passwordOf(user));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('combobox', { name: /Find a patient/ }).waitFor();
-  }
-
-  async function station(name: string, kind: string) {
-    const s = await startAppStation(server, { name, kind });
-    stations.push(s);
-    await s.host.core?.drain();
-    return s;
-  }
-
-  async function register(page: Page, p: { first: string; last: string; born: string; phone?: string }) {
-    await page.getByRole('button', { name: 'Register a patient' }).click();
-    await page.getByLabel('First name').fill(p.first);
-    await page.getByLabel('Last name').fill(p.last);
-    await page.getByLabel('Date of birth').fill(p.born);
-    if (p.phone) await page.getByLabel('Phone', { exact: true }).fill(p.phone);
-    await page.getByRole('button', { name: /^Register/ }).click();
-    await page.getByRole('heading', { name: `${p.first} ${p.last}`, exact: true }).waitFor();
-  }
+  const { open, station } = app;
 
   /** Who created the patient in Postgres (null: not uploaded yet). */
   async function createdBy(lastName: string): Promise<string | null> {
-    const [row] = await server.database.query<{ created_by: string }>(
+    const [row] = await app.server.database.query<{ created_by: string }>(
       'SELECT created_by FROM patients WHERE last_name = $1',
       [lastName],
     );
@@ -98,7 +38,7 @@ describe('sessions at a shared workstation, in Chromium', { timeout: 180_000 }, 
 
     await signIn(page, 'nurse.ida');
     ward.proxy.cut();
-    await register(page, { first: 'Awa', last: 'Switchcase', born: '1984-04-04', phone: '7044044' });
+    await registerAndOpen(page, { first: 'Awa', last: 'Switchcase', born: '1984-04-04', phone: '7044044' });
     expect(await page.getByText('not yet synced').count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Lock', exact: true }).click();
 
@@ -131,7 +71,7 @@ describe('sessions at a shared workstation, in Chromium', { timeout: 180_000 }, 
     expect(await createdBy('Switchcase')).toBeNull();
 
     // Ben writes too, then the network comes back.
-    await register(page, { first: 'Omar', last: 'Benswrite', born: '1975-05-05' });
+    await registerAndOpen(page, { first: 'Omar', last: 'Benswrite', born: '1975-05-05' });
     ward.proxy.pass();
     await expect.poll(() => createdBy('Switchcase'), { timeout: 30_000 }).toBe(ids['nurse.ida']);
     await expect.poll(() => createdBy('Benswrite'), { timeout: 30_000 }).toBe(ids['nurse.ben']);
@@ -139,9 +79,9 @@ describe('sessions at a shared workstation, in Chromium', { timeout: 180_000 }, 
   });
 
   it('two-factor sign-in asks for the code after the password, refuses a wrong one at the field, takes the right one', async () => {
-    const access = await server.login('dr.otp', passwordOf('dr.otp'));
+    const access = await app.server.login('dr.otp', passwordOf('dr.otp'));
     const call = async (path: string, body: unknown) => {
-      const res = await fetch(`${server.url}${path}`, {
+      const res = await fetch(`${app.server.url}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${access}` },
         body: JSON.stringify(body),
@@ -268,7 +208,7 @@ describe('sessions at a shared workstation, in Chromium', { timeout: 180_000 }, 
 
   // Last: it shortens the hospital's idle setting, which every PC of this server then follows.
   it("locks the screen after the hospital's idle minutes, hides the chart, and the same user unlocks back to it", async () => {
-    await server.database.query(
+    await app.server.database.query(
       `INSERT INTO system_settings (key, value, category, is_public) VALUES ('security.session_minutes', '2', 'security', true)`,
     );
     const ward = await station('Idle ward PC', 'reception');
@@ -280,7 +220,12 @@ describe('sessions at a shared workstation, in Chromium', { timeout: 180_000 }, 
 
     const page = await open(ward, true);
     await signIn(page, 'nurse.ida');
-    await register(page, { first: 'Mariama', last: 'Idlechart', born: '1990-09-09', phone: '7099099' });
+    await registerAndOpen(page, {
+      first: 'Mariama',
+      last: 'Idlechart',
+      born: '1990-09-09',
+      phone: '7099099',
+    });
     const chart = page.getByRole('heading', { name: 'Mariama Idlechart', exact: true });
     const mrn =
       (

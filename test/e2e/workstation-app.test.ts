@@ -5,78 +5,22 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type AppStation, startAppStation } from '../support/app-station.ts';
-import { expectAccessible, launchChromium, screenshot } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { appInChromium, passwordOf, register, signIn } from '../support/app-e2e.ts';
+import { startAppStation } from '../support/app-station.ts';
+import { expectAccessible, screenshot } from '../support/browser.ts';
 import { fillDisk, mountTmpfs } from '../support/disk.ts';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
-
-const passwordOf = (user: string) => (user === 'admin' ? ADMIN_PASSWORD : `password-${user}`);
 
 describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  const stations: AppStation[] = [];
-  const pages: Page[] = [];
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+  const app = appInChromium(async (server) => {
     await server.createUser('rec1', 'receptionist');
     await server.createUser('rec2', 'receptionist');
-  }, 120_000);
-  afterAll(async () => {
-    for (const p of pages)
-      await p
-        .context()
-        .close()
-        .catch(() => {});
-    await browser?.close();
-    for (const s of stations) await s.close();
-    await server?.close();
   });
-
-  // What each page showed when a scenario failed, to see why.
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    for (const [i, p] of pages.entries())
-      if (!p.isClosed()) await screenshot(p, `failed-${ctx.task.name.slice(0, 30)}-${i}`);
-  });
-
-  async function open(station: AppStation): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    pages.push(page);
-    await page.goto(station.ui.url);
-    return page;
-  }
-
-  async function signIn(page: Page, user: string) {
-    await page.getByLabel('User name').fill(user);
-    await page.getByLabel('Password', { exact: true }).fill(passwordOf(user));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('combobox', { name: /Find a patient/ }).waitFor();
-  }
-
-  async function station(name: string, kind: string) {
-    const s = await startAppStation(server, { name, kind });
-    stations.push(s);
-    await s.host.core?.drain();
-    return s;
-  }
-
-  async function register(page: Page, p: { first: string; last: string; born: string; phone?: string }) {
-    await page.getByRole('button', { name: 'Register a patient' }).click();
-    await page.getByLabel('First name').fill(p.first);
-    await page.getByLabel('Last name').fill(p.last);
-    await page.getByLabel('Date of birth').fill(p.born);
-    if (p.phone) await page.getByLabel('Phone', { exact: true }).fill(p.phone);
-    await page.getByRole('button', { name: /^Register/ }).click();
-  }
+  const { open, station } = app;
 
   it('first run: a new PC is enrolled from its setup screen, then asks for a sign-in', async () => {
-    const fresh = await startAppStation(server, { name: 'New PC', kind: 'reception', enrol: false });
-    stations.push(fresh);
+    const fresh = await startAppStation(app.server, { name: 'New PC', kind: 'reception', enrol: false });
+    app.stations.push(fresh);
     const page = await open(fresh);
     await page.getByRole('heading', { name: 'Set up this workstation', exact: true }).waitFor();
     await expectAccessible(page, 'enrolment');
@@ -94,8 +38,12 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
   });
 
   it('a PC without a secret store opens its data with a passphrase chosen at first start', async () => {
-    const locked = await startAppStation(server, { name: 'No keyring', kind: 'reception', passphrase: true });
-    stations.push(locked);
+    const locked = await startAppStation(app.server, {
+      name: 'No keyring',
+      kind: 'reception',
+      passphrase: true,
+    });
+    app.stations.push(locked);
     const page = await open(locked);
     await page.getByRole('heading', { name: "Choose this PC's passphrase", exact: true }).waitFor();
     await expectAccessible(page, 'passphrase');
@@ -272,7 +220,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
   });
 
   it('a write refused by the server reaches its author with the reason, who discards it with a note', async () => {
-    await server.createUser('doc1', 'doctor');
+    await app.server.createUser('doc1', 'doctor');
     const clinic = await station('Clinic 1', 'reception');
     const page = await open(clinic);
     await signIn(page, 'doc1');
@@ -283,7 +231,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await register(page, { first: 'Refused', last: 'Writeperson', born: '1970-03-03' });
     await page.getByRole('heading', { name: 'Refused Writeperson', exact: true }).waitFor();
     // Demoted while the registration waits in the outbox.
-    await server.database.query(
+    await app.server.database.query(
       `UPDATE users SET role_id = (SELECT id FROM roles WHERE name = 'lab_technician') WHERE username = 'doc1'`,
     );
     clinic.proxy.pass();
@@ -312,7 +260,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
   });
 
   it('a refused field is named next to its box; its author corrects it and the server takes it', async () => {
-    await server.createUser('doc2', 'doctor');
+    await app.server.createUser('doc2', 'doctor');
     const records = await station('Records PC', 'admin');
     const page = await open(records);
     await signIn(page, 'doc2');
@@ -328,7 +276,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: /^Register/ }).click();
     await page.getByRole('heading', { name: 'Fatou Bloodgroup', exact: true }).waitFor();
     // Made a receptionist while the registration waits: a receptionist sets no blood group.
-    await server.database.query(
+    await app.server.database.query(
       `UPDATE users SET role_id = (SELECT id FROM roles WHERE name = 'receptionist') WHERE username = 'doc2'`,
     );
     records.proxy.pass();
@@ -355,7 +303,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await expect
       .poll(
         async () =>
-          await server.database.query(`SELECT blood_group FROM patients WHERE last_name = 'Bloodgroup'`),
+          await app.server.database.query(`SELECT blood_group FROM patients WHERE last_name = 'Bloodgroup'`),
         { timeout: 15_000 },
       )
       .toEqual([{ blood_group: null }]);
@@ -365,12 +313,12 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     const disk = mountTmpfs('24m');
     const filler = join(disk.dir, 'filler');
     try {
-      const s = await startAppStation(server, {
+      const s = await startAppStation(app.server, {
         name: 'Desk with a small disk',
         kind: 'reception',
         dir: join(disk.dir, 'data'),
       });
-      stations.push(s);
+      app.stations.push(s);
       await s.host.core?.drain();
       const page = await open(s);
       await signIn(page, 'rec1');
@@ -421,7 +369,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await screenshot(page, 'offline-sign-in');
     ward.proxy.pass();
 
-    await server.admin('POST', `/api/workstations/${ward.id}/revoke`);
+    await app.server.admin('POST', `/api/workstations/${ward.id}/revoke`);
     await expect
       .poll(() => page.getByTestId('sync-state').textContent(), { timeout: 20_000 })
       .toMatch(/revoked/);
@@ -435,8 +383,8 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
   });
 
   it('a user whose password an admin reset chooses their own as they sign in', async () => {
-    const id = await server.createUser('rec3', 'receptionist');
-    await server.admin('PATCH', `/api/users/${id}`, { password: 'given by the admin 42' });
+    const id = await app.server.createUser('rec3', 'receptionist');
+    await app.server.admin('PATCH', `/api/users/${id}`, { password: 'given by the admin 42' });
     const desk = await station('Desk 7', 'reception');
     const page = await open(desk);
     await page.getByLabel('User name').fill('rec3');
@@ -476,7 +424,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await expect.poll(() => page.getByRole('table', { name: 'Users' }).textContent()).toContain('clerk9');
     await screenshot(page, 'admin-users');
     await expectAccessible(page, 'users');
-    expect(await server.login('clerk9', 'clerk9-first-password')).toBeTruthy();
+    expect(await app.server.login('clerk9', 'clerk9-first-password')).toBeTruthy();
 
     await page.getByRole('button', { name: 'Workstations', exact: true }).click();
     await page.getByLabel('Name').fill('Front desk 9');
@@ -486,8 +434,8 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await screenshot(page, 'admin-workstations');
     await expectAccessible(page, 'workstations');
     // The code enrols a brand-new PC from its set-up screen, and the new user signs in there.
-    const fresh = await startAppStation(server, { name: 'unused', kind: 'reception', enrol: false });
-    stations.push(fresh);
+    const fresh = await startAppStation(app.server, { name: 'unused', kind: 'reception', enrol: false });
+    app.stations.push(fresh);
     const newPc = await open(fresh);
     await newPc.getByLabel('Sync server address').fill(fresh.serverUrl);
     await newPc.getByLabel('Enrolment code').fill(code);
@@ -506,7 +454,7 @@ describe('the workstation app in Chromium', { timeout: 120_000 }, () => {
     await row.getByRole('button', { name: 'Save' }).click();
     // The list reloads once the server has the change (it also re-scopes that PC's shapes: give it time).
     await expect.poll(() => row.getByRole('cell').nth(2).textContent(), { timeout: 15_000 }).toBe('lab');
-    const [rescoped] = await server.database.query<{ kind: string }>(
+    const [rescoped] = await app.server.database.query<{ kind: string }>(
       `SELECT kind FROM workstations WHERE name = 'Front desk 9'`,
     );
     expect(rescoped?.kind).toBe('lab');
