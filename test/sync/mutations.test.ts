@@ -26,11 +26,15 @@ describe('POST /api/sync/mutations', () => {
   let deskA: Station;
   let deskB: Station;
 
-  const post = async (ws: Station, mutations: Mutation[], schema_version = SYNC_SCHEMA_VERSION) => {
+  const post = async (
+    ws: Station,
+    mutations: Mutation[],
+    { schema_version = SYNC_SCHEMA_VERSION, after }: { schema_version?: number; after?: string } = {},
+  ) => {
     const res = await fetch(`${server.url}/api/sync/mutations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ws.token}` },
-      body: JSON.stringify({ schema_version, grants: ws.grants, mutations }),
+      body: JSON.stringify({ schema_version, grants: ws.grants, mutations, ...(after ? { after } : {}) }),
     });
     return {
       status: res.status,
@@ -124,17 +128,6 @@ describe('POST /api/sync/mutations', () => {
   });
 
   it('applies a pipelined batch only after the batch before it, whichever arrives first', async () => {
-    const postAfter = (mutations: Mutation[], after?: string) =>
-      fetch(`${server.url}/api/sync/mutations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${deskA.token}` },
-        body: JSON.stringify({
-          schema_version: SYNC_SCHEMA_VERSION,
-          grants: deskA.grants,
-          mutations,
-          ...(after ? { after } : {}),
-        }),
-      });
     // The first batch registers a patient; the second, sent right behind it on another connection,
     // changes that patient. The second arrives first.
     const first = insertPatient(receptionist, 'P-PIPE-1');
@@ -147,14 +140,12 @@ describe('POST /api/sync/mutations', () => {
       Date.now() + 1,
       'a',
     );
-    const secondAnswer = postAfter([second], first.id);
+    const secondAnswer = post(deskA, [second], { after: first.id });
     await new Promise((r) => setTimeout(r, 150));
-    const firstAnswer = await postAfter([first]);
-    expect(firstAnswer.status).toBe(200);
+    expect((await post(deskA, [first])).status).toBe(200);
     const answered = await secondAnswer;
     expect(answered.status).toBe(200);
-    const results = ((await answered.json()) as { results: { outcome: string }[] }).results;
-    expect(results.map((r) => r.outcome)).toEqual(['applied']);
+    expect(answered.body.results.map((r) => r.outcome)).toEqual(['applied']);
     expect(await row('patients', first.row_id)).toMatchObject({ phone: '+220 7000001', version: 2 });
     // In the log, the insert comes before the update.
     const log = await server.database.query<{ operation: string }>(
@@ -167,18 +158,9 @@ describe('POST /api/sync/mutations', () => {
   it('answers 409 out_of_order, applying nothing, when the batch before never arrives', async () => {
     const lost = uuidv7();
     const orphan = insertPatient(receptionist, 'P-PIPE-2');
-    const res = await fetch(`${server.url}/api/sync/mutations`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${deskA.token}` },
-      body: JSON.stringify({
-        schema_version: SYNC_SCHEMA_VERSION,
-        grants: deskA.grants,
-        mutations: [orphan],
-        after: lost,
-      }),
-    });
+    const res = await post(deskA, [orphan], { after: lost });
     expect(res.status).toBe(409);
-    expect(((await res.json()) as { error: string }).error).toBe('out_of_order');
+    expect(res.body.error).toBe('out_of_order');
     expect(await row('patients', orphan.row_id)).toBeUndefined();
   }, 15_000);
 
@@ -451,7 +433,9 @@ describe('POST /api/sync/mutations', () => {
     const body = (await res.json()) as { issues: { field: string; rule: string }[] };
     expect(body.issues.map((i) => i.field)).toEqual(expect.arrayContaining(['mutations.0.id', 'extra']));
 
-    const stale = await post(deskA, [insertPatient(receptionist, 'P-A-0500')], SYNC_SCHEMA_VERSION + 1);
+    const stale = await post(deskA, [insertPatient(receptionist, 'P-A-0500')], {
+      schema_version: SYNC_SCHEMA_VERSION + 1,
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.error).toBe('schema_version');
     expect(await server.database.query(`SELECT 1 FROM patients WHERE mrn = 'P-A-0500'`)).toHaveLength(0);
