@@ -157,6 +157,16 @@ export const field_clocks = serverTable(
   { uniques: [['table_name', 'row_id', 'field']] },
 );
 
+/**
+ * The chunk boundaries of snapshots being paged through, by shape handle, so that any server
+ * instance behind a load balancer serves a snapshot's next chunk. Dropped at the last chunk, or
+ * after 30 minutes (the client then starts its snapshot again).
+ */
+export const snapshot_plans = serverTable('snapshot_plans', {
+  handle: c.text().notNull().unique(),
+  boundaries: c.json<string[]>().notNull(),
+});
+
 /** Small key/value state of the sync engine (log epoch, compaction floor). */
 export const sync_counters = serverTable('sync_counters', {
   key: c.text().notNull().unique(),

@@ -15,6 +15,8 @@ export const ADMIN_PASSWORD = 'admin-password-for-tests';
 
 export interface TestServer {
   url: string;
+  /** The Postgres database it serves (null: the embedded one), for a second instance on it. */
+  databaseUrl: string | null;
   database: Database;
   app: FastifyInstance;
   /** Sends a JSON request as the admin; throws on a non-2xx answer. */
@@ -102,6 +104,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   };
   return {
     url,
+    databaseUrl: options.embedded ? null : (dbUrl ?? null),
     database,
     app,
     login,

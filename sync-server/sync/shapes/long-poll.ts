@@ -7,6 +7,7 @@
 import type { Database } from '../../platform/database.ts';
 import { CHANGE_CHANNEL } from '../../platform/triggers.ts';
 import { currentSeq, type LogPosition, logPosition } from '../change-log.ts';
+import { forgetWorkstationTokens } from '../workstations/device-auth.ts';
 
 /** Why a held request woke. */
 export type Wake = 'change' | 'everything' | 'timeout';
@@ -54,7 +55,12 @@ export class LongPoll {
   }
 
   private onNotify(table: string) {
-    if (table === '*') this.position = null;
+    if (table === '*') {
+      this.position = null;
+      // A workstation revoked or re-scoped, perhaps through another server instance: its cached
+      // token must not outlive the change here either.
+      forgetWorkstationTokens();
+    }
     void this.refreshHead().then(() => this.wake(table));
   }
 

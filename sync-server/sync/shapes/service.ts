@@ -65,7 +65,9 @@ export class ShapeService {
       handle.epoch !== pos.epoch ||
       offset.seq < pos.floor ||
       offset.seq < handle.snapshotSeq ||
-      (typeof offset.part === 'number' && offset.part > 0 && !this.snapshots.has(req.handle as string));
+      (typeof offset.part === 'number' &&
+        offset.part > 0 &&
+        (await this.snapshots.boundaries(req.handle as string)) === null);
     if (stale) return mustRefetch(scope, pos.epoch);
 
     const schema = JSON.stringify(electricSchema(table));
@@ -125,7 +127,7 @@ export class ShapeService {
   ): Promise<ShapeAnswer> {
     const first = await this.snapshots.begin(ws, table, rule);
     const handle = newHandle(scope, epoch, first.seq);
-    if (!first.last) this.snapshots.keep(handle, first.boundaries);
+    if (!first.last) await this.snapshots.keep(handle, first.boundaries);
     return snapshotAnswer(
       handle,
       first.seq,

@@ -1,7 +1,8 @@
 /**
  * Snapshots: a shape's rows read from the table itself at one log position S, in chunks. The chunk
  * boundaries are fixed when the snapshot starts, so the client can page through a big table while
- * it changes, and then follow the log from S.
+ * it changes, and then follow the log from S. They are kept in Postgres (`snapshot_plans`), so any
+ * server instance serves the next chunk.
  */
 import { quoteIdent } from '../../../db/primitives/index.ts';
 import type { AnyTableModel } from '../../../db/schema/dsl.ts';
@@ -20,14 +21,23 @@ interface SnapshotPlan {
 }
 
 export class SnapshotPlanner {
-  /** The chunk boundaries of snapshots being paged through, by handle (on this server only). */
+  /**
+   * Plans this instance made or read, in front of `snapshot_plans` (where every instance finds
+   * them: a load balancer may send a snapshot's next chunk to any).
+   */
   private readonly plans = new Map<string, SnapshotPlan>();
 
   constructor(private readonly database: Database) {}
 
-  /** Whether the later chunks of `handle`'s snapshot can still be served. */
-  has(handle: string): boolean {
-    return this.plans.has(handle);
+  /** The chunk boundaries of `handle`'s snapshot, or null when no instance holds them any more. */
+  async boundaries(handle: string): Promise<string[] | null> {
+    const mine = this.plans.get(handle);
+    if (mine) return mine.boundaries;
+    const [row] = await this.database.query<{ boundaries: string[] }>(
+      `SELECT boundaries FROM snapshot_plans WHERE handle = $1 AND created_at > now() - make_interval(secs => $2)`,
+      [handle, PLAN_TTL_MS / 1000],
+    );
+    return row?.boundaries ?? null;
   }
 
   /**
@@ -61,10 +71,15 @@ export class SnapshotPlanner {
   }
 
   /** Keeps the boundaries of a snapshot with more chunks to come, under its handle. */
-  keep(handle: string, boundaries: string[]): void {
+  async keep(handle: string, boundaries: string[]): Promise<void> {
     const cutoff = Date.now() - PLAN_TTL_MS;
     for (const [h, p] of this.plans) if (p.createdAt < cutoff) this.plans.delete(h);
     this.plans.set(handle, { boundaries, createdAt: Date.now() });
+    await this.database.query(
+      `WITH gone AS (DELETE FROM snapshot_plans WHERE created_at < now() - make_interval(secs => $3))
+       INSERT INTO snapshot_plans (handle, boundaries) VALUES ($1, $2::jsonb) ON CONFLICT (handle) DO NOTHING`,
+      [handle, JSON.stringify(boundaries), PLAN_TTL_MS / 1000],
+    );
   }
 
   /** Chunk `part` (1-based after the first) of `handle`'s snapshot; `last` ends the snapshot. */
@@ -75,12 +90,15 @@ export class SnapshotPlanner {
     rule: ScopeRule,
     part: number,
   ): Promise<{ rows: string[]; last: boolean }> {
-    const plan = this.plans.get(handle) as SnapshotPlan;
-    const lo = plan.boundaries[part - 1] ?? null;
-    const hi = plan.boundaries[part] ?? null;
+    const boundaries = (await this.boundaries(handle)) ?? [];
+    const lo = boundaries[part - 1] ?? null;
+    const hi = boundaries[part] ?? null;
     const rows = await this.database.transaction((q) => chunkRows(q, ws, table, rule, lo, hi));
     const last = hi === null;
-    if (last) this.plans.delete(handle);
+    if (last) {
+      this.plans.delete(handle);
+      await this.database.query('DELETE FROM snapshot_plans WHERE handle = $1', [handle]);
+    }
     return { rows, last };
   }
 }
