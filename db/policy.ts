@@ -262,6 +262,7 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = {
   change_log:                 ['r',                   '',                    '',                    '',                     '',                     ''],
   field_clocks:               ['r',                   '',                    '',                    '',                     '',                     ''],
   sync_counters:              ['r',                   '',                    '',                    '',                     '',                     ''],
+  snapshot_plans:             ['r',                   '',                    '',                    '',                     '',                     ''],
 };
 
 /**
