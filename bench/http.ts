@@ -42,19 +42,19 @@ export class BenchClient {
   }
 
   /** Registers a workstation; returns its one-time enrolment code. */
-  async createWorkstation(name: string, kind: string): Promise<string> {
+  async createWorkstation(name: string, kind: string, wardId?: string): Promise<string> {
     const ws = await this.request<{ id: string; enrollment_code: string }>(
       'POST',
       '/api/workstations',
       await this.admin(),
-      { name, kind },
+      { name, kind, ...(wardId ? { ward_id: wardId } : {}) },
     );
     return ws.enrollment_code;
   }
 
   /** Registers and enrols a workstation; returns its device token. */
-  async enrol(name: string, kind: string): Promise<{ token: string }> {
-    const code = await this.createWorkstation(name, kind);
+  async enrol(name: string, kind: string, wardId?: string): Promise<{ token: string }> {
+    const code = await this.createWorkstation(name, kind, wardId);
     return this.request<{ token: string }>('POST', '/api/workstations/enroll', null, { code });
   }
 

@@ -39,6 +39,7 @@ import { benchAppUi } from './app-ui.ts';
 import { type BacklogResult, benchBacklog } from './backlog.ts';
 import { BenchClient } from './http.ts';
 import { compareWithRaw, type InitialSyncResult } from './initial-sync.ts';
+import { benchLivePcs } from './live-pcs.ts';
 import { benchMutations, type MutationsResult } from './mutations.ts';
 import { type ProfileSummary, summarizeProfile } from './profile.ts';
 import { benchPropagation, type PropagationResult } from './propagation.ts';
@@ -57,7 +58,8 @@ const { values } = parseArgs({
     batches: { type: 'string', default: '25' },
     queries: { type: 'string', default: '200' },
     backlog: { type: 'string', default: '2000' },
-    only: { type: 'string', default: 'a,b,c,d,e,f,g,h,i' },
+    clients: { type: 'string', default: '250,500,1000' },
+    only: { type: 'string', default: 'a,b,c,d,e,f,g,h,i,j' },
     'timeout-a': { type: 'string', default: '3600' },
     profile: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -66,7 +68,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'usage: npm run bench -- [--patients N] [--workstations N] [--writes N] [--b-patients N] [--batch-size N] [--batches N] [--queries N] [--backlog N] [--only a,b,c,d,e,f,g,h,i] [--timeout-a SECONDS] [--profile] [--verbose]\n',
+    'usage: npm run bench -- [--patients N] [--workstations N] [--writes N] [--b-patients N] [--batch-size N] [--batches N] [--queries N] [--backlog N] [--clients N,N,…] [--only a,b,c,d,e,f,g,h,i,j] [--timeout-a SECONDS] [--profile] [--verbose]\n',
   );
   process.exit(0);
 }
@@ -84,6 +86,14 @@ const opts = {
   batches: int('batches'),
   queries: int('queries'),
   backlog: int('backlog'),
+  clients: String(values.clients)
+    .split(',')
+    .map((c) => {
+      const n = Number(c);
+      if (!Number.isInteger(n) || n <= 0)
+        throw new Error('--clients must be positive integers, comma-separated');
+      return n;
+    }),
   timeoutA: int('timeout-a') * 1000,
   only: new Set(String(values.only).split(',')),
   profile: values.profile === true,
@@ -372,6 +382,46 @@ async function partADE() {
   }
 }
 
+/** (j) Live PCs per server process, on a database of its own (only what the clients download). */
+async function partJ() {
+  const db = await createTestDatabase('hms_bench_j');
+  cleanups.push(db.drop);
+  try {
+    await withServer(db.url, 'j', { profile: false }, async (server) => {
+      log(`(j) live shape clients per server process: ${opts.clients.join(', ')}…`);
+      const j = await benchLivePcs({
+        client: new BenchClient(server.url),
+        dbUrl: db.url,
+        serverPid: server.child.pid as number,
+        counts: opts.clients,
+        writes: 10,
+        log,
+      });
+      report.livePcs = j;
+      for (const st of j.steps)
+        lines.push({
+          figure: `(j) ${fmt(st.clients)} live PCs on one server process (${fmt(st.watching)} see the write), write → seen, p99`,
+          value: `${fmt(st.latency.p99)} ms`,
+          baseline: `p50 ${fmt(st.latency.p50)} ms; ${st.missing} missing; server ${fmt(st.serverRssMb)} MB, ${fmt(st.serverCpuPct)} % CPU`,
+          ratio: '',
+          bar: 'info',
+          pass: null,
+        });
+      lines.push({
+        figure: '(j) largest number of live PCs seeing a write within 1 s (p99)',
+        value: fmt(j.largestWithin1s),
+        baseline: `tried ${opts.clients.join(', ')}`,
+        ratio: '',
+        bar: '≥ 1,000',
+        pass: j.largestWithin1s >= 1_000,
+      });
+    });
+  } finally {
+    await db.drop();
+    cleanups.pop();
+  }
+}
+
 async function partBC() {
   const db = await createTestDatabase('hms_bench_b');
   cleanups.push(db.drop);
@@ -541,6 +591,7 @@ try {
   // (its major GC pauses land on the latency tail).
   if (['b', 'c', 'h', 'i'].some((p) => opts.only.has(p))) await partBC();
   if (['a', 'd', 'e', 'f', 'g'].some((p) => opts.only.has(p))) await partADE();
+  if (opts.only.has('j')) await partJ();
 } catch (e) {
   failed = true;
   log(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

@@ -75,6 +75,21 @@ describe('admin operations through the core', () => {
     expect(logins.map((l) => l.status)).toContain('success');
   });
 
+  it('registers hundreds of PCs at once, each with its own generated code (a code drawn twice is drawn again)', async () => {
+    // Codes are the kind's letter and three hex digits: 300 registrations racing each other draw
+    // the same free code now and then, and both inserts would otherwise reach the unique index.
+    const made = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        server.createWorkstation({ name: `Bulk desk ${i}`, kind: 'reception' }),
+      ),
+    );
+    expect(made).toHaveLength(300);
+    const codes = await server.database.query<{ n: number; distinct: number }>(
+      `SELECT count(*)::int AS n, count(DISTINCT code)::int AS distinct FROM workstations WHERE name LIKE 'Bulk desk %'`,
+    );
+    expect(codes).toEqual([{ n: 300, distinct: 300 }]);
+  });
+
   it('refuses a non-admin, and says so when the server is out of reach or the sign-in was offline', async () => {
     const desk = await pool.station({ name: 'Desk', kind: 'reception', user: 'rec1' });
     const refused = await desk.ws.api.admin.users({});

@@ -92,39 +92,49 @@ export const workstationAdminRoutes: FastifyPluginAsync = async (app) => {
           issues: [{ field: 'ward_id', rule: 'exists', message: 'no such ward' }],
         });
     }
-    const code = body.code ?? (await uniqueCode(db, body.kind));
     const enrolment = newEnrolment(now());
-    const row = await db.transaction(async (tx) => {
-      const [created] = await tx
-        .insert(s.workstations)
-        .values({
-          name: body.name,
-          kind: body.kind,
-          ward_id: body.ward_id ?? null,
-          code,
-          enrollment_code_hash: enrolment.codeHash,
-          enrollment_expires_at: enrolment.expiresAt,
-          created_by: admin.id,
-        })
-        .returning()
-        .catch((err: unknown) => {
-          if (String((err as { cause?: unknown }).cause ?? err).includes('workstations_code_key')) {
-            throw new HttpError(409, 'code_taken', `workstation code ${code} is already in use`);
-          }
-          throw err;
+    const register = (code: string) =>
+      db.transaction(async (tx) => {
+        const [created] = await tx
+          .insert(s.workstations)
+          .values({
+            name: body.name,
+            kind: body.kind,
+            ward_id: body.ward_id ?? null,
+            code,
+            enrollment_code_hash: enrolment.codeHash,
+            enrollment_expires_at: enrolment.expiresAt,
+            created_by: admin.id,
+          })
+          .returning()
+          .catch((err: unknown) => {
+            if (String((err as { cause?: unknown }).cause ?? err).includes('workstations_code_key')) {
+              throw new HttpError(409, 'code_taken', `workstation code ${code} is already in use`);
+            }
+            throw err;
+          });
+        if (!created) throw new Error('insert returned nothing');
+        await appendAudit(tx, {
+          action: 'admin',
+          object_type: 'workstations',
+          object_id: created.id,
+          user_id: admin.id,
+          description: 'workstation registered',
+          details: { kind: body.kind, ward_id: body.ward_id ?? null, code },
+          ip_address: clientInfo(request).ip,
         });
-      if (!created) throw new Error('insert returned nothing');
-      await appendAudit(tx, {
-        action: 'admin',
-        object_type: 'workstations',
-        object_id: created.id,
-        user_id: admin.id,
-        description: 'workstation registered',
-        details: { kind: body.kind, ward_id: body.ward_id ?? null, code },
-        ip_address: clientInfo(request).ip,
+        return created;
       });
-      return created;
-    });
+    // A generated code another registration took a moment ago (two admins at once, or a script
+    // registering hundreds) is drawn again; a code the admin chose is theirs to change.
+    let row: Awaited<ReturnType<typeof register>> | undefined;
+    for (let attempt = 1; !row; attempt++) {
+      try {
+        row = await register(body.code ?? (await uniqueCode(db, body.kind)));
+      } catch (e) {
+        if (body.code || attempt >= 5 || !(e instanceof HttpError && e.code === 'code_taken')) throw e;
+      }
+    }
     return reply.code(201).send({
       ...publicWorkstation(row),
       enrollment_code: enrolment.code,
