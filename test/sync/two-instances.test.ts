@@ -2,24 +2,25 @@
  * Two sync server instances on one Postgres, behind a load balancer that sends each request to the
  * next instance in turn (here: a fetch that alternates between them, so every chunk of a snapshot,
  * every live poll and every upload changes instance). A new PC downloads 25,000 patients chunk by
- * chunk across both without being sent back to start its snapshot again, and two PCs upload through
- * both and see each other's writes exactly once. (Both instances run in this process: they share
- * the device-token cache, so its invalidation across processes, by the `*` notification, is not
- * tested here.)
+ * chunk across both without being sent back to start its snapshot again, two PCs upload through
+ * both and see each other's writes exactly once, and a PC revoked through one instance is refused by
+ * the other at once, not when that instance's token cache would have let go of it. Instance a runs
+ * in this process, instance b in its own (`npm run server`'s entry, the same keys).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkstation, type Workstation } from '../../main/core/workstation.ts';
+import { type Child, freePort, spawnTs } from '../support/child.ts';
 import { eventually } from '../support/eventually.ts';
 import { unwrap } from '../support/result.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
 import { inspect } from '../support/stations.ts';
 
 describe('two server instances behind a round-robin balancer', () => {
   let a: TestServer;
-  let b: TestServer;
+  let b: { url: string; proc: Child };
   const dirs: string[] = [];
   const stations: Workstation[] = [];
   const dirOf = new Map<Workstation, string>();
@@ -28,7 +29,19 @@ describe('two server instances behind a round-robin balancer', () => {
 
   beforeAll(async () => {
     a = await startTestServer();
-    b = await startTestServer({ url: a.databaseUrl as string });
+    const port = await freePort();
+    const proc = spawnTs('sync-server/cli.ts', [], {
+      DATABASE_URL: a.databaseUrl as string,
+      PORT: String(port),
+      HMS_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      // The keys of instance a (the test config's folder for this process): a token signed by one
+      // instance is checked by the other.
+      HMS_KEY_DIR: join(tmpdir(), `hms-test-keys-${process.pid}`),
+      HMS_LOG_LEVEL: 'silent',
+      HMS_AUTH_RATE_PER_MINUTE: '100000',
+    });
+    await proc.waitFor(/listening on/, 60_000);
+    b = { url: `http://127.0.0.1:${port}`, proc };
     await a.createUser('rec1', 'receptionist');
     await a.createUser('rec2', 'receptionist');
     await a.database.query(
@@ -41,7 +54,7 @@ describe('two server instances behind a round-robin balancer', () => {
   afterAll(async () => {
     for (const ws of stations) await ws.stop().catch(() => {});
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
-    await b?.stop();
+    await b?.proc.stop();
     await a?.close();
   });
 
@@ -141,4 +154,21 @@ describe('two server instances behind a round-robin balancer', () => {
     expect(served.a.live).toBeGreaterThan(0);
     expect(served.b.live).toBeGreaterThan(0);
   }, 180_000);
+
+  it('refuses a PC revoked through one instance on the other at once', async () => {
+    const { id, token } = await a.enrol({ name: 'Desk to revoke', kind: 'reception' });
+    const scope = (url: string) =>
+      fetch(`${url}/api/sync/scope`, { headers: { authorization: `Bearer ${token}` } });
+    // Both instances have seen the token, and cache it for 5 s.
+    expect((await scope(a.url)).status).toBe(200);
+    expect((await scope(b.url)).status).toBe(200);
+    await a.admin('POST', `/api/workstations/${id}/revoke`);
+    const revokedAt = Date.now();
+    await eventually(
+      async () => (await scope(b.url)).status === 401,
+      'instance b refusing the revoked PC',
+      4_000,
+    );
+    expect(Date.now() - revokedAt).toBeLessThan(4_000);
+  });
 });
