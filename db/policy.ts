@@ -263,6 +263,7 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = {
   field_clocks:               ['r',                   '',                    '',                    '',                     '',                     ''],
   sync_counters:              ['r',                   '',                    '',                    '',                     '',                     ''],
   snapshot_plans:             ['r',                   '',                    '',                    '',                     '',                     ''],
+  update_rings:               ['r',                   '',                    '',                    '',                     '',                     ''],
 };
 
 /**

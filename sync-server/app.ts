@@ -44,6 +44,7 @@ import { mutationRoutes } from './sync/mutations/routes.ts';
 import { shapeRoutes } from './sync/shapes/routes.ts';
 import { workstationAdminRoutes } from './sync/workstations/admin-routes.ts';
 import { deviceRoutes } from './sync/workstations/device-routes.ts';
+import { updateRoutes } from './updates/routes.ts';
 
 /** What every route plugin can reach through `app.hms`. */
 export interface HmsContext {
@@ -172,6 +173,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(shapeRoutes);
   await app.register(mutationRoutes);
   await app.register(reminderRoutes);
+  await app.register(updateRoutes);
 
   const jobs = new Scheduler(database, log.child({ module: 'jobs' }));
   jobs.add(compactionJob({ retentionDays: config.changeLogRetentionDays, now }));

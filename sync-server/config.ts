@@ -58,6 +58,7 @@ const EnvSchema = z.object({
   TWILIO_API_BASE: optionalText.pipe(z.url('must be a URL').optional()),
   HMS_REMINDER_INTERVAL_SECONDS: intFrom(5, 3600).default(30),
   HMS_BACKUP_DIR: optionalText,
+  HMS_RELEASES_DIR: optionalText,
   HMS_BACKUP_KEEP: intFrom(1, 1000).default(7),
   HMS_BACKUP_SCHEDULE: z.string().trim().min(1).default('30 2 * * *'),
 });
@@ -105,6 +106,8 @@ export interface Config {
   reminderIntervalSeconds: number;
   /** Nightly backups: where, how many kept, when (cron). */
   backup: { dir: string; keep: number; schedule: string };
+  /** Desktop releases served to the workstations, one folder per release (`HMS_RELEASES_DIR`). */
+  releasesDir: string;
 }
 
 export class ConfigError extends Error {
@@ -177,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
     },
     reminderIntervalSeconds: e.HMS_REMINDER_INTERVAL_SECONDS,
+    releasesDir: resolve(e.HMS_RELEASES_DIR ?? join(e.HMS_DATA_DIR, 'releases')),
     backup: {
       dir: resolve(e.HMS_BACKUP_DIR ?? join(e.HMS_DATA_DIR, 'backups')),
       keep: e.HMS_BACKUP_KEEP,

@@ -21,9 +21,23 @@ export const workstations = serverTable(
     app_version: c.text(),
     schema_version: c.int(),
     created_by: c.uuid().references('users'),
+    /** The update ring this PC takes its releases from (`update_rings`): a pilot ward first, then all. */
+    update_ring: c.text().notNull().default('general'),
   },
   { checks: { ward_scope: `"kind" <> 'ward' OR "ward_id" IS NOT NULL` } },
 );
+
+/**
+ * Update rings: which release (a folder of the server's releases directory) each ring's PCs are
+ * offered. A release is rolled out by moving the pilot ring, then the others; halted by clearing a
+ * ring (its PCs are offered nothing), rolled back by moving it to the release before.
+ */
+export const update_rings = serverTable('update_rings', {
+  name: c.text().notNull().unique(),
+  /** The release folder offered; null: halted. */
+  release: c.text(),
+  updated_by: c.uuid().references('users'),
+});
 
 /**
  * Proof that a user may author mutations on a workstation, issued at the user's last online login
