@@ -7,6 +7,7 @@ import {
   authorizeWrite,
   can,
   explain,
+  kindHolds,
   POLICY,
   policedTables,
   readableFields,
@@ -371,5 +372,15 @@ describe('field lists, conditions and reasons', () => {
     expect(authorizeWrite('receptionist', 'delete', 'patients', [])).toBe(
       'receptionist may not delete patients',
     );
+  });
+});
+
+describe('what each kind of PC holds', () => {
+  it('holds a field when a role working there may read it, whoever signs in (a doctor at the front desk sends no blood group)', () => {
+    expect(can('doctor', 'create', 'patients', 'blood_group')).toBe(true);
+    expect(kindHolds('reception', 'patients', 'blood_group')).toBe(false);
+    expect(kindHolds('ward', 'patients', 'blood_group')).toBe(true);
+    expect(kindHolds('admin', 'patients', 'blood_group')).toBe(true);
+    expect(kindHolds('reception', 'patients', 'phone')).toBe(true);
   });
 });

@@ -36,6 +36,7 @@
 import type { RoleName } from './schema/accounts.ts';
 import { ROLE_NAMES } from './schema/accounts.ts';
 import type { AnyTableModel } from './schema/dsl.ts';
+import type { WorkstationKind } from './schema/enums.ts';
 import { tableByName, tablesIn } from './schema/index.ts';
 import { immutableColumns, SYSTEM_COLUMNS } from './validation.ts';
 
@@ -376,6 +377,23 @@ export function explain(role: string, action: Action, table: string, field?: str
 export function readableFields(role: string, table: string): readonly string[] {
   const r = resolve(role, table);
   return r && allowsAction(r, 'read') ? readable(r) : [];
+}
+
+/**
+ * The roles whose work a kind of workstation is for: what they may read is what the PC holds, and
+ * the server takes no field from a PC that none of them may read (whoever signs in there).
+ */
+export const KIND_ROLES: Readonly<Record<WorkstationKind, readonly RoleName[]>> = {
+  admin: ROLE_NAMES,
+  ward: ['doctor', 'nurse'],
+  pharmacy: ['pharmacist'],
+  reception: ['receptionist'],
+  lab: ['lab_technician'],
+};
+
+/** Whether a PC of `kind` holds (and so may send) `field` of `table`. */
+export function kindHolds(kind: WorkstationKind, table: string, field: string): boolean {
+  return KIND_ROLES[kind].some((role) => readableFields(role, table).includes(field));
 }
 
 /** Columns `role` may set on create / change on update in `table`; empty when the action is denied. */

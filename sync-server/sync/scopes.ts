@@ -9,8 +9,7 @@
  * transferred), the dependent rows are re-sent — as inserts if they are now in scope, as deletes if
  * they left it. That is how rows move in and out of a filtered shape.
  */
-import { readableFields } from '../../db/policy.ts';
-import { ROLE_NAMES, type RoleName } from '../../db/schema/accounts.ts';
+import { KIND_ROLES, readableFields } from '../../db/policy.ts';
 import type { AnyTableModel } from '../../db/schema/dsl.ts';
 import { tableByName, tablesIn } from '../../db/schema/index.ts';
 import type { WORKSTATION_KINDS } from '../../db/schema/sync.ts';
@@ -206,15 +205,6 @@ const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, ScopeRule>
     tasks: assignedHere,
     alerts: assignedHere,
   },
-};
-
-/** The roles whose work a kind of workstation is for: what they may read is what the PC holds. */
-export const KIND_ROLES: Readonly<Record<WorkstationKind, readonly RoleName[]>> = {
-  admin: ROLE_NAMES,
-  ward: ['doctor', 'nurse'],
-  pharmacy: ['pharmacist'],
-  reception: ['receptionist'],
-  lab: ['lab_technician'],
 };
 
 const readableByKind = new Map<string, ReadonlySet<string>>();

@@ -19,12 +19,18 @@ import {
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
-import { can } from '../../../../db/policy.ts';
-import { BLOOD_GROUPS, GENDERS } from '../../../../db/schema/enums.ts';
+import { can, kindHolds } from '../../../../db/policy.ts';
+import {
+  BLOOD_GROUPS,
+  GENDERS,
+  WORKSTATION_KINDS,
+  type WorkstationKind,
+} from '../../../../db/schema/enums.ts';
 import { appContract, type PatientRecord } from '../../../../main/common/index.ts';
 import { showCallError } from '../../lib/form.ts';
 import { Problem } from '../../lib/Notice.tsx';
 import { useSession } from '../../stores/session.ts';
+import { useStatus } from '../../stores/status.ts';
 import { GENDER_WORDS } from './words.ts';
 
 /** The form's own shape: the register schema without its bookkeeping field. */
@@ -69,8 +75,14 @@ export function PatientForm(props: {
   });
   const { errors, isSubmitting, dirtyFields } = form.formState;
   const role = useSession((s) => s.user?.role ?? '');
-  // The same policy the core and the server apply (db/policy.ts): a receptionist sets no blood group.
-  const may = (field: string) => can(role, props.action, 'patients', field);
+  const kind = useStatus((s) => s.status?.kind ?? null);
+  const pcKind = WORKSTATION_KINDS.find((k) => k === kind) ?? null;
+  // The same policy the core and the server apply (db/policy.ts): a receptionist sets no blood group,
+  // and a front-desk PC sends none whoever signs in there (the server refuses a field its kind of PC
+  // does not hold).
+  const may = (field: string) =>
+    can(role, props.action, 'patients', field) &&
+    (pcKind === null || kindHolds(pcKind as WorkstationKind, 'patients', field));
 
   const submit = form.handleSubmit(
     async (values) => {
