@@ -358,7 +358,7 @@ export class Workstation {
       const tables = this.shapes.tables();
       const askRows =
         this.firstDownloadTotals === null &&
-        (tables.length === 0 || tablesCaughtUp(this.local.sqlite, tables).size < tables.length);
+        this.downloading(tables, tablesCaughtUp(this.local.sqlite, tables));
       const res = await (this.opts.fetch ?? fetch)(
         `${this.server}/api/sync/scope${askRows ? '?rows=1' : ''}`,
         {
@@ -514,9 +514,7 @@ export class Workstation {
     const caughtUp = tablesCaughtUp(this.local.sqlite, tables);
     const done = caughtUp.size;
     const lastSyncAt = lastCaughtUpAt(this.local.sqlite);
-    // The first download is under way while some table has never caught up; with no tables, only
-    // before anything ever arrived (a revoked or stopped PC has no streams but is not downloading).
-    const downloading = tables.length > 0 ? done < tables.length : lastSyncAt === null && !this.revoked;
+    const downloading = this.downloading(tables, caughtUp);
     return {
       workstationId: this.workstationId,
       code: this.settings.get(SETTING.code),
@@ -539,6 +537,16 @@ export class Workstation {
       storage: this.storage.fault,
       lastError: [...this.errors.values()].at(-1) ?? null,
     };
+  }
+
+  /**
+   * Whether the first download is under way: some table has never caught up; with no tables, only
+   * before anything ever arrived (a revoked or stopped PC has no streams but is not downloading).
+   */
+  private downloading(tables: readonly string[], caughtUp: ReadonlySet<string>): boolean {
+    return tables.length > 0
+      ? caughtUp.size < tables.length
+      : lastCaughtUpAt(this.local.sqlite) === null && !this.revoked;
   }
 
   /**

@@ -50,7 +50,7 @@ export const updateRoutes: FastifyPluginAsync = async (app) => {
     const release = row?.release ?? null;
     if (!release) throw new HttpError(404, 'no_release', `ring "${row?.ring ?? '?'}" offers no release`);
     const folder = join(config.releasesDir, release);
-    if (!existsSync(join(folder, file)) || !statSync(join(folder, file)).isFile())
+    if (!statSync(join(folder, file), { throwIfNoEntry: false })?.isFile())
       throw new HttpError(404, 'not_found', 'no such file in this release');
     // A manifest says what to install now: never from a cache (a halted ring must take effect).
     const manifest = file.endsWith('.yml');

@@ -44,6 +44,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** `n` patients straight into Postgres (a big table to download): MRNs `<mrnPrefix>000001`…. */
+export async function insertPatients(server: TestServer, n: number, mrnPrefix: string, lastName: string) {
+  await server.database.query(
+    `INSERT INTO patients (mrn, first_name, last_name, date_of_birth, gender)
+     SELECT $1 || lpad(k::text, 6, '0'), 'Awa', $2 || ' ' || k, '1980-01-01', 'female'
+     FROM generate_series(1, $3::int) k`,
+    [mrnPrefix, lastName, n],
+  );
+}
+
 export interface StartOptions {
   /** Reuse an existing database URL (restart scenarios). */
   url?: string;

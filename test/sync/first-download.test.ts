@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkstationStatus } from '../../main/core/workstation.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { insertPatients, startTestServer, type TestServer } from '../support/server.ts';
 import { eventually, localRows, type Station, startStation } from '../support/stations.ts';
 
 describe('first download progress', () => {
@@ -17,11 +17,7 @@ describe('first download progress', () => {
   beforeAll(async () => {
     server = await startTestServer();
     await server.createUser('rec1', 'receptionist');
-    await server.database.query(
-      `INSERT INTO patients (mrn, first_name, last_name, date_of_birth, gender)
-       SELECT 'P-BULK-' || lpad(n::text, 6, '0'), 'Awa', 'Jallow ' || n, '1980-01-01', 'female'
-       FROM generate_series(1, 25000) n`,
-    );
+    await insertPatients(server, 25_000, 'P-BULK-', 'Jallow');
   }, 60_000);
 
   afterAll(async () => {

@@ -15,7 +15,7 @@ import { startWorkstation, type Workstation } from '../../main/core/workstation.
 import { type Child, freePort, spawnTs } from '../support/child.ts';
 import { eventually } from '../support/eventually.ts';
 import { unwrap } from '../support/result.ts';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
+import { ADMIN_PASSWORD, insertPatients, startTestServer, type TestServer } from '../support/server.ts';
 import { inspect } from '../support/stations.ts';
 
 describe('two server instances behind a round-robin balancer', () => {
@@ -44,11 +44,7 @@ describe('two server instances behind a round-robin balancer', () => {
     b = { url: `http://127.0.0.1:${port}`, proc };
     await a.createUser('rec1', 'receptionist');
     await a.createUser('rec2', 'receptionist');
-    await a.database.query(
-      `INSERT INTO patients (mrn, first_name, last_name, date_of_birth, gender)
-       SELECT 'P-LB-' || lpad(n::text, 6, '0'), 'Awa', 'Balanced ' || n, '1980-01-01', 'female'
-       FROM generate_series(1, 25000) n`,
-    );
+    await insertPatients(a, 25_000, 'P-LB-', 'Balanced');
   }, 60_000);
 
   afterAll(async () => {

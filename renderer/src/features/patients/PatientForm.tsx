@@ -20,12 +20,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
 import { can, kindHolds } from '../../../../db/policy.ts';
-import {
-  BLOOD_GROUPS,
-  GENDERS,
-  WORKSTATION_KINDS,
-  type WorkstationKind,
-} from '../../../../db/schema/enums.ts';
+import { BLOOD_GROUPS, GENDERS, WORKSTATION_KINDS } from '../../../../db/schema/enums.ts';
 import { appContract, type PatientRecord } from '../../../../main/common/index.ts';
 import { showCallError } from '../../lib/form.ts';
 import { Problem } from '../../lib/Notice.tsx';
@@ -81,8 +76,7 @@ export function PatientForm(props: {
   // and a front-desk PC sends none whoever signs in there (the server refuses a field its kind of PC
   // does not hold).
   const may = (field: string) =>
-    can(role, props.action, 'patients', field) &&
-    (pcKind === null || kindHolds(pcKind as WorkstationKind, 'patients', field));
+    can(role, props.action, 'patients', field) && (pcKind === null || kindHolds(pcKind, 'patients', field));
 
   const submit = form.handleSubmit(
     async (values) => {
