@@ -3,13 +3,12 @@
  * nothing but `electron`, a shell and a core that load only Node's own modules, Electron and the
  * native addons from outside the bundle, and the renderer beside them.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startBundledCore } from '../test/support/bundled-core.ts';
 import { buildApp } from './build-app.ts';
 
 /** Modules a bundle loads from outside itself: top-level `import … from "x"` / `import "x"`, and `require("x")`. */
@@ -54,26 +53,7 @@ describe('npm run app: the desktop bundles', () => {
   it('runs the bundled core as Electron runs it: opens its database with the shipped migrations and answers calls', {
     timeout: 60_000,
   }, async () => {
-    // Electron's utilityProcess hands the module `process.parentPort`; here a stand-in relays JSON lines.
-    const shim = join(out, 'parent-port-shim.mjs');
-    writeFileSync(
-      shim,
-      `import { createInterface } from 'node:readline';
-const listeners = [];
-process.parentPort = {
-  on: (_e, fn) => listeners.push(fn),
-  postMessage: (m) => process.stdout.write(JSON.stringify(m) + '\\n'),
-};
-createInterface({ input: process.stdin }).on('line', (l) => { for (const fn of listeners) fn({ data: JSON.parse(l) }); });
-`,
-    );
-    const child = spawn(process.execPath, ['--import', shim, join(out, 'core-process.mjs')], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    const lines = createInterface({ input: child.stdout });
-    const next = () =>
-      new Promise<Record<string, unknown>>((res) => lines.once('line', (l) => res(JSON.parse(l))));
-    const send = (m: unknown) => child.stdin.write(`${JSON.stringify(m)}\n`);
+    const { send, next, kill } = startBundledCore(join(out, 'core-process.mjs'));
     try {
       send({ start: { dataDir: data, key: 'bundle-test-key' } });
       expect(await next()).toEqual({ ready: true });
@@ -103,7 +83,7 @@ createInterface({ input: process.stdin }).on('line', (l) => { for (const fn of l
       // The database was created and migrated from the bundle's own copy of the migrations.
       expect(existsSync(join(data, 'workstation.db'))).toBe(true);
     } finally {
-      child.kill();
+      kill();
     }
   });
 });
