@@ -189,6 +189,8 @@ export async function dist(opts: DistOptions): Promise<string[]> {
       output: opts.output ?? join(ROOT, 'dist/desktop'),
     },
     forceCodeSigning: opts.release === true,
+    // A release for macOS is notarised by Apple (APPLE_ID, APPLE_APP_SPECIFIC_PASSWORD, APPLE_TEAM_ID).
+    ...(opts.release && opts.target.os === 'mac' ? { mac: { notarize: true } } : {}),
     ...(opts.electronDist ? { electronDist: opts.electronDist } : {}),
   };
   const targets = PLATFORM[opts.target.os].createTarget(opts.dir ? 'dir' : undefined, Arch[opts.target.arch]);
