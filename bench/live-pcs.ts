@@ -5,6 +5,10 @@
  * upload leaving to each front desk's client seeing the row (the others are woken and hold on), with the server process's memory and
  * CPU over the writes. The figure: the largest count whose p99 stays within 1 s.
  *
+ * With several server instances on the one database (`--instances 2`), clients are spread over
+ * them in turn and the writes go through the first: a write reaches the other instance's clients
+ * through Postgres' notification, as behind a load balancer.
+ *
  * The clients all live in the bench's own process (one event loop for all of them), so the figure
  * is a floor for the server: at the largest counts the clients' process is busy too.
  */
@@ -23,7 +27,7 @@ export interface LivePcsStep {
   latency: Summary;
   missing: number;
   serverRssMb: number;
-  /** Server CPU over the writes, in % of one core. */
+  /** Server CPU over the writes, in % of one core (all instances). */
   serverCpuPct: number;
 }
 
@@ -46,10 +50,17 @@ function processUsage(pid: number): { rssMb: number; cpuSec: number } {
   return { rssMb: rssKb / 1024, cpuSec: ticks / 100 };
 }
 
+/** Memory and CPU time summed over the server's instances. */
+function usage(pids: number[]): { rssMb: number; cpuSec: number } {
+  return pids.map(processUsage).reduce((a, b) => ({ rssMb: a.rssMb + b.rssMb, cpuSec: a.cpuSec + b.cpuSec }));
+}
+
 export async function benchLivePcs(opts: {
   client: BenchClient;
+  /** Every server instance's URL: clients are spread over them in turn, as a balancer would. */
+  instanceUrls: string[];
   dbUrl: string;
-  serverPid: number;
+  serverPids: number[];
   counts: number[];
   writes: number;
   log: (line: string) => void;
@@ -81,7 +92,7 @@ export async function benchLivePcs(opts: {
       const me = { watches: kind === 'reception', seen: new Map<string, number>() };
       clients.push(me);
       const stream = new ShapeStream<Row>({
-        url: `${client.url}/v1/shape`,
+        url: `${opts.instanceUrls[i % opts.instanceUrls.length]}/v1/shape`,
         params: { table: 'patients' },
         headers: { Authorization: `Bearer ${token}` },
         signal: abort.signal,
@@ -126,7 +137,7 @@ export async function benchLivePcs(opts: {
       }
       log(`  (j) ${count} live clients up to date in ${Math.round(performance.now() - started)} ms`);
       await sleep(1_000);
-      const before = processUsage(opts.serverPid);
+      const before = usage(opts.serverPids);
       const t0 = performance.now();
       const sentAt = new Map<string, number>();
       for (let w = 0; w < opts.writes; w++) {
@@ -155,7 +166,7 @@ export async function benchLivePcs(opts: {
         await sleep(500);
       }
       await sleep(2_000);
-      const after = processUsage(opts.serverPid);
+      const after = usage(opts.serverPids);
       const seconds = (performance.now() - t0) / 1000;
       const watching = clients.filter((c) => c.watches);
       const latencies: number[] = [];

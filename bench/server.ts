@@ -3,6 +3,7 @@
  * its event loop, as on a real LAN). `tsx bench/server.ts <postgres url>`; prints one JSON line
  * `{"url": …}` once listening; stops on SIGTERM.
  *
+ * With `BENCH_KEY_DIR` set: the server's keys live there, so several instances share them.
  * With `BENCH_PROFILE_DIR` set: CPU-profiles the process from "listening" to SIGTERM (start-up and
  * module loading excluded) into `<dir>/server.cpuprofile`, and times every Postgres query (by
  * statement, client side: round trip included) into `<dir>/queries.json`.
@@ -62,7 +63,11 @@ function timeQueries() {
 if (profileDir) timeQueries();
 
 const database = await openDatabase({ url: dbUrl });
-const config = testConfig({ adminPassword: ADMIN_PASSWORD, databaseUrl: dbUrl });
+const config = testConfig({
+  adminPassword: ADMIN_PASSWORD,
+  databaseUrl: dbUrl,
+  ...(process.env.BENCH_KEY_DIR ? { keyDir: process.env.BENCH_KEY_DIR } : {}),
+});
 await bootstrap(database, config);
 const app = await buildApp({ database, config });
 await app.listen({ host: '127.0.0.1', port: 0 });

@@ -15,7 +15,7 @@ export interface ServerProcess {
 
 export async function spawnServer(
   dbUrl: string,
-  opts: { profileDir?: string | undefined } = {},
+  opts: { profileDir?: string | undefined; keyDir?: string } = {},
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(here, 'server.ts'), dbUrl], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -24,6 +24,8 @@ export async function spawnServer(
       ...process.env,
       TSX_TSCONFIG_PATH: resolve(here, 'tsconfig.run.json'),
       ...(opts.profileDir ? { BENCH_PROFILE_DIR: opts.profileDir } : {}),
+      // Instances of one deployment share the server's keys (grants signed by one are read by the other).
+      ...(opts.keyDir ? { BENCH_KEY_DIR: opts.keyDir } : {}),
     },
   });
   const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
