@@ -331,6 +331,14 @@ export class Workstation {
     return this.registry.call(channel, args);
   }
 
+  /**
+   * Where the shell's updater fetches desktop updates, with the device token the server asks of it
+   * (issue 12). For the Electron shell only: never for a log or the screens.
+   */
+  updateFeed(): { server: string; token: string } {
+    return { server: this.server, token: this.token };
+  }
+
   private async begin() {
     const cached = this.settings.getJson<Scope>(SETTING.scope);
     if (cached) this.applyScope(cached);

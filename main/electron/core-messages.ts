@@ -14,4 +14,9 @@ export type FromCore =
   /** `damaged`: the local database is damaged; the shell offers to move it aside (`recover`). */
   | { failed: string; damaged?: boolean }
   | { frame: HostFrame }
+  /**
+   * The enrolled server and this PC's device token, for the shell's updater (`updater.ts`): once the
+   * core is open and enrolled, and again if the PC is enrolled anew.
+   */
+  | { updateFeed: { server: string; token: string } }
   | { stopped: true };

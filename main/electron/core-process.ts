@@ -11,6 +11,7 @@ import { hasPassphrase, keyFromPassphrase } from '../core/key-file.ts';
 import { createLogger } from '../core/logger.ts';
 import { DamagedDatabaseError } from '../core/store/local-db.ts';
 import { moveAsideDamaged } from '../core/store/salvage.ts';
+import type { Workstation } from '../core/workstation.ts';
 import type { FromCore, ToCore } from './core-messages.ts';
 
 const port = process.parentPort;
@@ -37,6 +38,17 @@ function open(dataDir: string, key: string | null) {
     (h) => {
       host = h;
       for (const event of HMS_EVENTS) h.on(event, (payload) => send({ frame: { event, payload } as never }));
+      // The shell's updater needs the enrolled server and device token: now if enrolled, else when
+      // the first screen enrols the PC (a new core, which says its status at once).
+      let announced: Workstation | null = null;
+      const announce = () => {
+        const core = h.core;
+        if (!core || core === announced) return;
+        announced = core;
+        send({ updateFeed: core.updateFeed() });
+      };
+      h.on('status', announce);
+      announce();
       send({ ready: true });
     },
     (e: unknown) =>

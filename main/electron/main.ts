@@ -11,21 +11,24 @@ import {
   ipcMain,
   Menu,
   net,
+  powerMonitor,
   protocol,
   safeStorage,
   session,
   shell,
   utilityProcess,
 } from 'electron';
+import electronUpdater from 'electron-updater';
 import { err } from '../../db/primitives/index.ts';
-import type { Envelope, WorkstationStatus } from '../common/index.ts';
+import type { Envelope } from '../common/index.ts';
 import { IPC_EVENT } from '../common/wire.ts';
+import { createLogger } from '../core/logger.ts';
 import { APP_ORIGIN, APP_SCHEME, serveAppRequest } from './app-protocol.ts';
 import type { FromCore, ToCore } from './core-messages.ts';
 import { openIpcDoor } from './ipc-door.ts';
 import { loadSealedKey } from './key-store.ts';
-import { quitWarning } from './quit-warning.ts';
 import { guardContents, hardenSession, windowOptions } from './security.ts';
+import { Updater } from './updater.ts';
 
 // Bundled into dist-app/ (scripts/build-app.ts), beside renderer/, preload.cjs and core-process.mjs.
 const HERE = import.meta.dirname;
@@ -43,7 +46,8 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 let window: BrowserWindow | null = null;
 let core: Electron.UtilityProcess | null = null;
-let lastStatus: WorkstationStatus | null = null;
+/** Holds the core's last status too: the quit warning and the install decision read it. */
+let updater: Updater | null = null;
 let nextId = 1;
 const pending = new Map<number, (e: Envelope<unknown>) => void>();
 const toCore = (m: ToCore) => core?.postMessage(m);
@@ -57,7 +61,7 @@ function startCore(key: string | null) {
         pending.get(f.id)?.(f.envelope);
         pending.delete(f.id);
       } else {
-        if (f.event === 'status') lastStatus = f.payload;
+        if (f.event === 'status') updater?.setStatus(f.payload);
         window?.webContents.send(IPC_EVENT, f.event, f.payload);
       }
     } else if ('failed' in m) {
@@ -79,7 +83,11 @@ function startCore(key: string | null) {
         }
       } else dialog.showErrorBox('The workstation could not start', m.failed);
       app.exit(1);
+    } else if ('updateFeed' in m) {
+      void updater?.start(m.updateFeed);
     } else if ('stopped' in m) {
+      // The core has drained and closed its database: only now may an installer replace the app.
+      updater?.installAtExit();
       app.exit(0);
     }
   });
@@ -120,6 +128,14 @@ app.whenReady().then(() => {
   });
   // Without an OS secret store the key is never written: the core asks for a passphrase instead.
   const key = loadSealedKey(safeStorage, app.getPath('userData'));
+  // Started by the core's `updateFeed` (the enrolled server and device token); see updater.ts.
+  updater = new Updater({
+    client: electronUpdater.autoUpdater,
+    log: createLogger('info').child('updater'),
+    idleMs: () => powerMonitor.getSystemIdleTime() * 1000,
+    // Nobody uses this PC: quit as usual (the core drains), then `installAtExit` restarts into the update.
+    onInstallNow: () => app.quit(),
+  });
   startCore(key.kind === 'key' ? key.key : null);
   openIpcDoor(ipcMain, call);
   Menu.setApplicationMenu(
@@ -145,17 +161,13 @@ let quitting = false;
 app.on('before-quit', (event) => {
   if (quitting || !core) return;
   event.preventDefault();
-  const warning = lastStatus ? quitWarning(lastStatus) : null;
-  if (warning && window) {
-    const choice = dialog.showMessageBoxSync(window, {
-      type: 'warning',
-      message: 'Changes not yet sent',
-      detail: warning,
-      buttons: ['Keep working', 'Quit'],
-      defaultId: 0,
-      cancelId: 0,
-    });
-    if (choice === 0) return;
+  // Changes unsent: the quit warning, and with an update ready, the explicit choice to install it anyway.
+  const question = updater?.quitQuestion() ?? null;
+  if (question && window) {
+    const { answers, ...box } = question;
+    const answer = answers[dialog.showMessageBoxSync(window, { type: 'warning', ...box })];
+    if (answer !== 'quit' && answer !== 'quit-and-install') return;
+    if (answer === 'quit-and-install') updater?.agreeToInstall();
   }
   quitting = true;
   toCore({ stop: true });
