@@ -2,12 +2,14 @@
  * The admin's work, done on the server (it owns accounts, workstations and the audit trail), so each
  * call needs an online sign-in as an admin; the server decides who may. Users (create, disable,
  * reset a password, change a role), role-change requests, workstations (register with a one-time
- * code, a new code, re-scope, revoke), the audit trail with its chain check, and sign-in activity.
+ * code, a new code, re-scope, revoke), update rings (which release each ring of PCs is offered, and
+ * which ring each PC is in), the audit trail with its chain check, and sign-in activity.
  */
 import { z } from 'zod';
 import { newPasswordSchema } from '../../db/primitives/password-rules.ts';
 import { ROLE_NAMES } from '../../db/schema/accounts.ts';
 import { WORKSTATION_KINDS } from '../../db/schema/enums.ts';
+import { UPDATE_RING_NAME } from '../../db/schema/sync.ts';
 import { op } from './contract.ts';
 
 export interface UserView {
@@ -32,6 +34,33 @@ export interface WorkstationView {
   revoked_at: string | null;
   last_seen_at: string | null;
   app_version: string | null;
+}
+
+/** A ring of PCs and the release it offers them (null: none, halted or never pointed at one). */
+export interface UpdateRingView {
+  name: string;
+  release: string | null;
+  /** Pointed at a release once, then cleared by an admin (null `release` without it: never pointed). */
+  halted: boolean;
+  /** The release it offered most recently: `release`, or the one it offered before it was halted. */
+  last_release: string | null;
+  /** PCs in it, revoked ones left out. */
+  workstations: number;
+}
+
+export interface UpdateRingsView {
+  rings: UpdateRingView[];
+  /** Which ring each PC is in. */
+  members: { workstation_id: string; ring: string }[];
+}
+
+/** A release folder on the server, newest version first in a list. */
+export interface ReleaseView {
+  name: string;
+  version: string | null;
+  released_at: string | null;
+  /** Holds latest.yml, so a ring may offer it. */
+  offerable: boolean;
 }
 
 export interface EnrolmentCode {
@@ -130,6 +159,22 @@ const LoginActivity = z.strictObject({
 
 const Id = z.strictObject({ id: z.uuid() });
 
+// The server's rule for a ring name, so the form names it at once.
+const ringName = z
+  .string()
+  .trim()
+  .max(41, 'at most 41 characters')
+  .regex(
+    UPDATE_RING_NAME,
+    'lower-case letters, digits, - and _ only, starting with a letter or digit (no spaces)',
+  );
+
+const PointRing = z.strictObject({
+  ring: ringName,
+  /** A release folder of the server's; null halts the ring. The server checks it holds latest.yml. */
+  release: z.string().min(1).max(200).nullable(),
+});
+
 export const admin = {
   users: op(z.strictObject({ query: z.string().trim().max(100).optional() })).returns<UserView[]>(),
   createUser: op(CreateUser).returns<UserView>(),
@@ -149,6 +194,13 @@ export const admin = {
   newEnrolmentCode: op(Id).returns<EnrolmentCode>(),
   rescopeWorkstation: op(Rescope).returns<WorkstationView>(),
   revokeWorkstation: op(Id).returns<WorkstationView>(),
+  updateRings: op(z.strictObject({})).returns<UpdateRingsView>(),
+  releases: op(z.strictObject({})).returns<ReleaseView[]>(),
+  pointUpdateRing: op(PointRing).returns<{ name: string; release: string | null }>(),
+  moveToUpdateRing: op(z.strictObject({ id: z.uuid(), ring: ringName })).returns<{
+    id: string;
+    ring: string;
+  }>(),
   audit: op(Audit).returns<AuditEntryView[]>(),
   verifyAudit: op(z.strictObject({})).returns<{
     intact: boolean;

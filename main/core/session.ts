@@ -219,7 +219,11 @@ export class Session {
    * Calls the server as the signed-in user (admin work, which only the server can do). An expired
    * access token is refreshed once; without an online sign-in, or without a network, says which.
    */
-  async requestAsUser(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<ServerAnswer> {
+  async requestAsUser(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+    path: string,
+    body?: unknown,
+  ): Promise<ServerAnswer> {
     if (!this.tokens) return { kind: 'no_session' };
     const send = (access: string) =>
       (this.o.fetch ?? fetch)(`${this.o.server}${path}`, {

@@ -8,7 +8,9 @@
  *   so electron-updater can download differentially; manifests are never cached. A halted ring, or
  *   one with no release yet, offers nothing (404 `no_release`). Only plain file names are served.
  * - `GET /api/update-rings`, `PUT /api/update-rings/:name` (admins): which release each ring
- *   offers; `PUT /api/workstations/:id/update-ring` puts a PC in a ring.
+ *   offers; `PUT /api/workstations/:id/update-ring` puts a PC in a ring (audited too). A ring exists
+ *   once a PC is in it or it was pointed at a release; until then (and when halted) it offers nothing.
+ * - `GET /api/update-releases` (admins): the release folders a ring can be pointed at.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,20 +19,25 @@ import { asc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import * as s from '../../db/schema/pg.ts';
+import { UPDATE_RING_NAME } from '../../db/schema/sync.ts';
 import { appendAudit } from '../auth/audit.ts';
 import { currentUser, requireAdmin } from '../auth/guard.ts';
-import { HttpError, parseBody } from '../http/errors.ts';
+import { HttpError, parseBody, parseParams } from '../http/errors.ts';
 import { requireWorkstation } from '../sync/workstations/device-auth.ts';
+import { listReleases } from './releases.ts';
 
 /** A file or folder name as electron-builder writes them: no path, no leading dot. */
 const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,200}$/;
 const isPlain = (name: string) => PLAIN_NAME.test(name) && !name.includes('..');
 
+const IdParams = z.strictObject({ id: z.uuid() });
 const RingBody = z.strictObject({
   /** The release folder to offer; null halts the ring. */
   release: z.string().refine(isPlain, 'a release folder name').nullable(),
 });
-const PcRingBody = z.strictObject({ ring: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,40}$/, 'a ring name') });
+const PcRingBody = z.strictObject({
+  ring: z.string().regex(UPDATE_RING_NAME, 'a ring name: lower-case letters, digits, - and _'),
+});
 
 export const updateRoutes: FastifyPluginAsync = async (app) => {
   const { database, config } = app.hms;
@@ -59,25 +66,50 @@ export const updateRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.get('/api/update-rings', { onRequest: requireAdmin() }, async () => {
-    const rings = await db.select().from(s.update_rings).orderBy(asc(s.update_rings.name));
-    const counts = await database.query<{ ring: string; n: number }>(
-      'SELECT update_ring AS ring, count(*)::int AS n FROM workstations WHERE revoked_at IS NULL GROUP BY update_ring',
+    // Every ring a PC is in, not only those pointed at a release: PCs start in `general`, which has
+    // no row until an admin points it, and an admin must see those PCs are offered nothing.
+    // `halted`: pointed, then cleared (as opposed to never pointed). `last_release`: what it offered
+    // most recently, from the audit trail (a halt clears the row's release), so pointing a halted ring
+    // at an older release can be told, and said, to be the roll-back it is.
+    const rings = await database.query<{
+      name: string;
+      release: string | null;
+      halted: boolean;
+      last_release: string | null;
+      workstations: number;
+    }>(
+      `WITH last AS (
+         SELECT DISTINCT ON (details->>'ring') details->>'ring' AS ring, details->>'release' AS release
+         FROM audit_log WHERE object_type = 'update_rings' AND details->>'release' IS NOT NULL
+         ORDER BY details->>'ring', seq DESC)
+       SELECT n.name, r.release, (r.id IS NOT NULL AND r.release IS NULL) AS halted,
+         COALESCE(r.release, last.release) AS last_release,
+         (SELECT count(*)::int FROM workstations w WHERE w.update_ring = n.name AND w.revoked_at IS NULL)
+           AS workstations
+       FROM (SELECT name FROM update_rings UNION SELECT update_ring FROM workstations WHERE revoked_at IS NULL) n
+       LEFT JOIN update_rings r ON r.name = n.name
+       LEFT JOIN last ON last.ring = n.name
+       ORDER BY n.name`,
     );
-    return {
-      rings: rings.map((r) => ({
-        name: r.name,
-        release: r.release,
-        workstations: counts.find((c) => c.ring === r.name)?.n ?? 0,
-      })),
-    };
+    // Which ring each PC is in, for the admin's list of workstations.
+    const members = await db
+      .select({ workstation_id: s.workstations.id, ring: s.workstations.update_ring })
+      .from(s.workstations)
+      .orderBy(asc(s.workstations.name));
+    return { rings, members };
   });
+
+  app.get('/api/update-releases', { onRequest: requireAdmin() }, async () => ({
+    releases: listReleases(config.releasesDir, isPlain),
+  }));
 
   app.put<{ Params: { name: string } }>(
     '/api/update-rings/:name',
     { onRequest: requireAdmin() },
     async (request) => {
       const { name } = request.params;
-      if (!/^[a-z0-9][a-z0-9_-]{0,40}$/.test(name)) throw new HttpError(400, 'validation', 'a ring name');
+      if (!UPDATE_RING_NAME.test(name))
+        throw new HttpError(400, 'validation', 'a ring name: lower-case letters, digits, - and _');
       const { release } = parseBody(RingBody, request);
       if (release && !existsSync(join(config.releasesDir, release, 'latest.yml')))
         throw new HttpError(
@@ -113,13 +145,27 @@ export const updateRoutes: FastifyPluginAsync = async (app) => {
     { onRequest: requireAdmin() },
     async (request) => {
       const { ring } = parseBody(PcRingBody, request);
-      const [row] = await db
-        .update(s.workstations)
-        .set({ update_ring: ring })
-        .where(eq(s.workstations.id, request.params.id))
-        .returning({ id: s.workstations.id });
-      if (!row) throw new HttpError(404, 'not_found', 'no such workstation');
-      return { id: row.id, ring };
+      const { id } = parseParams(IdParams, request);
+      const admin = currentUser(request);
+      // Audited like every admin action: which PCs took a release is part of an incident's story.
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(s.workstations)
+          .set({ update_ring: ring })
+          .where(eq(s.workstations.id, id))
+          .returning({ id: s.workstations.id, name: s.workstations.name });
+        if (!row) throw new HttpError(404, 'not_found', 'no such workstation');
+        await appendAudit(tx, {
+          action: 'admin',
+          object_type: 'workstations',
+          object_id: row.id,
+          user_id: admin.id,
+          description: `workstation ${row.name} moved to update ring ${ring}`,
+          details: { ring },
+          ip_address: request.ip,
+        });
+        return { id: row.id, ring };
+      });
     },
   );
 };

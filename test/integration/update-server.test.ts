@@ -2,7 +2,9 @@
  * Desktop updates from the hospital's sync server (issue 12, server side): each ring's PCs are
  * offered the release their ring points at; installers come in ranges (206, and 416 past the end),
  * manifests uncached; only enrolled PCs are served, only plain file names; a halted ring offers
- * nothing, and moving a ring back rolls its PCs back.
+ * nothing, and moving a ring back offers its PCs the release before (a PC that took the newer one
+ * keeps it). For the admin's screen: the release folders to pick from, every ring a PC is in
+ * (pointed or not), and which ring each PC is in.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,10 @@ describe('updates served by the sync server, in rings', () => {
   let server: TestServer;
   const releases = mkdtempSync(join(tmpdir(), 'hms-releases-'));
   const installer = Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 251));
+  const RELEASED: Record<string, string> = {
+    '1.0.0': '2025-01-10T08:00:00.000Z',
+    '1.1.0': '2025-03-04T08:00:00.000Z',
+  };
   let pilot: { id: string; token: string };
   let ward: { id: string; token: string };
 
@@ -22,10 +28,11 @@ describe('updates served by the sync server, in rings', () => {
       mkdirSync(join(releases, version));
       writeFileSync(
         join(releases, version, 'latest.yml'),
-        `version: ${version}\npath: HMS-Setup-${version}.exe\n`,
+        `version: ${version}\npath: HMS-Setup-${version}.exe\nreleaseDate: '${RELEASED[version]}'\n`,
       );
       writeFileSync(join(releases, version, `HMS-Setup-${version}.exe`), installer);
     }
+    mkdirSync(join(releases, '1.2.0')); // still being copied: no latest.yml yet
     server = await startTestServer({ config: { releasesDir: releases } });
     pilot = await server.enrol({ name: 'Pilot desk', kind: 'reception' });
     ward = await server.enrol({ name: 'Other desk', kind: 'reception' });
@@ -96,5 +103,66 @@ describe('updates served by the sync server, in rings', () => {
       'update ring pilot halted',
       'update ring pilot offers 1.0.0',
     ]);
+  });
+
+  it('lists the release folders to pick from, newest first, those without latest.yml last, to admins only', async () => {
+    const { releases: listed } = await server.admin<{ releases: unknown[] }>('GET', '/api/update-releases');
+    expect(listed).toEqual([
+      { name: '1.1.0', version: '1.1.0', released_at: RELEASED['1.1.0'], offerable: true },
+      { name: '1.0.0', version: '1.0.0', released_at: RELEASED['1.0.0'], offerable: true },
+      { name: '1.2.0', version: null, released_at: null, offerable: false },
+    ]);
+    await server.createUser('rec', 'receptionist');
+    const rec = await server.login('rec', 'password-rec');
+    for (const path of ['/api/update-releases', '/api/update-rings']) {
+      const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${rec}` } });
+      expect(res.status).toBe(403);
+    }
+  });
+
+  it('lists every ring a PC is in, pointed or not, halted or not, and the ring of each PC; a move is audited', async () => {
+    await server.admin('PUT', `/api/workstations/${ward.id}/update-ring`, { ring: 'ward-b' });
+    await server.admin('PUT', '/api/update-rings/general', { release: null });
+    const { rings, members } = await server.admin<{ rings: unknown[]; members: unknown[] }>(
+      'GET',
+      '/api/update-rings',
+    );
+    expect(rings).toEqual([
+      // Halted: offers nothing, and says what it offered before (to tell a roll-back from it).
+      { name: 'general', release: null, halted: true, last_release: '1.0.0', workstations: 0 },
+      { name: 'pilot', release: '1.0.0', halted: false, last_release: '1.0.0', workstations: 1 },
+      // No row: never pointed at a release, so it offers nothing, and is not "halted".
+      { name: 'ward-b', release: null, halted: false, last_release: null, workstations: 1 },
+    ]);
+    expect(members).toEqual([
+      { workstation_id: ward.id, ring: 'ward-b' },
+      { workstation_id: pilot.id, ring: 'pilot' },
+    ]);
+    expect((await get(ward.token, 'latest.yml')).status).toBe(404);
+    const audit = await server.database.query<{ description: string; object_id: string }>(
+      `SELECT description, object_id FROM audit_log
+       WHERE object_type = 'workstations' AND description LIKE '%update ring%' ORDER BY seq`,
+    );
+    expect(audit).toEqual([
+      { description: 'workstation Pilot desk moved to update ring pilot', object_id: pilot.id },
+      { description: 'workstation Other desk moved to update ring ward-b', object_id: ward.id },
+    ]);
+  });
+
+  it('refuses a bad ring name, a bad workstation id and an unknown workstation, in words', async () => {
+    await expect(
+      server.admin('PUT', `/api/workstations/${ward.id}/update-ring`, { ring: 'Pilot Ward' }),
+    ).rejects.toThrow(/400.*lower-case letters/);
+    await expect(server.admin('PUT', '/api/update-rings/Pilot%20Ward', { release: null })).rejects.toThrow(
+      /400.*lower-case letters/,
+    );
+    await expect(server.admin('PUT', '/api/workstations/42/update-ring', { ring: 'pilot' })).rejects.toThrow(
+      /400/,
+    );
+    await expect(
+      server.admin('PUT', '/api/workstations/0190a0a0-0000-7000-8000-000000000000/update-ring', {
+        ring: 'pilot',
+      }),
+    ).rejects.toThrow(/404/);
   });
 });

@@ -11,7 +11,7 @@ import type { Envelope } from '../../../common/index.ts';
 import type { DomainHandlers } from '../../registry.ts';
 import type { Session } from '../../session.ts';
 
-type Method = 'GET' | 'POST' | 'PATCH';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT';
 
 /** The server's answer as an envelope: its value (picked by `pick`) or its refusal. */
 export async function callServer<T>(
@@ -76,6 +76,12 @@ export function adminHandlers(core: {
     newEnrolmentCode: ({ id }) => call('POST', `/api/workstations/${id}/enrollment-code`, {}, (b) => b),
     rescopeWorkstation: ({ id, ...changes }) => call('PATCH', `/api/workstations/${id}`, changes, (b) => b),
     revokeWorkstation: ({ id }) => call('POST', `/api/workstations/${id}/revoke`, {}, (b) => b),
+    updateRings: () => call('GET', '/api/update-rings', undefined, (b) => b),
+    releases: () => call('GET', '/api/update-releases', undefined, (b) => b.releases),
+    // The contract keeps a ring name to [a-z0-9_-], so it needs no escaping in the path.
+    pointUpdateRing: ({ ring, release }) => call('PUT', `/api/update-rings/${ring}`, { release }, (b) => b),
+    moveToUpdateRing: ({ id, ring }) =>
+      call('PUT', `/api/workstations/${id}/update-ring`, { ring }, (b) => b),
     audit: ({ action, objectType, limit, offset }) =>
       call(
         'GET',

@@ -1,10 +1,12 @@
 /**
  * Workstations, for admins: register a PC (name, kind, ward) and read out its one-time enrolment
  * code, issue a fresh code (re-installing a PC), change what a PC holds, or revoke it (it stops
- * syncing at once and keeps what it has, read-only).
+ * syncing at once and keeps what it has, read-only); move a PC to another update ring, and below
+ * the list, the rings themselves (UpdateRingsPanel).
  */
 import {
   Alert,
+  Autocomplete,
   Badge,
   Button,
   Code,
@@ -19,25 +21,48 @@ import {
 } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { WORKSTATION_KINDS } from '../../../../db/schema/enums.ts';
-import type { WorkstationView } from '../../../../main/common/index.ts';
+import {
+  appContract,
+  type ReleaseView,
+  type UpdateRingsView,
+  type WorkstationView,
+} from '../../../../main/common/index.ts';
 import { hms } from '../../lib/hms.ts';
-import { Problem } from '../../lib/Notice.tsx';
+import { Done, Problem } from '../../lib/Notice.tsx';
 import { ago } from '../../lib/time.ts';
+import { UpdateRingsPanel } from './UpdateRingsPanel.tsx';
+import { afterMove } from './update-rings.ts';
 
 type Kind = (typeof WORKSTATION_KINDS)[number];
 
+/** The contract's rule for a ring name, said while it is typed rather than refused after the click. */
+const RingName = appContract.admin.moveToUpdateRing.args.shape.ring;
+const ringProblem = (ring: string) =>
+  ring.trim() === '' ? null : (RingName.safeParse(ring).error?.issues[0]?.message ?? null);
+
 export function WorkstationsScreen() {
   const [rows, setRows] = useState<WorkstationView[] | null>(null);
+  const [rings, setRings] = useState<UpdateRingsView | null>(null);
+  const [releases, setReleases] = useState<ReleaseView[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
   const [code, setCode] = useState<{ name: string; code: string; until: string } | null>(null);
   const [name, setName] = useState('');
   const [kind, setKind] = useState<Kind>('reception');
   const [wardId, setWardId] = useState('');
 
   const load = useCallback(async () => {
-    const r = await hms.admin.workstations({});
+    const [r, g, v] = await Promise.all([
+      hms.admin.workstations({}),
+      hms.admin.updateRings({}),
+      hms.admin.releases({}),
+    ]);
     if (r.ok) setRows(r.value);
-    else setProblem(r.error.message);
+    if (g.ok) setRings(g.value);
+    if (v.ok) setReleases(v.value);
+    // Only a failure is said here: a problem an action just reported stays on screen.
+    const failed = [r, g, v].find((x) => !x.ok);
+    if (failed && !failed.ok) setProblem(failed.error.message);
   }, []);
   useEffect(() => {
     void load();
@@ -74,6 +99,21 @@ export function WorkstationsScreen() {
     setEditing(null);
     void load();
   };
+  const ringOf = new Map(rings?.members.map((m) => [m.workstation_id, m.ring]));
+  const [moving, setMoving] = useState<{ id: string; ring: string } | null>(null);
+  const move = async (w: WorkstationView) => {
+    if (!moving) return;
+    setProblem(null);
+    setDone(null);
+    const r = await hms.admin.moveToUpdateRing({ id: w.id, ring: moving.ring });
+    if (!r.ok)
+      return setProblem(
+        `${w.name} was not moved: ${r.error.issues?.map((i) => i.message).join('; ') || r.error.message}`,
+      );
+    setDone(afterMove(w.name, r.value.ring, rings?.rings ?? []));
+    setMoving(null);
+    void load();
+  };
   const revoke = async (w: WorkstationView) => {
     const r = await hms.admin.revokeWorkstation({ id: w.id });
     if (!r.ok) setProblem(r.error.message);
@@ -86,6 +126,7 @@ export function WorkstationsScreen() {
         Workstations
       </Title>
       <Problem text={problem} />
+      <Done text={done} />
       {code && (
         <Alert color="blue" title={`Enrolment code for ${code.name}`} role="status">
           Type this on the PC's set-up screen:{' '}
@@ -125,6 +166,7 @@ export function WorkstationsScreen() {
               <Table.Th>Code</Table.Th>
               <Table.Th>Kind</Table.Th>
               <Table.Th>State</Table.Th>
+              <Table.Th>Update ring</Table.Th>
               <Table.Th>Last seen</Table.Th>
               <Table.Th>Actions</Table.Th>
             </Table.Tr>
@@ -173,6 +215,47 @@ export function WorkstationsScreen() {
                   )}
                 </Table.Td>
                 <Table.Td>
+                  {moving?.id === w.id ? (
+                    <Group gap="xs" wrap="nowrap" align="flex-start">
+                      <Autocomplete
+                        label="New ring"
+                        size="xs"
+                        w={140}
+                        data={rings?.rings.map((g) => g.name) ?? []}
+                        value={moving.ring}
+                        onChange={(ring) => setMoving({ ...moving, ring })}
+                        error={ringProblem(moving.ring)}
+                      />
+                      <Button
+                        size="compact-sm"
+                        mt={22}
+                        disabled={!moving.ring.trim() || ringProblem(moving.ring) !== null}
+                        onClick={() => void move(w)}
+                      >
+                        Move
+                      </Button>
+                      <Button size="compact-sm" mt={22} variant="subtle" onClick={() => setMoving(null)}>
+                        Cancel
+                      </Button>
+                    </Group>
+                  ) : (
+                    <Group gap="xs" wrap="nowrap">
+                      <Text size="sm" data-testid="ring">
+                        {ringOf.get(w.id) ?? '—'}
+                      </Text>
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        aria-label={`Move ${w.name} to another ring`}
+                        disabled={Boolean(w.revoked_at) || !rings}
+                        onClick={() => setMoving({ id: w.id, ring: '' })}
+                      >
+                        Move
+                      </Button>
+                    </Group>
+                  )}
+                </Table.Td>
+                <Table.Td>
                   <Text size="sm">{ago(w.last_seen_at)}</Text>
                 </Table.Td>
                 <Table.Td>
@@ -203,6 +286,17 @@ export function WorkstationsScreen() {
             ))}
           </Table.Tbody>
         </Table>
+      )}
+      {rings && releases && (
+        <UpdateRingsPanel
+          rings={rings.rings}
+          releases={releases}
+          onChanged={() => {
+            // What a move said about its ring's release is out of date once the ring changed.
+            setDone(null);
+            void load();
+          }}
+        />
       )}
     </Stack>
   );
