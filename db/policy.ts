@@ -264,6 +264,7 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = {
   field_clocks:               ['r',                   '',                    '',                    '',                     '',                     ''],
   sync_counters:              ['r',                   '',                    '',                    '',                     '',                     ''],
   snapshot_plans:             ['r',                   '',                    '',                    '',                     '',                     ''],
+  rate_limit_hits:            ['r',                   '',                    '',                    '',                     '',                     ''],
   update_rings:               ['r',                   '',                    '',                    '',                     '',                     ''],
 };
 

@@ -163,7 +163,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     }
   });
 
-  await installRateLimits(app);
+  await installRateLimits(app, database);
   await app.register(authRoutes);
   await app.register(adminRoutes);
   await app.register(auditRoutes);

@@ -68,4 +68,5 @@ export const change_log = m.change_log.pg;
 export const field_clocks = m.field_clocks.pg;
 export const sync_counters = m.sync_counters.pg;
 export const snapshot_plans = m.snapshot_plans.pg;
+export const rate_limit_hits = m.rate_limit_hits.pg;
 export const update_rings = m.update_rings.pg;

@@ -185,6 +185,18 @@ export const snapshot_plans = serverTable('snapshot_plans', {
   boundaries: c.json<string[]>().notNull(),
 });
 
+/**
+ * Requests per client address and route on the doors a guesser knocks on (sign-in, 2FA, enrolment),
+ * counted here rather than in each process, so several server instances behind a load balancer
+ * allow one address the limit once, not once per instance (sync-server/http/rate-limit.ts).
+ */
+export const rate_limit_hits = serverTable('rate_limit_hits', {
+  key: c.text().notNull().unique(),
+  hits: c.int().notNull(),
+  /** When this window's count starts again. */
+  reset_at: c.timestamp().notNull(),
+});
+
 /** Small key/value state of the sync engine (log epoch, compaction floor). */
 export const sync_counters = serverTable('sync_counters', {
   key: c.text().notNull().unique(),
