@@ -8,7 +8,7 @@
  * Its own server rather than `appInChromium`'s: the server needs a releases directory of the test's
  * (the default is the working copy's data/releases).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -16,12 +16,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../support/app-e2e.ts';
 import { type AppStation, startAppStation } from '../support/app-station.ts';
 import { expectAccessible, launchChromium, screenshot } from '../support/browser.ts';
+import { writeReleaseFolders } from '../support/release-fixture.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-
-const RELEASED: Record<string, string> = {
-  '1.0.0': '2025-01-10T08:00:00.000Z',
-  '1.1.0': '2025-03-04T08:00:00.000Z',
-};
 
 describe('update rings from the admin desk, in Chromium', { timeout: 180_000 }, () => {
   const releases = mkdtempSync(join(tmpdir(), 'hms-e2e-releases-'));
@@ -31,15 +27,7 @@ describe('update rings from the admin desk, in Chromium', { timeout: 180_000 }, 
   let page: Page | undefined;
 
   beforeAll(async () => {
-    for (const version of ['1.0.0', '1.1.0']) {
-      mkdirSync(join(releases, version));
-      writeFileSync(
-        join(releases, version, 'latest.yml'),
-        `version: ${version}\npath: HMS-Setup-${version}.exe\nreleaseDate: '${RELEASED[version]}'\n`,
-      );
-      writeFileSync(join(releases, version, `HMS-Setup-${version}.exe`), 'installer');
-    }
-    mkdirSync(join(releases, '1.2.0')); // still being copied: listed, but cannot be offered
+    writeReleaseFolders(releases); // 1.2.0 is still being copied: listed, but cannot be offered
     [server, browser] = await Promise.all([
       startTestServer({ config: { releasesDir: releases } }),
       launchChromium(),

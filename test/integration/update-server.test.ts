@@ -6,33 +6,22 @@
  * keeps it). For the admin's screen: the release folders to pick from, every ring a PC is in
  * (pointed or not), and which ring each PC is in.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RELEASED, writeReleaseFolders } from '../support/release-fixture.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 describe('updates served by the sync server, in rings', () => {
   let server: TestServer;
   const releases = mkdtempSync(join(tmpdir(), 'hms-releases-'));
   const installer = Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 251));
-  const RELEASED: Record<string, string> = {
-    '1.0.0': '2025-01-10T08:00:00.000Z',
-    '1.1.0': '2025-03-04T08:00:00.000Z',
-  };
   let pilot: { id: string; token: string };
   let ward: { id: string; token: string };
 
   beforeAll(async () => {
-    for (const version of ['1.0.0', '1.1.0']) {
-      mkdirSync(join(releases, version));
-      writeFileSync(
-        join(releases, version, 'latest.yml'),
-        `version: ${version}\npath: HMS-Setup-${version}.exe\nreleaseDate: '${RELEASED[version]}'\n`,
-      );
-      writeFileSync(join(releases, version, `HMS-Setup-${version}.exe`), installer);
-    }
-    mkdirSync(join(releases, '1.2.0')); // still being copied: no latest.yml yet
+    writeReleaseFolders(releases, installer); // 1.0.0, 1.1.0, and 1.2.0 still being copied
     server = await startTestServer({ config: { releasesDir: releases } });
     pilot = await server.enrol({ name: 'Pilot desk', kind: 'reception' });
     ward = await server.enrol({ name: 'Other desk', kind: 'reception' });

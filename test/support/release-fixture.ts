@@ -237,3 +237,25 @@ export function nodeClient(version: string, installed: Buffer): NodeClient {
   updater.logger = { info: keep, warn: keep, error: keep, debug: keep };
   return { updater, app, logs, dispose: () => rmSync(root, { recursive: true, force: true }) };
 }
+
+/** Release dates of the small releases `writeReleaseFolders` makes. */
+export const RELEASED: Readonly<Record<string, string>> = {
+  '1.0.0': '2025-01-10T08:00:00.000Z',
+  '1.1.0': '2025-03-04T08:00:00.000Z',
+};
+
+/**
+ * Releases 1.0.0 and 1.1.0 as the server's releases directory holds them (a `latest.yml` and its
+ * installer, `installer` for bytes), and a 1.2.0 folder still being copied (no `latest.yml` yet).
+ */
+export function writeReleaseFolders(dir: string, installer: string | Buffer = 'installer'): void {
+  for (const version of Object.keys(RELEASED)) {
+    mkdirSync(join(dir, version));
+    writeFileSync(
+      join(dir, version, 'latest.yml'),
+      `version: ${version}\npath: HMS-Setup-${version}.exe\nreleaseDate: '${RELEASED[version]}'\n`,
+    );
+    writeFileSync(join(dir, version, `HMS-Setup-${version}.exe`), installer);
+  }
+  mkdirSync(join(dir, '1.2.0'));
+}
