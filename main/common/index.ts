@@ -9,6 +9,7 @@ import { patients } from './patients.ts';
 import { session } from './session.ts';
 import { setup } from './setup.ts';
 import { sync, type WorkstationStatus } from './sync.ts';
+import type { UpdateState } from './update.ts';
 
 export const contract = { session, sync, patients, admin } as const;
 export const appContract = { setup, ...contract } as const;
@@ -26,9 +27,24 @@ export interface HmsEvents {
 export type HmsEventName = keyof HmsEvents;
 export const HMS_EVENTS: readonly HmsEventName[] = ['change', 'status'];
 
-/** `window.hms`: every operation, and a subscription to the core's events (returns the unsubscribe). */
+/**
+ * What the Electron shell itself tells the screens: its updater's state, whenever it changes and when
+ * the page loads. The browser mode has no shell and never sends it. Shell events are states, not
+ * happenings: the preload gives a late listener the last one.
+ */
+export interface ShellEvents {
+  update: UpdateState;
+}
+export type ShellEventName = keyof ShellEvents;
+export const SHELL_EVENTS: readonly ShellEventName[] = ['update'];
+
+/** Every event a page may hear, from the core or from the shell, on the one event channel. */
+export type PageEvents = HmsEvents & ShellEvents;
+export type PageEventName = keyof PageEvents;
+
+/** `window.hms`: every operation, and a subscription to the events (returns the unsubscribe). */
 export type Hms = ApiOf<AppContract> & {
-  on<E extends HmsEventName>(event: E, listener: (payload: HmsEvents[E]) => void): () => void;
+  on<E extends PageEventName>(event: E, listener: (payload: PageEvents[E]) => void): () => void;
 };
 
 export type * from './admin.ts';
@@ -37,3 +53,4 @@ export type * from './patients.ts';
 export type * from './session.ts';
 export type * from './setup.ts';
 export type * from './sync.ts';
+export type * from './update.ts';

@@ -13,6 +13,7 @@ import { DamagedDatabaseError } from '../core/store/local-db.ts';
 import { moveAsideDamaged } from '../core/store/salvage.ts';
 import type { Workstation } from '../core/workstation.ts';
 import type { FromCore, ToCore } from './core-messages.ts';
+import { hospitalCaFile } from './hospital-ca.ts';
 
 const port = process.parentPort;
 const send = (m: FromCore) => port.postMessage(m);
@@ -22,9 +23,9 @@ const migrationsDir = join(import.meta.dirname, 'migrations', 'sqlite');
 
 /** Opens the core on `dataDir` (the first screen asks for the passphrase when `key` is null). */
 function open(dataDir: string, key: string | null) {
-  // IT trusts the hospital's own CA for the sync server: HMS_SERVER_CA_FILE, or a file it drops here.
-  const dropped = join(dataDir, 'hospital-ca.pem');
-  const ca = process.env.HMS_SERVER_CA_FILE || (existsSync(dropped) ? dropped : undefined);
+  // IT trusts the hospital's own CA for the sync server: HMS_SERVER_CA_FILE, or a file it drops in
+  // the data folder. The shell's updater asks the same function, so both trust the same file.
+  const ca = hospitalCaFile(process.env.HMS_SERVER_CA_FILE, dataDir, existsSync);
   WorkstationHost.open({
     dataDir,
     ...(ca ? { serverCaFile: ca } : {}),

@@ -3,6 +3,7 @@
  * utility process, every call through one IPC door, and a quit that waits for the core to drain.
  * Built into the desktop package (issue: IT's path); `npm run app` where the Electron binary exists.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   app,
@@ -20,11 +21,12 @@ import {
 } from 'electron';
 import electronUpdater from 'electron-updater';
 import { err } from '../../db/primitives/index.ts';
-import type { Envelope } from '../common/index.ts';
+import type { Envelope, PageEventName, PageEvents } from '../common/index.ts';
 import { IPC_EVENT } from '../common/wire.ts';
-import { createLogger } from '../core/logger.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
 import { APP_ORIGIN, APP_SCHEME, serveAppRequest } from './app-protocol.ts';
 import type { FromCore, ToCore } from './core-messages.ts';
+import { hospitalCaFile, trustHospitalCa } from './hospital-ca.ts';
 import { openIpcDoor } from './ipc-door.ts';
 import { loadSealedKey } from './key-store.ts';
 import { guardContents, hardenSession, windowOptions } from './security.ts';
@@ -49,8 +51,12 @@ let core: Electron.UtilityProcess | null = null;
 /** Holds the core's last status too: the quit warning and the install decision read it. */
 let updater: Updater | null = null;
 let nextId = 1;
+const updaterLog: Logger = createLogger('info').child('updater');
 const pending = new Map<number, (e: Envelope<unknown>) => void>();
 const toCore = (m: ToCore) => core?.postMessage(m);
+/** The core's events, relayed, and the shell's own (its updater's state), on the one event channel. */
+const tellPage = <E extends PageEventName>(event: E, payload: PageEvents[E]) =>
+  window?.webContents.send(IPC_EVENT, event, payload);
 
 function startCore(key: string | null) {
   core = utilityProcess.fork(CORE, [], { serviceName: 'HMS workstation core' });
@@ -62,7 +68,7 @@ function startCore(key: string | null) {
         pending.delete(f.id);
       } else {
         if (f.event === 'status') updater?.setStatus(f.payload);
-        window?.webContents.send(IPC_EVENT, f.event, f.payload);
+        tellPage(f.event, f.payload);
       }
     } else if ('failed' in m) {
       if (m.damaged && key !== null) {
@@ -84,6 +90,7 @@ function startCore(key: string | null) {
       } else dialog.showErrorBox('The workstation could not start', m.failed);
       app.exit(1);
     } else if ('updateFeed' in m) {
+      trustHospitalCaForUpdates(m.updateFeed.server);
       void updater?.start(m.updateFeed);
     } else if ('stopped' in m) {
       // The core has drained and closed its database: only now may an installer replace the app.
@@ -99,6 +106,19 @@ function startCore(key: string | null) {
   toCore({ start: { dataDir: app.getPath('userData'), key } });
 }
 
+/**
+ * electron-updater downloads through Electron's `net` in its own session, which trusts the OS store
+ * only: give it the hospital's CA for the enrolled server, found as the core finds it (hospital-ca.ts).
+ */
+function trustHospitalCaForUpdates(server: string) {
+  trustHospitalCa(electronUpdater.autoUpdater.netSession, {
+    server,
+    caFile: hospitalCaFile(process.env.HMS_SERVER_CA_FILE, app.getPath('userData'), existsSync),
+    readFile: (path) => readFileSync(path, 'utf8'),
+    log: updaterLog.child('hospital-ca'),
+  });
+}
+
 const call = (channel: unknown, args: unknown): Promise<Envelope<unknown>> =>
   new Promise((resolve) => {
     if (!core || typeof channel !== 'string') return resolve(err('starting', 'the workstation is starting'));
@@ -111,6 +131,8 @@ function createWindow() {
   window = new BrowserWindow(windowOptions(PRELOAD));
   guardContents(window.webContents, shell, EXTERNAL_HOSTS);
   window.once('ready-to-show', () => window?.show());
+  // A page (re)loaded has missed the updater's last change: tell it where the update stands.
+  window.webContents.on('did-finish-load', () => updater && tellPage('update', updater.state));
   void window.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
@@ -131,7 +153,9 @@ app.whenReady().then(() => {
   // Started by the core's `updateFeed` (the enrolled server and device token); see updater.ts.
   updater = new Updater({
     client: electronUpdater.autoUpdater,
-    log: createLogger('info').child('updater'),
+    log: updaterLog,
+    // The status bar says it in words (renderer/src/features/shell/update-words.ts).
+    onState: (state) => tellPage('update', state),
     idleMs: () => powerMonitor.getSystemIdleTime() * 1000,
     // Nobody uses this PC: quit as usual (the core drains), then `installAtExit` restarts into the update.
     onInstallNow: () => app.quit(),

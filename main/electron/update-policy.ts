@@ -16,6 +16,7 @@
  *   `IDLE_BEFORE_INSTALL_MS`. The app then restarts into the new version on its sign-in screen.
  */
 import type { WorkstationStatus } from '../common/index.ts';
+import type { UpdateFailure } from '../common/update.ts';
 import { quitWarning } from './quit-warning.ts';
 
 /** What the policy reads of the core's status. */
@@ -122,13 +123,8 @@ export function quitQuestion(input: {
 export type FailureReason =
   /** The PC's ring offers no release (halted, or none yet): nothing to install, not an error. */
   | 'not-offered'
-  /** The server could not be reached. */
-  | 'offline'
-  /** The server refused this PC's device token (revoked, or never enrolled). */
-  | 'refused'
-  /** The downloaded installer did not match its sha512: refused, nothing installed. */
-  | 'corrupt'
-  | 'error';
+  /** Offline, refused, corrupt or another error: what the `failed` state says (main/common/update.ts). */
+  | UpdateFailure;
 
 const OFFLINE_CODES = new Set([
   'ECONNREFUSED',

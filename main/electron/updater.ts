@@ -12,11 +12,11 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Logger as LibraryLogger, UpdateCheckResult } from 'electron-updater';
 import type { AppUpdaterEvents } from 'electron-updater/out/AppUpdater.js';
+import type { UpdateState } from '../common/update.ts';
 import type { Logger } from '../core/logger.ts';
 import {
   authHeaders,
   classifyFailure,
-  type FailureReason,
   type FeedOptions,
   feedOptions,
   type InstallDecision,
@@ -58,20 +58,8 @@ export interface UpdaterClient {
   install?(isSilent?: boolean, isForceRunAfter?: boolean): boolean;
 }
 
-export type UpdateState =
-  /** No feed yet: this PC is not enrolled, or its core has not opened. */
-  | { kind: 'idle' }
-  /** This build does not update itself (not packaged; on Linux, not an AppImage). */
-  | { kind: 'disabled' }
-  | { kind: 'checking' }
-  /** The ring offers this version or an older one. */
-  | { kind: 'current'; version: string }
-  /** The ring is halted or offers no release yet. */
-  | { kind: 'not-offered' }
-  | { kind: 'downloading'; version: string; percent: number }
-  /** Downloaded and verified (sha512); `install` says when it goes in. */
-  | { kind: 'ready'; version: string; install: InstallDecision['kind'] }
-  | { kind: 'failed'; reason: Exclude<FailureReason, 'not-offered'>; message: string };
+/** The updater's state: the shell sends it to the page as its `update` event (main/common/update.ts). */
+export type { UpdateState };
 
 export interface UpdaterOptions {
   client: UpdaterClient;

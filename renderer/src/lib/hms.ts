@@ -9,7 +9,7 @@ import {
   clientOf,
   type Envelope,
   type Hms,
-  type HmsEventName,
+  type PageEventName,
 } from '../../../main/common/index.ts';
 import {
   BRIDGE_PATH,
@@ -44,7 +44,7 @@ const lost = (message: string): Envelope<never> => ({ ok: false, error: { code: 
 
 function overWebSocket(): Hms {
   const token = takeToken();
-  const listeners = new Map<HmsEventName, Set<(payload: unknown) => void>>();
+  const listeners = new Map<PageEventName, Set<(payload: unknown) => void>>();
   const pending = new Map<number, (e: Envelope<unknown>) => void>();
   let nextId = 1;
   let socket: WebSocket | null = null;

@@ -1,7 +1,7 @@
 /**
  * Always at the bottom: is this PC online, when it last caught up, how many writes wait to be sent,
  * and what needs someone (conflicts, refused writes). A revoked PC, a required update, or a disk that
- * cannot take new work says so.
+ * cannot take new work says so. At the right, beside "Sync now", the app's update when there is news.
  */
 import { Badge, Button, Group, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
@@ -9,6 +9,7 @@ import { hms } from '../../lib/hms.ts';
 import { ago } from '../../lib/time.ts';
 import { useNavigation } from '../../stores/navigation.ts';
 import { useStatus } from '../../stores/status.ts';
+import { UpdateStatus } from '../shell/UpdateStatus.tsx';
 import { FirstSyncProgress } from './FirstSyncProgress.tsx';
 
 /** Short enough for the bar; the whole message (what it means, what to do) is its tooltip. */
@@ -87,6 +88,7 @@ export function StatusBar() {
           Signed in offline
         </Text>
       )}
+      <UpdateStatus />
       <Button
         ml="auto"
         size="compact-sm"
