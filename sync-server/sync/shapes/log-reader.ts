@@ -68,29 +68,36 @@ export class LogReader {
     const view = columnView(ws, table);
     const nw = bindPredicate(rule.where, ws, { r: 'n' }, 4);
     const od = bindPredicate(rule.where, ws, { r: 'o' }, 4 + nw.params.length);
-    const operation = `CASE WHEN f.old_in THEN 'update' ELSE 'insert' END`;
-    const own = await q<{
-      seq: string;
+    const operation = `CASE WHEN flags.old_in THEN 'update' ELSE 'insert' END`;
+    // The floor comes with the page, in the same statement (one snapshot), whether or not the page
+    // has rows: the outer row always exists, the page's rows join it.
+    const read = await q<{
+      floor: string;
+      seq: string | null;
       tx_id: string;
       row_id: string;
       new_in: boolean;
       old_in: boolean;
       m: string | null;
-      floor: string | null;
     }>(
-      `SELECT cl.seq::text AS seq, cl.tx_id::text AS tx_id, cl.row_id::text AS row_id, f.new_in, f.old_in,
-           CASE WHEN f.new_in THEN ${changeMessageSql(table, 'n', operation, view)} END AS m,
-           (SELECT value FROM sync_counters WHERE key = 'floor') AS floor
-         FROM change_log cl
-         LEFT JOIN LATERAL jsonb_populate_record(NULL::${t}, cl.new_row) n ON true
-         LEFT JOIN LATERAL jsonb_populate_record(NULL::${t}, cl.old_row) o ON true
-         CROSS JOIN LATERAL (SELECT
-           (cl.new_row IS NOT NULL AND coalesce((${nw.sql}), false)) AS new_in,
-           (cl.old_row IS NOT NULL AND coalesce((${od.sql}), false)) AS old_in) f
-         WHERE cl.table_name = $1 AND cl.seq > $2 AND cl.seq <= $3
-         ORDER BY cl.seq LIMIT ${LOG_BATCH + 1}`,
+      `SELECT f.floor, x.* FROM
+         (SELECT coalesce((SELECT value FROM sync_counters WHERE key = 'floor'), '0') AS floor) f
+         LEFT JOIN LATERAL (
+           SELECT cl.seq AS seq_n, cl.seq::text AS seq, cl.tx_id::text AS tx_id, cl.row_id::text AS row_id, flags.new_in, flags.old_in,
+               CASE WHEN flags.new_in THEN ${changeMessageSql(table, 'n', operation, view)} END AS m
+             FROM change_log cl
+             LEFT JOIN LATERAL jsonb_populate_record(NULL::${t}, cl.new_row) n ON true
+             LEFT JOIN LATERAL jsonb_populate_record(NULL::${t}, cl.old_row) o ON true
+             CROSS JOIN LATERAL (SELECT
+               (cl.new_row IS NOT NULL AND coalesce((${nw.sql}), false)) AS new_in,
+               (cl.old_row IS NOT NULL AND coalesce((${od.sql}), false)) AS old_in) flags
+             WHERE cl.table_name = $1 AND cl.seq > $2 AND cl.seq <= $3
+             ORDER BY cl.seq LIMIT ${LOG_BATCH + 1}) x ON true
+         ORDER BY x.seq_n`,
       [table.name, afterSeq, head, ...nw.params, ...od.params],
     );
+    const floorWithPage = read[0]?.floor;
+    const own = read.filter((r): r is typeof r & { seq: string } => r.seq !== null);
     // More than a batch: cut after the last transaction that ends within it, so a response does not
     // end inside a transaction. One transaction larger than a whole batch (a bulk import) has to be
     // split; the rest of it comes with the next request, never skipped.
@@ -144,11 +151,10 @@ export class LogReader {
     // The service's floor is cached until the compaction's notification arrives, so each page checks
     // it. A compaction moves the floor and deletes in one statement: the floor read in the same
     // statement as the page's rows (one snapshot) at or below `afterSeq` means nothing the page
-    // needed was gone. An empty page, or one that read dependency rows in later statements, reads
-    // it again after them.
+    // needed was gone. A page that read dependency rows in later statements reads it again after them.
     const floor =
-      own.length > 0 && (rule.dependsOn ?? []).length === 0
-        ? own[0]?.floor
+      (rule.dependsOn ?? []).length === 0
+        ? floorWithPage
         : (await q<{ value: string }>(`SELECT value FROM sync_counters WHERE key = 'floor'`))[0]?.value;
     const compacted = Number(floor ?? 0) > afterSeq;
     return { messages: out.map((o) => o.m), lastSeq, upToDate, compacted };

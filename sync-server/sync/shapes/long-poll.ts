@@ -24,6 +24,8 @@ export class LongPoll {
   private seenHead = 0;
   private headRefresh: Promise<void> | null = null;
   private headStale = false;
+  /** When the head was last read from the database (ms). */
+  private headReadAt = 0;
 
   constructor(private readonly database: Database) {}
 
@@ -75,6 +77,7 @@ export class LongPoll {
         this.headStale = false;
         try {
           this.seenHead = Math.max(this.seenHead, await currentSeq(this.database.query.bind(this.database)));
+          this.headReadAt = Date.now();
         } catch {
           // the next notification or request retries
         }
@@ -82,6 +85,17 @@ export class LongPoll {
       this.headRefresh = null;
     })();
     return this.headRefresh;
+  }
+
+  /**
+   * Re-reads the head unless it was read less than `maxAgeMs` ago. Polls time out every second or
+   * so on a busy server (each PC holds dozens of shapes), and each reading the head again would be a
+   * query apiece for nothing: a head at most `maxAgeMs` old does the same job.
+   */
+  refreshHeadIfOlder(maxAgeMs: number): Promise<void> {
+    if (Date.now() - this.headReadAt < maxAgeMs) return Promise.resolve();
+    // A read under way started after these polls began waiting: fresh enough, no second one.
+    return this.headRefresh ?? this.refreshHead();
   }
 
   private wake(table: string) {

@@ -99,9 +99,9 @@ export class ShapeService {
         const remaining = deadline - Date.now();
         if (why !== 'change' || remaining <= 0) {
           // The poll's time is up, or everything may have moved (a re-scope, a compaction): answer,
-          // and the PC's next request finds out. Read the head again (shared by every waiter), so
-          // a lost notification delays a change by one poll, not forever.
-          if (why === 'timeout') await this.poll.refreshHead();
+          // and the PC's next request finds out. Read the head again (shared by every waiter, at most
+          // once a second), so a lost notification delays a change by one poll, not forever.
+          if (why === 'timeout') await this.poll.refreshHeadIfOlder(1_000);
           wait = undefined;
         } else {
           // A commit touched a watched table (its head read just before the wake). If none of it is
