@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type MutationBatch, MutationSchema, SYNC_SCHEMA_VERSION } from '../../../db/sync-contract.ts';
+import { TcpProxy } from '../../../test/support/tcp-proxy.ts';
 import type { OutboxEntry } from '../store/outbox.ts';
 import { json, makeWrites, newId, openTestDb, patient, type TestDb } from '../test-support.ts';
 import { Uploader, type UploaderEvent } from './uploader.ts';
@@ -212,7 +215,7 @@ describe('uploader', () => {
     );
     const up = make(server.fetchFn);
     await up.runNow();
-    expect(entries().map((e) => e.status)).toEqual(['acked', 'acked']);
+    expect(entries().filter((e) => e.status !== 'acked')).toEqual([]);
     expect(server.batches.map((b) => b.mutations.length)).toEqual([2, 1]);
     await up.stop();
   });
@@ -243,6 +246,56 @@ describe('uploader', () => {
       await up.stop();
     } finally {
       vi.useRealTimers();
+    }
+  });
+
+  it('sends a batch again at once when its kept connection died with the network, without backing off', async () => {
+    // A real server behind a proxy, and the real fetch with its connection pool.
+    const server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c) => {
+        text += c;
+      });
+      req.on('end', () => {
+        const batch = JSON.parse(text) as MutationBatch;
+        res.setHeader('content-type', 'application/json');
+        res.end(
+          JSON.stringify({
+            results: batch.mutations.map((m) => ({ id: m.id, outcome: 'applied', version: 1 })),
+          }),
+        );
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const proxy = new TcpProxy((server.address() as AddressInfo).port);
+    const url = await proxy.start();
+    const events: UploaderEvent[] = [];
+    const up = new Uploader({
+      sqlite: t.local.sqlite,
+      outbox: t.outbox,
+      server: url,
+      token: 'tok',
+      onEvent: (e) => events.push(e),
+      batchSize: 10,
+      periodMs: 60_000,
+    });
+    try {
+      const { writes } = makeWrites(t, doctor);
+      for (let i = 0; i < 80; i++) writes.insert('patients', patient());
+      await up.runNow(); // eight batches on the wire: kept-alive connections left in the pool
+      expect(entries().filter((e) => e.status !== 'acked')).toEqual([]);
+      // The link drops while the PC is busy writing, and comes back before this process has noticed:
+      // the pooled sockets are dead. One pass still sends everything, with no back-off.
+      proxy.cut();
+      for (let i = 0; i < 300; i++) writes.insert('patients', patient());
+      proxy.delay(20);
+      await up.runNow();
+      expect(entries().filter((e) => e.status !== 'acked')).toEqual([]);
+      expect(events.filter((e) => e.type === 'offline')).toEqual([]);
+    } finally {
+      await up.stop();
+      await proxy.stop();
+      await new Promise((r) => server.close(r));
     }
   });
 });

@@ -62,6 +62,12 @@ const KEEP_ACKED_MS = 86_400_000;
  */
 const PIPELINE_DEPTH = 8;
 
+/** A pooled connection found reset or closed when a request was written to it. */
+export function isStaleConnection(e: unknown): boolean {
+  const cause = (e as { cause?: { code?: unknown } } | null)?.cause;
+  return typeof cause?.code === 'string' && ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(cause.code);
+}
+
 /** What came back for one batch: no answer at all, or an HTTP answer (its body, if readable). */
 type Answer =
   | { kind: 'network'; message: string }
@@ -288,13 +294,22 @@ export class Uploader {
       mutations,
       ...(after ? { after } : {}),
     };
-    let res: Response;
-    try {
-      res = await (this.o.fetch ?? fetch)(`${this.o.server}/api/sync/mutations`, {
+    const body = JSON.stringify(batch);
+    const post = () =>
+      (this.o.fetch ?? fetch)(`${this.o.server}/api/sync/mutations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${this.o.token}` },
-        body: JSON.stringify(batch),
+        body,
         signal: AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), abandon]),
+      });
+    let res: Response;
+    try {
+      res = await post().catch((e: unknown) => {
+        // A connection kept from before the network went away is found dead on first use. The batch
+        // goes again at once on a fresh one (the server applies a mutation once, should the first
+        // have reached it), instead of waiting out a back-off as if the server were unreachable.
+        if (isStaleConnection(e) && !abandon.aborted) return post();
+        throw e;
       });
     } catch (e) {
       return { kind: 'network', message: e instanceof Error ? e.message : String(e) };
