@@ -18,6 +18,12 @@ import { WORKSTATION_KINDS } from './schema/enums.ts';
 export const SYNC_SCHEMA_VERSION = 2;
 
 /**
+ * The header a PC names its app version in (on its heartbeat, `GET /api/sync/scope`), so the admin
+ * desk sees which release each PC runs, and how far a ring's rollout has gone.
+ */
+export const APP_VERSION_HEADER = 'x-hms-app-version';
+
+/**
  * Hybrid logical clock, `<ms since epoch, 13 digits>-<counter, 6 digits>-<node id>`: compares as a
  * string, so the greatest HLC string is the latest write whatever the device's wall clock said.
  */

@@ -5,7 +5,7 @@
  * The entry point reads the environment (`HMS_DB_KEY`, `HMS_ENROLLMENT_CODE`, `HMS_LOG_LEVEL`) and
  * hands the core its key, code and logger; the core reads none of it.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WorkstationHost } from '../core/host.ts';
@@ -136,6 +136,12 @@ async function main() {
       ...(enrollmentCode ? { enrollmentCode } : {}),
       ...(args.ca ? { serverCaFile: args.ca } : {}),
       insecure: args.insecure,
+      // Browser mode runs from the checkout: its version is the package's.
+      appVersion: (
+        JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as {
+          version: string;
+        }
+      ).version,
       log: createLogger(level),
     });
   } catch (e) {

@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { NUMBER_KIND_NAMES } from '../../db/numbers.ts';
 import type { Row } from '../../db/primitives/index.ts';
 import {
+  APP_VERSION_HEADER,
   EnrollResponseSchema,
   errorBodyOf,
   type Scope,
@@ -88,6 +89,8 @@ export interface WorkstationOptions {
   serverCaFile?: string;
   /** Allow plain `http://` to a server that is not on this machine (IT's explicit choice). */
   insecure?: boolean;
+  /** This build's version, told to the server with each heartbeat (the admin desk shows it). */
+  appVersion?: string;
 }
 
 export interface WorkstationEvents {
@@ -370,7 +373,10 @@ export class Workstation {
       const res = await (this.opts.fetch ?? fetch)(
         `${this.server}/api/sync/scope${askRows ? '?rows=1' : ''}`,
         {
-          headers: { authorization: `Bearer ${this.token}` },
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            ...(this.opts.appVersion ? { [APP_VERSION_HEADER]: this.opts.appVersion } : {}),
+          },
           signal: AbortSignal.timeout(3_000),
         },
       );

@@ -3,7 +3,7 @@ import type { CallFrame, HostFrame } from '../common/wire.ts';
 
 /** `key` null: the PC has no OS secret store; the core asks for the passphrase on the first screen. */
 export type ToCore =
-  | { start: { dataDir: string; key: string | null } }
+  | { start: { dataDir: string; key: string | null; appVersion: string } }
   /** The user chose to move a damaged database aside: salvage it, then start on a fresh one. */
   | { recover: { dataDir: string; key: string } }
   | { call: CallFrame }

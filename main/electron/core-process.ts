@@ -18,6 +18,8 @@ import { hospitalCaFile } from './hospital-ca.ts';
 const port = process.parentPort;
 const send = (m: FromCore) => port.postMessage(m);
 let host: WorkstationHost | null = null;
+/** The app's version (the shell knows it), told to the server with each heartbeat. */
+let appVersion: string | undefined;
 // Bundled into dist-app/ with a copy of the SQLite migrations beside it (scripts/build-app.ts).
 const migrationsDir = join(import.meta.dirname, 'migrations', 'sqlite');
 
@@ -34,6 +36,7 @@ function open(dataDir: string, key: string | null) {
       firstTime: () => !hasPassphrase(dataDir),
     },
     migrationsDir,
+    ...(appVersion ? { appVersion } : {}),
     log: createLogger('warn'),
   }).then(
     (h) => {
@@ -62,6 +65,7 @@ function open(dataDir: string, key: string | null) {
 
 port.on('message', ({ data }: { data: ToCore }) => {
   if ('start' in data) {
+    appVersion = data.start.appVersion;
     open(data.start.dataDir, data.start.key);
   } else if ('recover' in data) {
     const { dataDir, key } = data.recover;

@@ -103,7 +103,7 @@ function startCore(key: string | null) {
     pending.clear();
     if (code !== 0) dialog.showErrorBox('The workstation stopped', `The core process ended (code ${code}).`);
   });
-  toCore({ start: { dataDir: app.getPath('userData'), key } });
+  toCore({ start: { dataDir: app.getPath('userData'), key, appVersion: app.getVersion() } });
 }
 
 /**

@@ -20,7 +20,8 @@ import type { UpdateFailure } from '../common/update.ts';
 import { quitWarning } from './quit-warning.ts';
 
 /** What the policy reads of the core's status. */
-export type PolicyStatus = Pick<WorkstationStatus, 'outboxPending' | 'oldestPendingAt' | 'user'>;
+export type PolicyStatus = Pick<WorkstationStatus, 'outboxPending' | 'oldestPendingAt' | 'user'> &
+  Partial<Pick<WorkstationStatus, 'updateRequired'>>;
 
 /** How long a PC with no one signed in must be untouched before an update restarts it. */
 export const IDLE_BEFORE_INSTALL_MS = 30 * 60_000;

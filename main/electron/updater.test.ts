@@ -172,6 +172,20 @@ describe('the updater', () => {
     expect(timers.every((t) => t.cancelled)).toBe(true);
   });
 
+  it('looks for an update at once when the server says this version must update, once per refusal', async () => {
+    const { client, updater, states } = setup(offer('1.1.0'));
+    await updater.start({ server: SERVER, token: TOKEN });
+    expect(client.checks).toBe(1);
+    client.script = offer('1.2.0');
+    updater.setStatus({ ...allSent, updateRequired: true });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(client.checks).toBe(2);
+    expect(states.at(-1)).toMatchObject({ kind: 'ready', version: '1.2.0' });
+    // The same refusal said again (every status) does not check again.
+    updater.setStatus({ ...allSent, updateRequired: true });
+    expect(client.checks).toBe(2);
+  });
+
   it('installs a downloaded update when the user quits with everything sent, silently, without restarting', async () => {
     const { client, updater, states } = setup(offer('1.1.0'));
     updater.setStatus(allSent);

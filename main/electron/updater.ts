@@ -203,8 +203,12 @@ export class Updater {
 
   /** The core's status, whenever it says one: the install decision follows its unsent changes. */
   setStatus(status: PolicyStatus): void {
+    // The server no longer takes this version's uploads: the fix is an update, so look for one now
+    // rather than at the next scheduled check, hours away.
+    const newlyRequired = status.updateRequired === true && this.status?.updateRequired !== true;
     this.status = status;
     this.decide();
+    if (newlyRequired) void this.check();
   }
 
   /** The version ready to install, if any. */

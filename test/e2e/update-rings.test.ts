@@ -54,6 +54,16 @@ describe('update rings from the admin desk, in Chromium', { timeout: 180_000 }, 
     station = await startAppStation(srv, { name: 'IT office', kind: 'admin' });
     await station.host.core?.drain();
     const ward = await srv.enrol({ name: 'Ward B nurses station', kind: 'reception' });
+    await expect
+      .poll(
+        async () =>
+          (
+            await srv.database.query<{ v: string }>(
+              `SELECT app_version AS v FROM workstations WHERE name = 'IT office'`,
+            )
+          )[0]?.v,
+      )
+      .toBe('1.0.0');
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const p = await context.newPage();
     page = p;
@@ -108,6 +118,9 @@ describe('update rings from the admin desk, in Chromium', { timeout: 180_000 }, 
     await ringRow('general').waitFor();
     expect(await offers('general')).toBe('nothing yet');
     expect(await ringRow('general').getByRole('cell').nth(2).textContent()).toBe('2');
+    // Each PC's version as its heartbeat named it (this admin PC's), or a dash (never heard from).
+    expect(await pcRow('IT office').textContent()).toMatch(/general.*1\.0\.0/);
+    expect(await pcRow('Ward B nurses station').textContent()).toMatch(/general.*—/);
     const listed = p.getByRole('table', { name: 'Releases on the server' }).getByRole('row');
     await expect
       .poll(() => listed.allTextContents())

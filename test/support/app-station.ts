@@ -56,6 +56,7 @@ export async function startAppStation(
       ? { fromPassphrase: (p) => keyFromPassphrase(dir, p), firstTime: () => !hasPassphrase(dir) }
       : KEY,
     heartbeatMs: 500,
+    appVersion: '1.0.0',
     ...(input.enrol === false ? {} : { server: url, enrollmentCode: created.enrollment_code }),
   });
   const ui = await startBrowserMode({ host, staticDir: RENDERER_DIST, port: 0 });

@@ -31,7 +31,7 @@ export interface Station {
   /** Stops the workstation (graceful) and keeps its files, to restart it later. */
   stop(): Promise<void>;
   /** Starts the workstation again on the same files and proxy. */
-  restart(): Promise<Workstation>;
+  restart(options?: Pick<WorkstationOptions, 'appVersion'>): Promise<Workstation>;
   close(): Promise<void>;
 }
 
@@ -46,7 +46,7 @@ export async function startStation(
     user: string;
     password?: string;
     /** Extra workstation options (timeouts), kept across restarts. */
-    options?: Pick<WorkstationOptions, 'uploadTimeoutMs' | 'heartbeatMs' | 'clock'>;
+    options?: Pick<WorkstationOptions, 'uploadTimeoutMs' | 'heartbeatMs' | 'clock' | 'appVersion'>;
     /** The data directory (default: a new temporary one), e.g. on a small tmpfs. */
     dir?: string;
   },
@@ -91,8 +91,8 @@ export async function startStation(
       outside?.close();
       outside = null;
     },
-    async restart() {
-      ws = await startWorkstation({ server: url, dataDir: dir, key: KEY, ...input.options });
+    async restart(options = {}) {
+      ws = await startWorkstation({ server: url, dataDir: dir, key: KEY, ...input.options, ...options });
       const again = await ws.session.login(input.user, password);
       if (!again.ok) throw new Error(`login of ${input.user} failed: ${JSON.stringify(again.error)}`);
       return ws;

@@ -14,7 +14,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import { quoteIdent, sha256Hex } from '../../../db/primitives/index.ts';
 import * as s from '../../../db/schema/pg.ts';
-import { EnrollRequestSchema, SYNC_SCHEMA_VERSION } from '../../../db/sync-contract.ts';
+import { APP_VERSION_HEADER, EnrollRequestSchema, SYNC_SCHEMA_VERSION } from '../../../db/sync-contract.ts';
 import { appendAudit } from '../../auth/audit.ts';
 import { clientInfo, currentUser, requireUser } from '../../auth/guard.ts';
 import { decryptTotpSecret } from '../../auth/totp.ts';
@@ -22,6 +22,7 @@ import { HttpError, parseBody } from '../../http/errors.ts';
 import { authRateLimit, SMALL_BODY } from '../../http/rate-limit.ts';
 import type { Database } from '../../platform/database.ts';
 import { bindPredicate, ruleFor, tablesFor, type WorkstationScope } from '../scopes.ts';
+import { AppVersions } from './app-versions.ts';
 import { requireWorkstation, revokedOrUnknown, workstationForToken } from './device-auth.ts';
 import { enrolmentCodeHash } from './enrolment-codes.ts';
 import { usedSequences } from './numbering.ts';
@@ -29,6 +30,7 @@ import { usedSequences } from './numbering.ts';
 export const deviceRoutes: FastifyPluginAsync = async (app) => {
   const { database, now } = app.hms;
   const db = database.db;
+  const versions = new AppVersions(database);
 
   app.post(
     '/api/workstations/enroll',
@@ -83,6 +85,7 @@ export const deviceRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Querystring: { rows?: string } }>('/api/sync/scope', async (request) => {
     const ws = await requireWorkstation(request);
+    await versions.note(ws.id, request.headers[APP_VERSION_HEADER]);
     const tables = tablesFor(ws.kind);
     return {
       workstation_id: ws.id,

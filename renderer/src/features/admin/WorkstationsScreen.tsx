@@ -167,6 +167,7 @@ export function WorkstationsScreen() {
               <Table.Th>Kind</Table.Th>
               <Table.Th>State</Table.Th>
               <Table.Th>Update ring</Table.Th>
+              <Table.Th>Version</Table.Th>
               <Table.Th>Last seen</Table.Th>
               <Table.Th>Actions</Table.Th>
             </Table.Tr>
@@ -254,6 +255,10 @@ export function WorkstationsScreen() {
                       </Button>
                     </Group>
                   )}
+                </Table.Td>
+                <Table.Td>
+                  {/* The version its heartbeat names: how far a ring's rollout has reached. */}
+                  <Text size="sm">{w.app_version ?? '—'}</Text>
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">{ago(w.last_seen_at)}</Text>
