@@ -26,8 +26,12 @@ import {
   quitQuestion,
 } from './update-policy.ts';
 
-/** How often a running PC asks for a new release (and at every start). */
-export const CHECK_EVERY_MS = 4 * 3_600_000;
+/**
+ * How often a running PC asks for a new release (and at every start). A halt or a roll-back reaches
+ * a running PC by this check (an update it downloaded and no longer offered is dropped), so it is
+ * short: one manifest of a few hundred bytes per PC every half hour is nothing to the server.
+ */
+export const CHECK_EVERY_MS = 30 * 60_000;
 /** How often a ready update's install decision is taken again (the PC may have fallen idle). */
 export const DECIDE_EVERY_MS = 5 * 60_000;
 
