@@ -156,6 +156,12 @@ export async function benchPropagation(opts: {
   log: (line: string) => void;
   /** Profile the writer and the first reader into this directory (`writer.cpuprofile`, `reader.cpuprofile`). */
   profileDir?: string;
+  /**
+   * Several server instances on the one database: the PCs are spread over them in turn (the writer
+   * on the first, the first reader on the second…), so most readers learn of a write through
+   * another instance's notification. Default: the client's server alone.
+   */
+  instanceUrls?: string[];
 }): Promise<PropagationResult> {
   const { client, log } = opts;
   const dir = mkdtempSync(join(tmpdir(), 'hms-bench-b-'));
@@ -182,7 +188,9 @@ export async function benchPropagation(opts: {
         new LivePc(
           {
             role: n === 0 ? 'writer' : 'reader',
-            server: client.url,
+            server: opts.instanceUrls
+              ? (opts.instanceUrls[n % opts.instanceUrls.length] as string)
+              : client.url,
             dataDir: join(dir, `ws${n}`),
             key: `bench-key-${n}`,
             code,

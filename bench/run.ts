@@ -451,6 +451,60 @@ async function partJ() {
   }
 }
 
+/**
+ * (b) again with two server instances on one database (`--instances` holding 2): the writer on one,
+ * the readers spread over both, so most of them learn of a write through the other instance.
+ */
+async function partB2() {
+  const db = await createTestDatabase('hms_bench_b2');
+  cleanups.push(db.drop);
+  const keyDir = mkdtempSync(join(tmpdir(), 'hms-bench-keys-'));
+  const servers: ServerProcess[] = [];
+  try {
+    for (let i = 0; i < 2; i++) {
+      const server = await spawnServer(db.url, { keyDir });
+      servers.push(server);
+      cleanups.push(() => server.stop());
+    }
+    if (opts.bPatients > 0) {
+      const database = await openDatabase({ url: db.url });
+      try {
+        await seedDemo(database, { patients: opts.bPatients });
+      } finally {
+        await database.close();
+      }
+    }
+    log(`(b) on 2 server instances: ${opts.workstations} readers + 1 writer, ${opts.writes} writes…`);
+    const b = await benchPropagation({
+      client: new BenchClient((servers[0] as ServerProcess).url),
+      instanceUrls: servers.map((s) => s.url),
+      dbUrl: db.url,
+      readers: opts.workstations,
+      writes: opts.writes,
+      minIntervalMs: 100,
+      maxIntervalMs: 200,
+      log,
+    });
+    report.propagationTwoInstances = b;
+    lines.push({
+      figure: `(b) write → visible on ${b.readers} live PCs over 2 server instances, p50 / p99 (${b.missing} missing)`,
+      value: `${fmt(b.latency.p50, 1)} / ${fmt(b.latency.p99, 1)} ms`,
+      baseline: `HTTP RTT ${fmt(b.httpBaseline.p50, 2)} ms; NOTIFY ${fmt(b.notifyBaseline.p50, 2)} ms`,
+      ratio: fmt(b.latency.p50 / b.httpBaseline.p50, 1),
+      bar: 'info',
+      pass: b.missing === 0 ? null : false,
+    });
+  } finally {
+    for (const s of servers) {
+      await s.stop();
+      cleanups.pop();
+    }
+    rmSync(keyDir, { recursive: true, force: true });
+    await db.drop();
+    cleanups.pop();
+  }
+}
+
 async function partBC() {
   const db = await createTestDatabase('hms_bench_b');
   cleanups.push(db.drop);
@@ -619,6 +673,7 @@ try {
   // (b) and (c) first: twenty live PCs should not share a heap grown by (a)'s 3-million-row import
   // (its major GC pauses land on the latency tail).
   if (['b', 'c', 'h', 'i'].some((p) => opts.only.has(p))) await partBC();
+  if (opts.only.has('b') && opts.instances.includes(2)) await partB2();
   if (['a', 'd', 'e', 'f', 'g'].some((p) => opts.only.has(p))) await partADE();
   if (opts.only.has('j')) await partJ();
 } catch (e) {
