@@ -394,28 +394,49 @@ async function partADE() {
 }
 
 /**
+ * `n` sync server instances on one fresh database, sharing their keys as one deployment's do (a
+ * grant signed by one is read by another); everything stopped and dropped after `fn`.
+ */
+async function withInstances<T>(
+  dbName: string,
+  n: number,
+  fn: (servers: ServerProcess[], dbUrl: string) => Promise<T>,
+): Promise<T> {
+  const db = await createTestDatabase(dbName);
+  cleanups.push(db.drop);
+  const keyDir = mkdtempSync(join(tmpdir(), 'hms-bench-keys-'));
+  const servers: ServerProcess[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const server = await spawnServer(db.url, { keyDir });
+      servers.push(server);
+      cleanups.push(() => server.stop());
+    }
+    return await fn(servers, db.url);
+  } finally {
+    for (const s of servers) {
+      await s.stop();
+      cleanups.pop();
+    }
+    rmSync(keyDir, { recursive: true, force: true });
+    await db.drop();
+    cleanups.pop();
+  }
+}
+
+/**
  * (j) Live PCs per server process, on a database of its own (only what the clients download); then
  * the same with two instances on that one database, clients spread over them (`--instances 1,2`).
  */
 async function partJ() {
   for (const instances of opts.instances) {
-    const db = await createTestDatabase('hms_bench_j');
-    cleanups.push(db.drop);
-    const keyDir = mkdtempSync(join(tmpdir(), 'hms-bench-keys-'));
-    const servers: ServerProcess[] = [];
-    try {
-      for (let i = 0; i < instances; i++) {
-        const server = await spawnServer(db.url, { keyDir });
-        servers.push(server);
-        cleanups.push(() => server.stop());
-      }
-      const first = servers[0] as ServerProcess;
+    await withInstances('hms_bench_j', instances, async (servers, dbUrl) => {
       const where = instances === 1 ? 'one server process' : `${instances} server instances`;
       log(`(j) live shape clients on ${where}: ${opts.clients.join(', ')}…`);
       const j = await benchLivePcs({
-        client: new BenchClient(first.url),
+        client: new BenchClient((servers[0] as ServerProcess).url),
         instanceUrls: servers.map((s) => s.url),
-        dbUrl: db.url,
+        dbUrl,
         serverPids: servers.map((s) => s.child.pid as number),
         counts: opts.clients,
         writes: 10,
@@ -439,15 +460,7 @@ async function partJ() {
         bar: instances === 1 ? '≥ 1,000' : 'info',
         pass: instances === 1 ? j.largestWithin1s >= 1_000 : null,
       });
-    } finally {
-      for (const s of servers) {
-        await s.stop();
-        cleanups.pop();
-      }
-      rmSync(keyDir, { recursive: true, force: true });
-      await db.drop();
-      cleanups.pop();
-    }
+    });
   }
 }
 
@@ -456,18 +469,9 @@ async function partJ() {
  * the readers spread over both, so most of them learn of a write through the other instance.
  */
 async function partB2() {
-  const db = await createTestDatabase('hms_bench_b2');
-  cleanups.push(db.drop);
-  const keyDir = mkdtempSync(join(tmpdir(), 'hms-bench-keys-'));
-  const servers: ServerProcess[] = [];
-  try {
-    for (let i = 0; i < 2; i++) {
-      const server = await spawnServer(db.url, { keyDir });
-      servers.push(server);
-      cleanups.push(() => server.stop());
-    }
+  await withInstances('hms_bench_b2', 2, async (servers, dbUrl) => {
     if (opts.bPatients > 0) {
-      const database = await openDatabase({ url: db.url });
+      const database = await openDatabase({ url: dbUrl });
       try {
         await seedDemo(database, { patients: opts.bPatients });
       } finally {
@@ -478,7 +482,7 @@ async function partB2() {
     const b = await benchPropagation({
       client: new BenchClient((servers[0] as ServerProcess).url),
       instanceUrls: servers.map((s) => s.url),
-      dbUrl: db.url,
+      dbUrl,
       readers: opts.workstations,
       writes: opts.writes,
       minIntervalMs: 100,
@@ -494,15 +498,7 @@ async function partB2() {
       bar: 'info',
       pass: b.missing === 0 ? null : false,
     });
-  } finally {
-    for (const s of servers) {
-      await s.stop();
-      cleanups.pop();
-    }
-    rmSync(keyDir, { recursive: true, force: true });
-    await db.drop();
-    cleanups.pop();
-  }
+  });
 }
 
 async function partBC() {

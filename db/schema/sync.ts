@@ -27,15 +27,15 @@ export const workstations = serverTable(
   { checks: { ward_scope: `"kind" <> 'ward' OR "ward_id" IS NOT NULL` } },
 );
 
+/** A ring's name: it goes into URL paths, so plain (lower-case letters, digits, - and _; 1–41 long). */
+export const UPDATE_RING_NAME = /^[a-z0-9][a-z0-9_-]{0,40}$/;
+
 /**
  * Update rings: which release (a folder of the server's releases directory) each ring's PCs are
  * offered. A release is rolled out by moving the pilot ring, then the others; halted by clearing a
  * ring (its PCs are offered nothing), rolled back by moving it to the release before (PCs that took
  * the newer one keep it: the app never downgrades itself).
  */
-/** A ring's name: it goes into URL paths, so plain (lower-case letters, digits, - and _; 1–41 long). */
-export const UPDATE_RING_NAME = /^[a-z0-9][a-z0-9_-]{0,40}$/;
-
 export const update_rings = serverTable('update_rings', {
   name: c.text().notNull().unique(),
   /** The release folder offered; null: halted. */

@@ -63,7 +63,7 @@ const KEEP_ACKED_MS = 86_400_000;
 const PIPELINE_DEPTH = 8;
 
 /** A pooled connection found reset or closed when a request was written to it. */
-export function isStaleConnection(e: unknown): boolean {
+function isStaleConnection(e: unknown): boolean {
   const cause = (e as { cause?: { code?: unknown } } | null)?.cause;
   return typeof cause?.code === 'string' && ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(cause.code);
 }
