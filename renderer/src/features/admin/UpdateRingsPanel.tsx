@@ -154,9 +154,8 @@ export function UpdateRingsPanel({ rings, releases, onChanged }: Props) {
         </Title>
         {releases.length === 0 ? (
           <Text size="sm">
-            No release on the server yet. Publish a built release on the server with npm run
-            release:publish (it checks the files and copies them into HMS_RELEASES_DIR), then point a ring
-            at it here.
+            No release on the server yet. Publish a built release on the server with npm run release:publish
+            (it checks the files and copies them into HMS_RELEASES_DIR), then point a ring at it here.
           </Text>
         ) : (
           <Table aria-label="Releases on the server" verticalSpacing="xs">

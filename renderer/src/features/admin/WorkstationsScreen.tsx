@@ -206,13 +206,20 @@ export function WorkstationsScreen() {
                     w.kind
                   )}
                 </Table.Td>
+                {/* Read at a glance: never cut to "ENRO…" when a row's editor widens its neighbours. */}
                 <Table.Td>
                   {w.revoked_at ? (
-                    <Badge color="red">revoked</Badge>
+                    <Badge color="red" miw="max-content">
+                      revoked
+                    </Badge>
                   ) : w.enrolled ? (
-                    <Badge color="teal">enrolled</Badge>
+                    <Badge color="teal" miw="max-content">
+                      enrolled
+                    </Badge>
                   ) : (
-                    <Badge color="gray">waiting for enrolment</Badge>
+                    <Badge color="gray" miw="max-content">
+                      waiting for enrolment
+                    </Badge>
                   )}
                 </Table.Td>
                 <Table.Td>
