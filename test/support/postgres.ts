@@ -5,6 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
+/** Postgres refuses to drop a database that still has connections. */
+const OBJECT_IN_USE = '55006';
+
 export const ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export async function createTestDatabase(
@@ -26,7 +29,20 @@ export async function createTestDatabase(
       const c = new pg.Client({ connectionString: ADMIN_URL });
       await c.connect();
       try {
-        await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+        // pg's Pool.end() resolves before its sockets have closed. Forcing the drop at once would
+        // terminate those closing connections, and the FATAL they then receive has no listener
+        // left: an uncaught error that fails the whole run. Wait for them first; force only a
+        // connection a test really left open.
+        for (let attempt = 0; ; attempt++) {
+          const force = attempt >= 40 ? ' WITH (FORCE)' : '';
+          try {
+            await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)}${force}`);
+            break;
+          } catch (e) {
+            if (force || (e as { code?: string }).code !== OBJECT_IN_USE) throw e;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        }
       } finally {
         await c.end();
       }
