@@ -2,7 +2,6 @@
  * The admin's side of workstations: register a PC (name, kind, ward) and get its one-time enrolment
  * code, list, re-scope, revoke, and issue a fresh code. The PC's side is `device-routes.ts`.
  */
-import { randomBytes } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
@@ -15,7 +14,7 @@ import { HttpError, parseBody, parseParams } from '../../http/errors.ts';
 import type { ServerDb } from '../../platform/database.ts';
 import { notifyAll } from '../change-log.ts';
 import { forgetWorkstationTokens } from './device-auth.ts';
-import { newEnrolment } from './enrolment-codes.ts';
+import { newEnrolment, workstationCodeCandidate } from './enrolment-codes.ts';
 
 const CreateWorkstation = z
   .strictObject({
@@ -56,8 +55,8 @@ const publicWorkstation = (w: typeof s.workstations.$inferSelect) => ({
 });
 
 async function uniqueCode(db: ServerDb, kind: string): Promise<string> {
-  for (let i = 0; i < 20; i++) {
-    const code = `${kind[0]?.toUpperCase()}${randomBytes(3).toString('hex').toUpperCase().slice(0, 3)}`;
+  for (let draw = 0; draw < 40; draw++) {
+    const code = workstationCodeCandidate(kind, draw);
     const [taken] = await db
       .select({ id: s.workstations.id })
       .from(s.workstations)
