@@ -345,6 +345,22 @@ function writable(r: Resolved, action: 'create' | 'update'): string[] {
   );
 }
 
+/**
+ * The fields `role` may read, create or update in a table, worked out once: the server asks for
+ * every field of every mutation it applies. Keyed only by a role and table that resolved, so the
+ * cache cannot be grown by what a client sends.
+ */
+const fieldSets = new Map<string, ReadonlySet<string>>();
+function allowedFields(role: string, r: Resolved, action: 'read' | 'create' | 'update'): ReadonlySet<string> {
+  const key = `${role}/${r.table.name}/${action}`;
+  let set = fieldSets.get(key);
+  if (!set) {
+    set = new Set(action === 'read' ? readable(r) : writable(r, action));
+    fieldSets.set(key, set);
+  }
+  return set;
+}
+
 /** May `role` do `action` on `table` (and, when given, on `field`)? Unknown role/table/field → false. */
 export function can(role: string, action: Action, table: string, field?: string): boolean {
   return explain(role, action, table, field) === null;
@@ -365,8 +381,7 @@ export function explain(role: string, action: Action, table: string, field?: str
   }
   if (field === undefined || action === 'delete') return null;
   if (!(field in r.table.columns)) return `${table} has no field "${field}"`;
-  const fields = action === 'read' ? readable(r) : writable(r, action);
-  if (fields.includes(field)) return null;
+  if (allowedFields(role, r, action).has(field)) return null;
   if (action === 'read') return `${role} may not read ${table}.${field}`;
   if (SYSTEM.has(field)) return `${table}.${field} is set by the system`;
   if (action === 'update' && immutableColumns(r.table).includes(field))

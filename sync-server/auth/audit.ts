@@ -19,12 +19,12 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { asc, desc, eq, gt } from 'drizzle-orm';
+import { asc, eq, gt, sql } from 'drizzle-orm';
 import { canonicalJson, sha256Hex } from '../../db/primitives/index.ts';
 import * as s from '../../db/schema/pg.ts';
 import { isoTime } from '../http/time.ts';
 import { insertJsonRows } from '../platform/bulk-insert.ts';
-import type { ServerDb } from '../platform/database.ts';
+import { rowsOf, type ServerDb } from '../platform/database.ts';
 import { takeLock } from '../platform/locks.ts';
 
 export type AuditAction = (typeof s.audit_log.$inferInsert)['action'];
@@ -177,13 +177,17 @@ export async function appendAuditBatch(tx: ServerDb, entries: readonly AuditEntr
   if (entries.length === 0) return [];
   const { key, dir } = sealing();
   await takeLock(tx, 'auditLog');
-  const [last] = await tx
-    .select({ seq: s.audit_log.seq, hash: s.audit_log.hash })
-    .from(s.audit_log)
-    .orderBy(desc(s.audit_log.seq))
-    .limit(1);
+  // The chain's tail and its name in one round trip (every sync batch comes through here).
+  const [head] = rowsOf<{ chain: string | null; seq: string | null; hash: string | null }>(
+    await tx.execute(
+      sql`SELECT (SELECT value FROM server_secrets WHERE name = ${CHAIN_ID}) AS chain, t.seq::text AS seq, t.hash
+          FROM (SELECT 1) one LEFT JOIN LATERAL (
+            SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1) t ON true`,
+    ),
+  );
+  const last = head?.seq != null && head.hash != null ? { seq: Number(head.seq), hash: head.hash } : null;
   // The head found under the lock is committed: checkpoint it (this batch's own rows are the next one's).
-  if (last) writeCheckpoint(dir, await chainId(tx), { seq: Number(last.seq), hash: last.hash });
+  if (last) writeCheckpoint(dir, head?.chain ?? (await chainId(tx)), last);
   let seq = last?.seq ?? 0;
   let prev_hash = last?.hash ?? null;
   const rows: AuditRow[] = entries.map((entry) => {

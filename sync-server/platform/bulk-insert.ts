@@ -4,7 +4,7 @@
  * this costs one statement and almost no client-side query building.
  */
 import { sql } from 'drizzle-orm';
-import type { ServerDb } from './database.ts';
+import { rowsOf, type ServerDb } from './database.ts';
 
 /**
  * Inserts `rows` (objects keyed by column name) into `table`, naming exactly `columns`; a column not
@@ -25,4 +25,26 @@ export async function insertJsonRows(
   await tx.execute(
     sql`INSERT INTO ${sql.identifier(table)} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${sql.identifier(table)}, ${JSON.stringify(rows)}::jsonb)`,
   );
+}
+
+/**
+ * As `insertJsonRows`, leaving out the rows whose `id` is already taken; returns the ids inserted.
+ * Any other constraint a row breaks is still an error.
+ */
+export async function insertNewJsonRows(
+  tx: ServerDb,
+  table: string,
+  columns: readonly string[],
+  rows: readonly object[],
+): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const cols = sql.join(
+    columns.map((c) => sql.identifier(c)),
+    sql`, `,
+  );
+  const res = await tx.execute(
+    sql`INSERT INTO ${sql.identifier(table)} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${sql.identifier(table)}, ${JSON.stringify(rows)}::jsonb)
+        ON CONFLICT (id) DO NOTHING RETURNING id::text AS id`,
+  );
+  return rowsOf<{ id: string }>(res).map((r) => r.id);
 }

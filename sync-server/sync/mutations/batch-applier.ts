@@ -31,7 +31,7 @@ import { validateWrite } from '../../../db/validation.ts';
 import { judgeRules, type TouchedRow } from '../../notify/alerts.ts';
 import { notifyConflictOutcomes } from '../../notify/conflict-outcomes.ts';
 import { mergePatients } from '../../patients/merge.ts';
-import { insertJsonRows } from '../../platform/bulk-insert.ts';
+import { insertNewJsonRows } from '../../platform/bulk-insert.ts';
 import { rowsOf, type ServerDb } from '../../platform/database.ts';
 import { takeLock } from '../../platform/locks.ts';
 import { inlinePredicate, kindReadable, ruleFor, type ScopeRule, writeRuleFor } from '../scopes.ts';
@@ -454,25 +454,13 @@ export class MutationApplier {
   private async insertGroup(ctx: Batch, group: ReadyInsert[], results: MutationResult[]) {
     const { tx } = ctx;
     const table = (group[0] as ReadyInsert).table;
-    const existing = new Set(
-      rowsOf<{ id: string }>(
-        await tx.execute(
-          sql`SELECT id::text AS id FROM ${sql.identifier(table.name)} WHERE id IN (${sql.join(
-            group.map((g) => sql`${g.m.row_id}`),
-            sql`, `,
-          )})`,
-        ),
-      ).map((r) => r.id),
-    );
-    const fresh = group.filter((g) => !existing.has(g.m.row_id));
+    let inserted: ReadonlySet<string>;
     await tx.execute(sql`SAVEPOINT insert_group`);
     try {
-      if (fresh.length) await this.insertRows(tx, table, fresh);
-      const outside = await outsideScope(
-        ctx,
-        table,
-        fresh.map((g) => g.m.row_id),
-      );
+      // A row that already exists (a re-sent insert, or one another PC made) is left out here and
+      // decided below like any other write to an existing row.
+      inserted = await this.insertRows(tx, table, group);
+      const outside = await outsideScope(ctx, table, [...inserted]);
       if (outside.length) throw new Quarantine('a row of the group is outside the scope');
       await tx.execute(sql`RELEASE SAVEPOINT insert_group`);
     } catch (err) {
@@ -484,7 +472,7 @@ export class MutationApplier {
       return;
     }
     for (const g of group) {
-      if (existing.has(g.m.row_id)) {
+      if (!inserted.has(g.m.row_id)) {
         results.push(await this.applyOne(ctx, g.m));
         continue;
       }
@@ -497,14 +485,18 @@ export class MutationApplier {
 
   /**
    * The group's rows in as few statements as possible: consecutive rows giving the same columns go
-   * in together (a column a row does not give takes its DEFAULT).
+   * in together (a column a row does not give takes its DEFAULT). Returns the ids inserted: a row
+   * whose id is taken is skipped, not an error.
    */
-  private async insertRows(tx: ServerDb, table: AnyTableModel, rows: ReadyInsert[]) {
+  private async insertRows(tx: ServerDb, table: AnyTableModel, rows: ReadyInsert[]): Promise<Set<string>> {
     const at = this.now().toISOString();
+    const inserted = new Set<string>();
     let run: Row[] = [];
     let runKeys = '';
     const flush = async () => {
-      if (run.length) await insertJsonRows(tx, table.name, Object.keys(run[0] as Row), run);
+      if (run.length)
+        for (const id of await insertNewJsonRows(tx, table.name, Object.keys(run[0] as Row), run))
+          inserted.add(id);
       run = [];
     };
     for (const g of rows) {
@@ -524,6 +516,7 @@ export class MutationApplier {
       run.push(row);
     }
     await flush();
+    return inserted;
   }
 
   private applyOne(ctx: Batch, m: Mutation): Promise<MutationResult> {

@@ -3,9 +3,7 @@
  * the device, refuses a stale sync schema, and retries a batch the database could not take for
  * reasons of its own; `MutationApplier` decides and writes.
  */
-import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
-import * as s from '../../../db/schema/pg.ts';
 import { MutationBatchSchema, type MutationResult, SYNC_SCHEMA_VERSION } from '../../../db/sync-contract.ts';
 import { HttpError, parseBody } from '../../http/errors.ts';
 import type { Database } from '../../platform/database.ts';
@@ -80,11 +78,31 @@ class Predecessors {
   }
 }
 
+/**
+ * The sync schema each PC uploads with, for the admin's list: written when it changes (once per PC
+ * update), not on every batch. ("Last seen" is kept by the device-token lookup.)
+ */
+class SchemaVersions {
+  private readonly known = new Map<string, number>();
+
+  constructor(private readonly database: Pick<Database, 'query'>) {}
+
+  async note(workstationId: string, version: number): Promise<void> {
+    if (this.known.get(workstationId) === version) return;
+    await this.database.query(
+      'UPDATE workstations SET schema_version = $1 WHERE id = $2 AND schema_version IS DISTINCT FROM $1',
+      [version, workstationId],
+    );
+    this.known.set(workstationId, version);
+  }
+}
+
 export const mutationRoutes: FastifyPluginAsync = async (app) => {
   const { database, now } = app.hms;
   const applier = new MutationApplier(database.db, now);
   const uploads = new Gate(UPLOAD_SLOTS);
   const predecessors = new Predecessors();
+  const schemaVersions = new SchemaVersions(database);
 
   app.post(
     '/api/sync/mutations',
@@ -159,10 +177,7 @@ export const mutationRoutes: FastifyPluginAsync = async (app) => {
       } finally {
         leave();
       }
-      await database.db
-        .update(s.workstations)
-        .set({ last_seen_at: now().toISOString(), schema_version: batch.schema_version })
-        .where(eq(s.workstations.id, ws.id));
+      await schemaVersions.note(ws.id, batch.schema_version);
       const last = batch.mutations.at(-1)?.id;
       if (last) predecessors.committed(last);
       return { results };

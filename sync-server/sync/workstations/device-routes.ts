@@ -103,7 +103,7 @@ export const deviceRoutes: FastifyPluginAsync = async (app) => {
   app.post('/api/sync/grants', { onRequest: requireUser() }, async (request) => {
     const user = currentUser(request);
     const header = request.headers['x-workstation-token'];
-    const ws = typeof header === 'string' ? await workstationForToken(db, header) : null;
+    const ws = typeof header === 'string' ? await workstationForToken(db, header, now()) : null;
     if (!ws) throw revokedOrUnknown();
     const grant = randomBytes(24).toString('base64url');
     // Earlier grants stay valid: an outbox may still be uploading mutations signed with one. They end
