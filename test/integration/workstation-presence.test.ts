@@ -33,7 +33,9 @@ describe('what the admin list knows of each PC', () => {
   const heartbeat = async (token: string) => {
     // Each request here stands for one after the token cache's few seconds.
     forgetWorkstationTokens();
-    const res = await fetch(`${server.url}/api/sync/scope`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${server.url}/api/sync/scope`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(200);
   };
 
@@ -64,7 +66,9 @@ describe('what the admin list knows of each PC', () => {
     const stale = (await row(pc.id))?.last_seen_at;
     await server.admin('POST', `/api/workstations/${pc.id}/revoke`);
     forgetWorkstationTokens();
-    const res = await fetch(`${server.url}/api/sync/scope`, { headers: { authorization: `Bearer ${pc.token}` } });
+    const res = await fetch(`${server.url}/api/sync/scope`, {
+      headers: { authorization: `Bearer ${pc.token}` },
+    });
     expect(res.status).toBe(401);
     expect((await row(pc.id))?.last_seen_at).toBe(stale);
   });
