@@ -12,7 +12,7 @@
  *   once a PC is in it or it was pointed at a release; until then (and when halted) it offers nothing.
  * - `GET /api/update-releases` (admins): the release folders a ring can be pointed at.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { asc, eq } from 'drizzle-orm';
@@ -42,6 +42,15 @@ const PcRingBody = z.strictObject({
 export const updateRoutes: FastifyPluginAsync = async (app) => {
   const { database, config } = app.hms;
   const db = database.db;
+  // Empty until IT publishes a release; made here so a new server starts without a warning about it.
+  try {
+    mkdirSync(config.releasesDir, { recursive: true });
+  } catch (err) {
+    app.log.warn(
+      { dir: config.releasesDir, code: (err as { code?: string }).code },
+      'the releases directory cannot be created: no desktop updates will be offered',
+    );
+  }
   // Serves files only through `sendFile` below, from the release a ring offers.
   await app.register(fastifyStatic, { root: config.releasesDir, serve: false });
 
