@@ -8,6 +8,7 @@ import {
   can,
   explain,
   kindHolds,
+  kindRefusal,
   POLICY,
   policedTables,
   readableFields,
@@ -382,5 +383,9 @@ describe('what each kind of PC holds', () => {
     expect(kindHolds('ward', 'patients', 'blood_group')).toBe(true);
     expect(kindHolds('admin', 'patients', 'blood_group')).toBe(true);
     expect(kindHolds('reception', 'patients', 'phone')).toBe(true);
+    expect(kindRefusal('reception', 'patients', ['id', 'phone', 'blood_group', 'known_allergies'])).toBe(
+      "outside this workstation's scope: a reception workstation does not hold patients.blood_group, patients.known_allergies",
+    );
+    expect(kindRefusal('ward', 'patients', ['id', 'phone', 'blood_group'])).toBeNull();
   });
 });

@@ -407,9 +407,40 @@ export const KIND_ROLES: Readonly<Record<WorkstationKind, readonly RoleName[]>> 
   lab: ['lab_technician'],
 };
 
+const heldByKind = new Map<string, ReadonlySet<string>>();
+
+/**
+ * Columns of `table` that a PC of `kind` holds: those some role working there may read (system
+ * columns included). Asked for every shape request and every write, fixed by the policy: worked out
+ * once per kind and table.
+ */
+export function kindFields(kind: WorkstationKind, table: string): ReadonlySet<string> {
+  const key = `${kind}/${table}`;
+  let columns = heldByKind.get(key);
+  if (!columns) {
+    columns = new Set(KIND_ROLES[kind].flatMap((role) => readableFields(role, table)));
+    heldByKind.set(key, columns);
+  }
+  return columns;
+}
+
 /** Whether a PC of `kind` holds (and so may send) `field` of `table`. */
 export function kindHolds(kind: WorkstationKind, table: string, field: string): boolean {
-  return KIND_ROLES[kind].some((role) => readableFields(role, table).includes(field));
+  return kindFields(kind, table).has(field);
+}
+
+/**
+ * Why a PC of `kind` may not send `fields` of `table` (a table it holds), or null when it may. A
+ * field none of its roles may read is refused whoever signs in there (an admin at a ward PC, say):
+ * the PC would never receive the value back. The server refuses it in these words, and the PC does
+ * too, before the write is queued.
+ */
+export function kindRefusal(kind: WorkstationKind, table: string, fields: readonly string[]): string | null {
+  const held = kindFields(kind, table);
+  const foreign = fields.filter((f) => !held.has(f));
+  return foreign.length
+    ? `outside this workstation's scope: a ${kind} workstation does not hold ${foreign.map((f) => `${table}.${f}`).join(', ')}`
+    : null;
 }
 
 /** Columns `role` may set on create / change on update in `table`; empty when the action is denied. */

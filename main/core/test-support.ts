@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { type LocalDatabase, openLocalDatabase } from './store/local-db.ts';
 import { Outbox } from './store/outbox.ts';
-import { Writes } from './store/writes.ts';
+import { Writes, type WritesOptions } from './store/writes.ts';
 import { HybridLogicalClock } from './sync/hlc.ts';
 
 export interface TestDb {
@@ -33,13 +33,18 @@ export function openTestDb(): TestDb {
   };
 }
 
-export function makeWrites(t: TestDb, actor: { id: string; role: string } | null) {
+export function makeWrites(
+  t: TestDb,
+  actor: { id: string; role: string } | null,
+  holds?: WritesOptions['holds'],
+) {
   let current = actor;
   const writes = new Writes({
     sqlite: t.local.sqlite,
     hlc: new HybridLogicalClock({ node: 'ws-test' }),
     outbox: t.outbox,
     actor: () => current,
+    ...(holds ? { holds } : {}),
   });
   return { writes, setActor: (a: typeof actor) => (current = a) };
 }

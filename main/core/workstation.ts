@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { NUMBER_KIND_NAMES } from '../../db/numbers.ts';
 import type { Row } from '../../db/primitives/index.ts';
+import { WORKSTATION_KINDS, type WorkstationKind } from '../../db/schema/enums.ts';
 import {
   APP_VERSION_HEADER,
   EnrollResponseSchema,
@@ -197,6 +198,7 @@ export class Workstation {
         const u = this.session.currentUser();
         return u ? { id: u.id, role: u.role } : null;
       },
+      holds: () => this.holdings(),
       onCommit: (tables) => {
         this.emitter.emit('change', tables);
         this.uploader.kick();
@@ -359,6 +361,19 @@ export class Workstation {
     }, FIRST_INTEGRITY_CHECK_MS);
     this.integrityTimer.unref?.();
     this.statusChanged();
+  }
+
+  /**
+   * This PC's kind and the tables it holds, once enrolled: those with a shape position, which are
+   * on disk (a PC started offline knows them) and leave with a re-scope.
+   */
+  private holdings(): { kind: WorkstationKind; tables: ReadonlySet<string> } | null {
+    const kind = this.settings.get(SETTING.kind);
+    if (!WORKSTATION_KINDS.some((k) => k === kind)) return null;
+    const rows = this.local.sqlite.prepare('SELECT table_name FROM shape_positions').all() as {
+      table_name: string;
+    }[];
+    return { kind: kind as WorkstationKind, tables: new Set(rows.map((r) => r.table_name)) };
   }
 
   /** Asks the server for the scope: proves connectivity, notices revocation and re-scoping. */

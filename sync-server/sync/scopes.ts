@@ -9,7 +9,7 @@
  * transferred), the dependent rows are re-sent — as inserts if they are now in scope, as deletes if
  * they left it. That is how rows move in and out of a filtered shape.
  */
-import { KIND_ROLES, readableFields } from '../../db/policy.ts';
+import { kindFields } from '../../db/policy.ts';
 import type { AnyTableModel } from '../../db/schema/dsl.ts';
 import { tableByName, tablesIn } from '../../db/schema/index.ts';
 import type { WORKSTATION_KINDS } from '../../db/schema/sync.ts';
@@ -207,22 +207,6 @@ const RULES: Record<Exclude<WorkstationKind, 'admin'>, Record<string, ScopeRule>
   },
 };
 
-const readableByKind = new Map<string, ReadonlySet<string>>();
-
-/**
- * Columns of `table` that some role working on `kind` may read (system columns included). Asked on
- * every shape request and every mutation, and fixed by the policy: worked out once per kind and table.
- */
-export function kindReadable(kind: WorkstationKind, table: string): ReadonlySet<string> {
-  const key = `${kind}/${table}`;
-  let columns = readableByKind.get(key);
-  if (!columns) {
-    columns = new Set(KIND_ROLES[kind].flatMap((role) => readableFields(role, table)));
-    readableByKind.set(key, columns);
-  }
-  return columns;
-}
-
 /**
  * The rule for a table on a kind of workstation, or null when that table is not in its scope (not
  * listed for the kind, or no role working there may read it).
@@ -231,7 +215,7 @@ export function ruleFor(kind: WorkstationKind, table: string): ScopeRule | null 
   const synced = tablesIn('synced').some((t: AnyTableModel) => t.name === table);
   if (!synced) return null;
   const rule = kind === 'admin' ? ALL : (RULES[kind][table] ?? null);
-  return rule && kindReadable(kind, table).size > 0 ? rule : null;
+  return rule && kindFields(kind, table).size > 0 ? rule : null;
 }
 
 export function tablesFor(kind: WorkstationKind): string[] {
@@ -246,7 +230,7 @@ export function tablesFor(kind: WorkstationKind): string[] {
  * '' where the local table requires a value (the core hides it from users anyway; nothing is sent).
  */
 export function columnView(ws: WorkstationScope, table: AnyTableModel): Record<string, string | null> {
-  const readable = kindReadable(ws.kind, table.name);
+  const readable = kindFields(ws.kind, table.name);
   const masks = ruleFor(ws.kind, table.name)?.maskUnless ?? {};
   const view: Record<string, string | null> = {};
   for (const [name, meta] of Object.entries(table.columns)) {

@@ -112,6 +112,37 @@ describe('local writes', () => {
     expect(outbox()).toHaveLength(1);
   });
 
+  it("refuses a field this kind of PC does not hold, whoever signs in, in the server's words", () => {
+    const admin = { id: newId(), role: 'admin' };
+    // An admin signed in at a front-desk PC: the role may set a blood group, the PC never holds it.
+    let tables = new Set(['patients']);
+    const { writes } = makeWrites(t, admin, () => ({ kind: 'reception', tables }));
+    const refused = writes.insert('patients', patient({ blood_group: 'O+' }));
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'forbidden',
+        message:
+          "outside this workstation's scope: a reception workstation does not hold patients.blood_group",
+      },
+    });
+    expect(rows(t, 'patients')).toBe(0);
+    expect(outbox()).toHaveLength(0);
+
+    const p = writes.insert('patients', patient({ phone: '+220 7000001' }));
+    if (!p.ok) throw new Error(p.error.message);
+    expect(writes.update('patients', p.value.id as string, { blood_group: 'A+' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: /does not hold patients\.blood_group/ },
+    });
+    expect(writes.update('patients', p.value.id as string, { phone: '+220 7000002' }).ok).toBe(true);
+    expect(outbox()).toHaveLength(2);
+
+    // A table the PC writes without holding it is the server's to judge.
+    tables = new Set();
+    expect(writes.update('patients', p.value.id as string, { blood_group: 'A+' }).ok).toBe(true);
+  });
+
   it('update records base values and base_version, bumps updated_*, not version', () => {
     const { writes } = makeWrites(t, doctor);
     const p = writes.insert('patients', patient({ phone: '7000001' }));

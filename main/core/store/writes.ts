@@ -12,7 +12,7 @@
  */
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
-import { APPEND_ONLY_UPDATABLE, authorizeWrite } from '../../../db/policy.ts';
+import { APPEND_ONLY_UPDATABLE, authorizeWrite, kindRefusal } from '../../../db/policy.ts';
 import {
   err,
   type OperationError,
@@ -29,6 +29,7 @@ import {
   subjectsOf,
   type Verdict,
 } from '../../../db/rules/index.ts';
+import type { WorkstationKind } from '../../../db/schema/enums.ts';
 import { validateWrite } from '../../../db/validation.ts';
 import type { HybridLogicalClock } from '../sync/hlc.ts';
 import type { Actor } from './actor.ts';
@@ -67,6 +68,12 @@ export interface WritesOptions {
   now?: () => Date;
   /** The local database's health: a write on a damaged or read-only database is refused up front. */
   storage?: StorageHealth;
+  /**
+   * What this PC holds (its kind, and the tables it syncs), once enrolled. A field of one of those
+   * tables that its kind does not hold is refused here, in the server's words, rather than queued
+   * for the server to refuse (someone signed in at another kind's PC: an admin at a ward PC).
+   */
+  holds?: () => { kind: WorkstationKind; tables: ReadonlySet<string> } | null;
 }
 
 /** The writer an operation gets inside its unit of work. Its methods throw to abort the unit. */
@@ -229,6 +236,11 @@ export class Writes {
       this.opts.outbox.append({ ...entry, txId, table: info.name, hlc: this.opts.hlc.now() });
       touched.add(info.name);
     };
+    const notHeld = (table: string, fields: readonly string[]): string | null => {
+      const pc = this.opts.holds?.();
+      // A table the PC writes without holding (audit events, chart views) is the server's to judge.
+      return pc?.tables.has(table) ? kindRefusal(pc.kind, table, fields) : null;
+    };
     const existing = (info: TableInfo, id: string): Row => {
       const current = typeof id === 'string' ? this.read(info, id) : null;
       if (!current) return refuse('not_found', `no ${info.name} row with id ${String(id)}`);
@@ -252,10 +264,11 @@ export class Writes {
         const dates = checkDateRules(info.name, 'insert', stamped.value, now);
         if (dates.length) refuse('validation', `invalid ${info.name} record`, dates);
         const data: Row = { ...stamped.value, id: typeof valid.id === 'string' ? valid.id : uuidv7() };
-        const denied = authorizeWrite(actor.role, 'create', info.name, Object.keys(stamped.value), {
-          userId: actor.id,
-          row: data,
-        });
+        const denied =
+          authorizeWrite(actor.role, 'create', info.name, Object.keys(stamped.value), {
+            userId: actor.id,
+            row: data,
+          }) ?? notHeld(info.name, Object.keys(stamped.value));
         if (denied) refuse('forbidden', denied);
         guard.touch(info.name, [data]);
         const row: Row = {
@@ -310,11 +323,13 @@ export class Writes {
         const changed = Object.fromEntries(cols.map((c) => [c, changes[c]?.value]));
         const dates = checkDateRules(info.name, 'update', changed, now);
         if (dates.length) refuse('validation', `invalid change to ${info.name}`, dates);
-        const denied = authorizeWrite(actor.role, 'update', info.name, Object.keys(write), {
+        const allowed = authorizeWrite(actor.role, 'update', info.name, Object.keys(write), {
           userId: actor.id,
           row: current,
         });
-        if (denied) refuse(info.appendOnly ? 'append_only' : 'forbidden', denied);
+        if (allowed) refuse(info.appendOnly ? 'append_only' : 'forbidden', allowed);
+        const held = notHeld(info.name, cols);
+        if (held) refuse('forbidden', held);
         guard.touch(info.name, [current, { ...current, ...changed }]);
         const set = [...cols, 'updated_at', 'updated_by'];
         const values = [...cols.map((c) => toSqlite(info.columns.get(c), changes[c]?.value)), now, actor.id];

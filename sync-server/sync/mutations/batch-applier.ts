@@ -21,7 +21,7 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { authorizeWrite } from '../../../db/policy.ts';
+import { authorizeWrite, kindRefusal } from '../../../db/policy.ts';
 import { formatIssues, ok, type Result, type Row } from '../../../db/primitives/index.ts';
 import { checkRowRules, STATUS_MACHINES } from '../../../db/rules/index.ts';
 import type { AnyTableModel, ColumnKind } from '../../../db/schema/dsl.ts';
@@ -34,7 +34,7 @@ import { mergePatients } from '../../patients/merge.ts';
 import { insertNewJsonRows } from '../../platform/bulk-insert.ts';
 import { rowsOf, type ServerDb } from '../../platform/database.ts';
 import { takeLock } from '../../platform/locks.ts';
-import { inlinePredicate, kindReadable, ruleFor, type ScopeRule, writeRuleFor } from '../scopes.ts';
+import { inlinePredicate, ruleFor, type ScopeRule, writeRuleFor } from '../scopes.ts';
 import type { AuthenticatedWorkstation } from '../workstations/device-auth.ts';
 import { type Author, afterGrant, batchAuthors } from './authors.ts';
 import { type AppliedRecord, BatchBookkeeping, recordedOutcomes, touchRow } from './bookkeeping.ts';
@@ -161,11 +161,7 @@ function writeDenied(ws: AuthenticatedWorkstation, table: string, fields: readon
     return `outside this workstation's scope: a ${ws.kind} workstation does not write ${table}`;
   // A table the PC writes without holding it (audit events, chart views) sends nothing back to it.
   if (!ruleFor(ws.kind, table)) return null;
-  const held = kindReadable(ws.kind, table);
-  const foreign = fields.filter((f) => !held.has(f));
-  return foreign.length
-    ? `outside this workstation's scope: a ${ws.kind} workstation does not hold ${foreign.map((f) => `${table}.${f}`).join(', ')}`
-    : null;
+  return kindRefusal(ws.kind, table, fields);
 }
 
 /** Of rows `ids` of `table` as they now stand (in this transaction), those outside the PC's write scope. */
