@@ -38,14 +38,10 @@ describe('a PC refuses, itself, a field its kind does not hold', () => {
     const queued = outbox();
 
     const refused = desk.ws.writes.insert('patients', patient('P-DESK-1', { blood_group: 'O+' }));
-    expect(refused).toMatchObject({
-      ok: false,
-      error: {
-        code: 'forbidden',
-        message:
-          "outside this workstation's scope: a reception workstation does not hold patients.blood_group",
-      },
-    });
+    expect(refused.ok ? null : [refused.error.code, refused.error.message]).toEqual([
+      'forbidden',
+      "outside this workstation's scope: a reception workstation does not hold patients.blood_group",
+    ]);
     expect(outbox()).toBe(queued);
 
     // The same registration without it goes through, and reaches the server.
