@@ -15,6 +15,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { Session } from 'electron';
 import type { Logger } from '../core/logger.ts';
+import { firstLine } from './update-policy.ts';
 
 /** `setCertificateVerifyProc`'s answers: accept, or use Chromium's own result. */
 export const ACCEPT = 0;
@@ -138,7 +139,7 @@ export function trustHospitalCa(
     }
   } catch (e) {
     log.warn('the hospital CA file cannot be read: updates trust the OS store only', {
-      message: e instanceof Error ? e.message.split('\n')[0]! : String(e),
+      message: firstLine(e),
     });
   }
   if (!verify) {

@@ -121,6 +121,15 @@ export function quitQuestion(input: {
   };
 }
 
+/**
+ * An error's first line, cut to `max` characters: what a log line may carry (later lines of the
+ * updater's errors hold response headers, of a certificate error the certificate).
+ */
+export function firstLine(error: unknown, max = 300): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return (typeof message === 'string' ? message : String(error)).split('\n')[0]?.slice(0, max) ?? '';
+}
+
 export type FailureReason =
   /** The PC's ring offers no release (halted, or none yet): nothing to install, not an error. */
   | 'not-offered'
@@ -148,7 +157,7 @@ export function classifyFailure(error: unknown): { reason: FailureReason; messag
     statusCode?: unknown;
     message?: unknown;
   };
-  const message = (typeof e.message === 'string' ? e.message : String(error)).split('\n')[0]!.slice(0, 300);
+  const message = firstLine(error);
   const code = typeof e.code === 'string' ? e.code : '';
   // A 404 of the manifest: the server's `no_release` (the ring is halted or offers nothing yet).
   if (code === 'ERR_UPDATER_CHANNEL_FILE_NOT_FOUND') return { reason: 'not-offered', message };

@@ -1,7 +1,7 @@
 /**
  * The app's updater (issue 12): electron-updater, pointed at run time at the sync server this PC is
  * enrolled with, which serves the release of the PC's update ring to enrolled PCs only (the device
- * token goes in every request). It checks at start and every few hours, downloads in the background
+ * token goes in every request). It checks at start and every half hour, downloads in the background
  * (only the changed blocks of the installer), and installs by the rules of `update-policy.ts`.
  *
  * Nothing here throws and nothing here stops the app: every failure (no server, a halted ring, a
@@ -19,6 +19,7 @@ import {
   classifyFailure,
   type FeedOptions,
   feedOptions,
+  firstLine,
   type InstallDecision,
   installDecision,
   type PolicyStatus,
@@ -333,7 +334,7 @@ export class Updater {
  * one line each. Its errors go in at info: each failure is logged once, classified, by `fail`.
  */
 function libraryLogger(log: Logger): LibraryLogger {
-  const line = (m: unknown) => (m instanceof Error ? m.message : String(m)).split('\n')[0]!.slice(0, 500);
+  const line = (m: unknown) => firstLine(m, 500);
   return {
     debug: (m: string) => log.debug(line(m)),
     info: (m?: unknown) => log.debug(line(m)),

@@ -3,8 +3,17 @@
  * spreads them with `jsonb_populate_recordset`. For the sync hot path (hundreds of rows per upload)
  * this costs one statement and almost no client-side query building.
  */
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { rowsOf, type ServerDb } from './database.ts';
+
+/** The INSERT of `rows` into `table`, naming exactly `columns`. */
+function jsonInsert(table: string, columns: readonly string[], rows: readonly object[]): SQL {
+  const cols = sql.join(
+    columns.map((c) => sql.identifier(c)),
+    sql`, `,
+  );
+  return sql`INSERT INTO ${sql.identifier(table)} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${sql.identifier(table)}, ${JSON.stringify(rows)}::jsonb)`;
+}
 
 /**
  * Inserts `rows` (objects keyed by column name) into `table`, naming exactly `columns`; a column not
@@ -18,13 +27,7 @@ export async function insertJsonRows(
   rows: readonly object[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const cols = sql.join(
-    columns.map((c) => sql.identifier(c)),
-    sql`, `,
-  );
-  await tx.execute(
-    sql`INSERT INTO ${sql.identifier(table)} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${sql.identifier(table)}, ${JSON.stringify(rows)}::jsonb)`,
-  );
+  await tx.execute(jsonInsert(table, columns, rows));
 }
 
 /**
@@ -38,13 +41,8 @@ export async function insertNewJsonRows(
   rows: readonly object[],
 ): Promise<string[]> {
   if (rows.length === 0) return [];
-  const cols = sql.join(
-    columns.map((c) => sql.identifier(c)),
-    sql`, `,
-  );
   const res = await tx.execute(
-    sql`INSERT INTO ${sql.identifier(table)} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${sql.identifier(table)}, ${JSON.stringify(rows)}::jsonb)
-        ON CONFLICT (id) DO NOTHING RETURNING id::text AS id`,
+    sql`${jsonInsert(table, columns, rows)} ON CONFLICT (id) DO NOTHING RETURNING id::text AS id`,
   );
   return rowsOf<{ id: string }>(res).map((r) => r.id);
 }

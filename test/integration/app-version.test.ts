@@ -4,7 +4,7 @@
  * version is ignored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appVersionOf } from '../../sync-server/sync/workstations/app-versions.ts';
+import { appVersionOf } from '../../sync-server/sync/workstations/reported.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { eventually, type Station, startStation } from '../support/stations.ts';
 

@@ -9,6 +9,7 @@ import { HttpError, parseBody } from '../../http/errors.ts';
 import type { Database } from '../../platform/database.ts';
 import { Gate } from '../../platform/gate.ts';
 import { requireWorkstation } from '../workstations/device-auth.ts';
+import { ReportedColumn } from '../workstations/reported.ts';
 import { MutationApplier } from './batch-applier.ts';
 import { isTransient } from './conflict-rules.ts';
 
@@ -78,31 +79,13 @@ class Predecessors {
   }
 }
 
-/**
- * The sync schema each PC uploads with, for the admin's list: written when it changes (once per PC
- * update), not on every batch. ("Last seen" is kept by the device-token lookup.)
- */
-class SchemaVersions {
-  private readonly known = new Map<string, number>();
-
-  constructor(private readonly database: Pick<Database, 'query'>) {}
-
-  async note(workstationId: string, version: number): Promise<void> {
-    if (this.known.get(workstationId) === version) return;
-    await this.database.query(
-      'UPDATE workstations SET schema_version = $1 WHERE id = $2 AND schema_version IS DISTINCT FROM $1',
-      [version, workstationId],
-    );
-    this.known.set(workstationId, version);
-  }
-}
-
 export const mutationRoutes: FastifyPluginAsync = async (app) => {
   const { database, now } = app.hms;
   const applier = new MutationApplier(database.db, now);
   const uploads = new Gate(UPLOAD_SLOTS);
   const predecessors = new Predecessors();
-  const schemaVersions = new SchemaVersions(database);
+  // For the admin's list; "last seen" is kept by the device-token lookup.
+  const schemaVersions = new ReportedColumn<number>(database, 'schema_version');
 
   app.post(
     '/api/sync/mutations',

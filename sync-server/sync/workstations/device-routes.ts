@@ -22,15 +22,15 @@ import { HttpError, parseBody } from '../../http/errors.ts';
 import { authRateLimit, SMALL_BODY } from '../../http/rate-limit.ts';
 import type { Database } from '../../platform/database.ts';
 import { bindPredicate, ruleFor, tablesFor, type WorkstationScope } from '../scopes.ts';
-import { AppVersions } from './app-versions.ts';
 import { requireWorkstation, revokedOrUnknown, workstationForToken } from './device-auth.ts';
 import { enrolmentCodeHash } from './enrolment-codes.ts';
 import { usedSequences } from './numbering.ts';
+import { appVersionOf, ReportedColumn } from './reported.ts';
 
 export const deviceRoutes: FastifyPluginAsync = async (app) => {
   const { database, now } = app.hms;
   const db = database.db;
-  const versions = new AppVersions(database);
+  const appVersions = new ReportedColumn<string>(database, 'app_version');
 
   app.post(
     '/api/workstations/enroll',
@@ -85,7 +85,8 @@ export const deviceRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Querystring: { rows?: string } }>('/api/sync/scope', async (request) => {
     const ws = await requireWorkstation(request);
-    await versions.note(ws.id, request.headers[APP_VERSION_HEADER]);
+    const version = appVersionOf(request.headers[APP_VERSION_HEADER]);
+    if (version) await appVersions.note(ws.id, version);
     const tables = tablesFor(ws.kind);
     return {
       workstation_id: ws.id,
